@@ -1,0 +1,29 @@
+# Two commands on a fresh machine: `make demo` and `make test` (each sets up .venv first).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# CUDA build of torch: it runs on CPU too, and torchvision's ops come with it (see docs/install.md).
+TORCH := torch==2.14.1 torchvision==0.29.1
+DEMO_DIR := work_dirs/digits_demo
+
+.PHONY: install demo test clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: setup.py requirements/runtime.txt requirements/tests.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip setuptools wheel
+	$(PY) -m pip install -q $(TORCH)
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+demo: install
+	$(PY) tools/prepare_demo_data.py --out data/digits
+	$(PY) tools/train.py configs/classification/digits/resnet18_digits.py --work_dir $(DEMO_DIR)
+	$(PY) tools/predict.py $(DEMO_DIR)/latest.pth --list data/digits/val.txt --limit 8
+
+test: install
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf $(VENV) work_dirs data/digits

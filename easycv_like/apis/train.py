@@ -1,0 +1,72 @@
+"""``train()``: the Python entry point for training, in this process or under torchrun."""
+import os
+import socket
+import subprocess
+import sys
+from typing import Optional
+
+from ..engine.build_runner import apply_overrides, build_runner
+from .config import load_config
+from .results import last_checkpoint, last_metrics
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def cli_args(config_path: str, fp16: bool = False, work_dir: Optional[str] = None,
+             cfg_options: Optional[dict] = None, resume: Optional[str] = None,
+             load_from: Optional[str] = None, trust_checkpoint: bool = False) -> list:
+    """The ``train_cli`` argument list equivalent to these ``train()`` arguments."""
+    args = [config_path]
+    if work_dir:
+        args += ['--work_dir', work_dir]
+    if fp16:
+        args.append('--fp16')
+    if resume:
+        args += ['--resume', resume]
+    if load_from:
+        args += ['--load_from', load_from]
+    if trust_checkpoint:
+        args.append('--trust-checkpoint')
+    if cfg_options:
+        args += ['--cfg-options'] + [f'{k}={v!r}' if isinstance(v, str) else f'{k}={v}'
+                                     for k, v in cfg_options.items()]
+    return args
+
+
+def train(config_path: str, gpus: int = 1, fp16: bool = False, work_dir: Optional[str] = None,
+          cfg_options: Optional[dict] = None, resume: Optional[str] = None,
+          load_from: Optional[str] = None, trust_checkpoint: bool = False) -> dict:
+    """Train the model a config describes and return where its results are.
+
+    Args:
+        config_path: the config file.
+        gpus: processes to launch; more than one runs torchrun in a subprocess (NCCL on GPUs,
+            gloo on CPUs).
+        fp16: mixed precision (bfloat16 autocast when there is no CUDA).
+        work_dir: output folder (default ``work_dirs/<config name>``).
+        cfg_options: dotted-key overrides, e.g. ``{'model.head.num_classes': 10}``.
+        resume: ``'auto'`` (newest checkpoint of the work dir) or a checkpoint path.
+        load_from: weights to start from (partial load, no optimizer state).
+        trust_checkpoint: allow loading checkpoints that need arbitrary unpickling.
+
+    Returns:
+        ``dict(work_dir=..., checkpoint=<last checkpoint path>, metrics=<last evaluation>)``.
+    """
+    cfg = apply_overrides(load_config(config_path, cfg_options), work_dir, fp16, load_from,
+                          resume, trust_checkpoint)
+    if gpus > 1:
+        cmd = [sys.executable, '-m', 'torch.distributed.run', f'--nproc_per_node={gpus}',
+               f'--master_port={_free_port()}', '-m', 'easycv_like.apis.train_cli',
+               *cli_args(config_path, fp16, cfg.work_dir, cfg_options, resume, load_from,
+                         trust_checkpoint), '--launcher', 'pytorch']
+        subprocess.run(cmd, check=True, env=dict(os.environ, OMP_NUM_THREADS=os.environ.get(
+            'OMP_NUM_THREADS', '1')))
+    else:
+        build_runner(cfg).train()
+    names = [p.get('name', f'val{i}') for i, p in enumerate(cfg.get('eval_pipelines') or [])]
+    return dict(work_dir=os.path.abspath(cfg.work_dir), checkpoint=last_checkpoint(cfg.work_dir),
+                metrics=last_metrics(cfg.work_dir, names))

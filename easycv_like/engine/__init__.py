@@ -1,0 +1,8 @@
+"""Config -> mmengine Runner, plus our loops, hooks, optimizers and schedulers."""
+from . import hooks, optimizers, schedulers  # noqa: F401  (register their classes)
+from .build_runner import apply_overrides, build_runner, check_schema
+from .loops import MultiDatasetValLoop
+from .model_wrapper import DeviceAgnosticDDP
+
+__all__ = ['DeviceAgnosticDDP', 'MultiDatasetValLoop', 'apply_overrides', 'build_runner',
+           'check_schema']

@@ -1,0 +1,220 @@
+"""The one place that turns an easycv_like config (the EasyCV-style schema of docs/config.md)
+into an mmengine Runner. Nothing else in the package knows mmengine's own config keys."""
+import copy
+import difflib
+import inspect
+import logging
+import os.path as osp
+from typing import Optional
+
+import torch
+from mmengine.config import Config
+from mmengine.logging import print_log
+from mmengine.runner import Runner
+
+from ..registry import DATASETS, MODELS, SCOPE
+from ..utils.checkpoint import set_trust_checkpoints
+from .lr_config import lr_config_to_schedulers
+from .resume import find_resume_checkpoint
+
+SCHEMA_KEYS = frozenset({
+    'model', 'data', 'optimizer', 'optimizer_config', 'fp16', 'lr_config', 'total_epochs',
+    'total_iters', 'checkpoint_config', 'log_config', 'eval_config', 'eval_pipelines',
+    'custom_hooks', 'load_from', 'resume_from', 'dist_params', 'cudnn_benchmark', 'seed',
+    'deterministic', 'compile', 'channels_last', 'work_dir', 'custom_imports', 'log_level',
+    'find_unused_parameters', 'model_wrapper_cfg', 'trust_checkpoint'})
+LOGGER_TYPES = {'TextLoggerHook', 'JsonLoggerHook', 'TensorboardLoggerHook'}
+
+
+def check_schema(cfg: Config) -> None:
+    """Raise ``KeyError`` naming every unknown top-level key (and the closest known ones)."""
+    unknown = sorted(k for k in cfg.keys() if k not in SCHEMA_KEYS and not k.startswith('_'))
+    if unknown:
+        hints = [f"'{k}' (did you mean {difflib.get_close_matches(k, SCHEMA_KEYS, 1)[0]!r}?)"
+                 if difflib.get_close_matches(k, SCHEMA_KEYS, 1) else f"'{k}'" for k in unknown]
+        raise KeyError(f"Unknown top-level config key(s): {', '.join(hints)}. "
+                       'The schema is documented in docs/config.md.')
+    if ('total_epochs' in cfg) == ('total_iters' in cfg):
+        raise KeyError('Set exactly one of total_epochs / total_iters.')
+    if 'model' not in cfg:
+        raise KeyError("The config has no 'model'.")
+
+
+def apply_overrides(cfg: Config, work_dir: Optional[str] = None, fp16: bool = False,
+                    load_from: Optional[str] = None, resume: Optional[str] = None,
+                    trust_checkpoint: bool = False) -> Config:
+    """Fold command-line choices into a copy of ``cfg`` so the saved config is the resolved one."""
+    cfg = copy.deepcopy(cfg)
+    if work_dir:
+        cfg.work_dir = work_dir
+    elif not cfg.get('work_dir'):
+        name = osp.splitext(osp.basename(cfg.filename or 'run'))[0]
+        cfg.work_dir = osp.join('work_dirs', name)
+    if fp16 and cfg.get('fp16') is None:
+        cfg.fp16 = dict(loss_scale='dynamic')
+    if load_from:
+        cfg.load_from = load_from
+    if resume:
+        cfg.resume_from = resume
+    if trust_checkpoint:
+        cfg.trust_checkpoint = True
+    return cfg
+
+
+def _accepts(dataset_cfg: dict, arg: str) -> bool:
+    cls = dataset_cfg['type'] if not isinstance(dataset_cfg['type'], str) \
+        else DATASETS.get(dataset_cfg['type'])
+    return arg in inspect.signature(cls).parameters
+
+
+def _loader_cfg(data: dict, dataset: dict, train: bool, seed: Optional[int]) -> dict:
+    dataset = copy.deepcopy(dataset)
+    if seed is not None and 'seed' not in dataset and _accepts(dataset, 'seed'):
+        dataset['seed'] = seed
+    return dict(
+        batch_size=data.get('imgs_per_gpu', 32),
+        num_workers=data.get('workers_per_gpu', 2),
+        persistent_workers=False,
+        pin_memory=torch.cuda.is_available(),
+        drop_last=train and data.get('drop_last', False),
+        sampler=dict(type='EpochIndexSampler', shuffle=train),
+        collate_fn=dict(type='default_collate'),
+        dataset=dataset)
+
+
+def _optim_wrapper(cfg: Config) -> dict:
+    optimizer = copy.deepcopy(dict(cfg.optimizer))
+    paramwise = optimizer.pop('paramwise_options', None)
+    opt_cfg = cfg.get('optimizer_config') or {}
+    wrapper = dict(type='OptimWrapper', optimizer=optimizer,
+                   accumulative_counts=opt_cfg.get('update_interval', 1))
+    if opt_cfg.get('grad_clip'):
+        wrapper['clip_grad'] = dict(opt_cfg['grad_clip'])
+    if paramwise:
+        wrapper['paramwise_cfg'] = dict(paramwise)
+    fp16 = cfg.get('fp16')
+    if fp16 is not None:
+        if torch.cuda.is_available():
+            wrapper.update(type='AmpOptimWrapper', loss_scale=fp16.get('loss_scale', 'dynamic'))
+            if fp16.get('dtype'):
+                wrapper['dtype'] = fp16['dtype']
+        else:
+            print_log('fp16 requested but CUDA is not available: training with bfloat16 '
+                      'autocast on the CPU instead (no loss scaling needed).',
+                      logger='current', level=logging.WARNING)
+            wrapper.update(type='CpuAutocastOptimWrapper', dtype='bfloat16')
+    return wrapper
+
+
+def _val_setup(cfg: Config, by_epoch: bool):
+    """``eval_pipelines`` -> (val_dataloader placeholder, val_cfg, val_evaluator placeholder)."""
+    pipelines = cfg.get('eval_pipelines') or []
+    if not pipelines:
+        return None, None, None
+    eval_cfg = cfg.get('eval_config') or {}
+    collect = 'gpu' if eval_cfg.get('gpu_collect') else 'cpu'
+    entries = []
+    for i, entry in enumerate(pipelines):
+        evaluators = [dict(e, collect_device=collect) for e in entry['evaluators']]
+        data = dict(cfg.data, imgs_per_gpu=entry.get('imgs_per_gpu', cfg.data.get(
+            'imgs_per_gpu', 32)))
+        entries.append(dict(name=entry.get('name', f'val{i}'), evaluators=evaluators,
+                            data=_loader_cfg(data, entry['data'], False, None)))
+    val_cfg = dict(type='MultiDatasetValLoop', pipelines=entries, fp16=cfg.get('fp16') is not None)
+    return entries[0]['data'], val_cfg, entries[0]['evaluators']
+
+
+def _train_cfg(cfg: Config, by_epoch: bool) -> dict:
+    interval = (cfg.get('eval_config') or {}).get('interval', 1)
+    if by_epoch:
+        return dict(type='EpochBasedTrainLoop', max_epochs=cfg.total_epochs, val_interval=interval)
+    return dict(type='IterBasedTrainLoop', max_iters=cfg.total_iters, val_interval=interval)
+
+
+def _default_hooks(cfg: Config, by_epoch: bool) -> dict:
+    ckpt = dict(cfg.get('checkpoint_config') or {})
+    eval_cfg = cfg.get('eval_config') or {}
+    log_cfg = cfg.get('log_config') or {}
+    checkpoint = dict(type='CheckpointHook', interval=ckpt.get('interval', 1),
+                      by_epoch=ckpt.get('by_epoch', by_epoch),
+                      max_keep_ckpts=ckpt.get('max_keep_ckpts', -1),
+                      save_optimizer=ckpt.get('save_optimizer', True), save_last=True)
+    if eval_cfg.get('save_best'):
+        checkpoint.update(save_best=eval_cfg['save_best'], rule=eval_cfg.get('rule', 'greater'))
+    return dict(timer=dict(type='IterTimerHook'),
+                logger=dict(type='LoggerHook', interval=log_cfg.get('interval', 10)),
+                param_scheduler=dict(type='ParamSchedulerHook'),
+                checkpoint=checkpoint,
+                sampler_seed=dict(type='DistSamplerSeedHook'))
+
+
+def _visualizer(cfg: Config) -> dict:
+    hooks = (cfg.get('log_config') or {}).get('hooks', [dict(type='TextLoggerHook')])
+    types = {h['type'] for h in hooks}
+    if types - LOGGER_TYPES:
+        raise KeyError(f'Unknown log_config hook(s) {sorted(types - LOGGER_TYPES)}; '
+                       f'choose from {sorted(LOGGER_TYPES)}.')
+    backends = [dict(type='LocalVisBackend')]
+    if 'TensorboardLoggerHook' in types:
+        backends.append(dict(type='TensorboardVisBackend'))
+    return dict(type='Visualizer', vis_backends=backends)
+
+
+def _custom_hooks(cfg: Config) -> list:
+    hooks = [dict(type='PlainStateHook')] + [dict(h) for h in cfg.get('custom_hooks') or []]
+    if (cfg.get('eval_config') or {}).get('initial') and cfg.get('eval_pipelines'):
+        hooks.append(dict(type='InitialEvalHook'))
+    return hooks
+
+
+def _env_cfg(cfg: Config, launcher: str) -> dict:
+    dist = dict(cfg.get('dist_params') or {})
+    if not torch.cuda.is_available():
+        dist['backend'] = 'gloo'
+    dist.setdefault('backend', 'nccl')
+    return dict(cudnn_benchmark=cfg.get('cudnn_benchmark', False), dist_cfg=dist,
+                mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0))
+
+
+def _build_model(cfg: Config) -> torch.nn.Module:
+    model = MODELS.build(cfg.model)
+    if cfg.get('channels_last'):
+        model = model.to(memory_format=torch.channels_last)
+        if hasattr(model.data_preprocessor, 'channels_last'):
+            model.data_preprocessor.channels_last = True
+    return model
+
+
+def build_runner(cfg: Config, launcher: str = 'none') -> Runner:
+    """Validate ``cfg`` (already passed through :func:`apply_overrides`) and build the Runner."""
+    check_schema(cfg)
+    by_epoch = 'total_epochs' in cfg
+    total = cfg.total_epochs if by_epoch else cfg.total_iters
+    set_trust_checkpoints(cfg.get('trust_checkpoint', False))
+    resume, load_from = find_resume_checkpoint(cfg)
+    runner_cfg = copy.deepcopy(cfg)
+    runner_cfg.setdefault('model_wrapper_cfg', dict(
+        type=f'{SCOPE}.DeviceAgnosticDDP', broadcast_buffers=False,
+        find_unused_parameters=cfg.get('find_unused_parameters', False)))
+    val_loader, val_cfg, val_evaluator = _val_setup(cfg, by_epoch)
+    seed = cfg.get('seed')
+    return Runner(
+        model=_build_model(cfg),
+        work_dir=cfg.work_dir,
+        train_dataloader=_loader_cfg(cfg.data, cfg.data.train, True, seed),
+        val_dataloader=val_loader, val_cfg=val_cfg, val_evaluator=val_evaluator,
+        train_cfg=_train_cfg(cfg, by_epoch),
+        optim_wrapper=_optim_wrapper(cfg),
+        param_scheduler=lr_config_to_schedulers(cfg.get('lr_config'), by_epoch, total),
+        default_hooks=_default_hooks(cfg, by_epoch),
+        custom_hooks=_custom_hooks(cfg),
+        load_from=load_from, resume=resume,
+        launcher=launcher,
+        env_cfg=_env_cfg(cfg, launcher),
+        log_processor=dict(by_epoch=by_epoch,
+                           window_size=(cfg.get('log_config') or {}).get('interval', 10)),
+        log_level=cfg.get('log_level', 'INFO'),
+        visualizer=_visualizer(cfg),
+        default_scope=SCOPE,
+        randomness=dict(seed=seed, deterministic=cfg.get('deterministic', False)),
+        cfg=runner_cfg)

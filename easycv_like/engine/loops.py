@@ -1,0 +1,57 @@
+"""Validation over several datasets at once (the ``eval_pipelines`` config key)."""
+from typing import Dict, List, Sequence
+
+import torch
+from mmengine.runner import BaseLoop, autocast
+
+from ..registry import LOOPS
+
+
+@LOOPS.register_module()
+class MultiDatasetValLoop(BaseLoop):
+    """Evaluate every entry of ``eval_pipelines`` in turn; metrics are prefixed by its name.
+
+    Args:
+        runner: the mmengine Runner.
+        dataloader: ignored placeholder; mmengine's Runner requires one (the first entry's).
+        evaluator: ignored placeholder, for the same reason.
+        pipelines: ``[dict(name='val', data=<dataloader cfg>, evaluators=[...]), ...]``.
+        fp16: run the forward under autocast.
+    """
+
+    def __init__(self, runner, dataloader, evaluator, pipelines: Sequence[dict],
+                 fp16: bool = False) -> None:
+        if not pipelines:
+            raise ValueError('MultiDatasetValLoop needs at least one entry in eval_pipelines.')
+        self._runner = runner
+        self.fp16 = fp16
+        self.entries: List[tuple] = []
+        for entry in pipelines:
+            loader = runner.build_dataloader(entry['data'], seed=runner.seed)
+            evaluator = runner.build_evaluator(list(entry['evaluators']))
+            evaluator.dataset_meta = getattr(loader.dataset, 'metainfo', None)
+            self.entries.append((entry['name'], loader, evaluator))
+        self.dataloader = self.entries[0][1]
+
+    def run(self) -> Dict[str, float]:
+        self.runner.call_hook('before_val')
+        self.runner.call_hook('before_val_epoch')
+        self.runner.model.eval()
+        metrics: Dict[str, float] = {}
+        for name, loader, evaluator in self.entries:
+            for idx, data_batch in enumerate(loader):
+                self._run_iter(idx, data_batch, evaluator)
+            results = evaluator.evaluate(len(loader.dataset))
+            metrics.update({f'{name}/{key}': value for key, value in results.items()})
+        self.runner.call_hook('after_val_epoch', metrics=metrics)
+        self.runner.call_hook('after_val')
+        return metrics
+
+    @torch.no_grad()
+    def _run_iter(self, idx: int, data_batch: dict, evaluator) -> None:
+        self.runner.call_hook('before_val_iter', batch_idx=idx, data_batch=data_batch)
+        with autocast(enabled=self.fp16):
+            outputs = self.runner.model.val_step(data_batch)
+        evaluator.process(data_samples=outputs, data_batch=data_batch)
+        self.runner.call_hook('after_val_iter', batch_idx=idx, data_batch=data_batch,
+                              outputs=outputs)

@@ -1,0 +1,4 @@
+"""Parameter schedulers mmengine lacks."""
+from .exponential_warmup import ExponentialWarmupLR, ExponentialWarmupParamScheduler
+
+__all__ = ['ExponentialWarmupLR', 'ExponentialWarmupParamScheduler']

@@ -1,0 +1,10 @@
+"""Models: backbones, necks, heads, losses, the data preprocessor and the algorithms.
+
+Importing this package registers every model class in ``easycv_like.registry.MODELS``.
+"""
+from . import backbones, heads, losses, necks, selfsup
+from .classification import Classification
+from .data_preprocessor import ClsDataPreprocessor
+
+__all__ = ['backbones', 'heads', 'losses', 'necks', 'selfsup', 'Classification',
+           'ClsDataPreprocessor']

@@ -1,0 +1,1 @@
+"""Self-supervised algorithms (MoCo, SimCLR, BYOL, ...), one per file over a shared base."""

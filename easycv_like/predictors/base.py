@@ -1,0 +1,75 @@
+"""Rebuild a model from a checkpoint alone and run its inference pipeline on arrays."""
+from typing import List, Optional, Sequence
+
+import numpy as np
+import torch
+from mmengine.config import Config
+from mmengine.dataset import Compose, default_collate
+from mmengine.utils import import_modules_from_strings
+
+from ..registry import MODELS, TRANSFORMS
+from ..utils.checkpoint import CheckpointLoadError, load_checkpoint_file
+
+
+def inference_pipeline(cfg: Config) -> list:
+    """The first evaluation dataset's pipeline (else ``data.val``'s), else just ``PackInputs``."""
+    pipelines = cfg.get('eval_pipelines') or []
+    if pipelines:
+        return list(pipelines[0]['data']['pipeline'])
+    if cfg.get('data', {}).get('val'):
+        return list(cfg.data.val.pipeline)
+    return [dict(type='PackInputs')]
+
+
+class Predictor:
+    """Base of all predictors: checkpoint -> model in eval mode + pipeline.
+
+    The checkpoint's ``meta['config_dict']`` (plain data, written by every training run) says how
+    to build the model; nothing in the file is executed. Modules named in the config's
+    ``custom_imports`` are imported, as training did.
+
+    Args:
+        checkpoint: a checkpoint written by easycv_like training.
+        device: ``'cpu'``, ``'cuda'``, ``'cuda:1'``...
+        trust_checkpoint: allow a file that needs arbitrary unpickling (warns; can run code).
+    """
+
+    def __init__(self, checkpoint: str, device: str = 'cpu', trust_checkpoint: bool = False):
+        ckpt = load_checkpoint_file(checkpoint, map_location='cpu', trust=trust_checkpoint)
+        meta = ckpt.get('meta') or {}
+        if 'config_dict' not in meta:
+            raise CheckpointLoadError(
+                f'{checkpoint} holds no config (meta.config_dict); it was not written by '
+                'easycv_like training, so the model cannot be rebuilt from it alone.')
+        self.cfg = Config(meta['config_dict'])
+        imports = (self.cfg.get('custom_imports') or {}).get('imports', [])
+        if imports:
+            import_modules_from_strings(imports)
+        self.device = torch.device(device)
+        self.model = MODELS.build(self.cfg.model)
+        self.model.load_state_dict(ckpt['state_dict'], strict=True)
+        self.model.to(self.device).eval()
+        self.classes = (meta.get('dataset_meta') or {}).get('classes')
+        self.pipeline = Compose([TRANSFORMS.build(t) for t in inference_pipeline(self.cfg)])
+
+    def collate(self, images: Sequence[np.ndarray]) -> dict:
+        """RGB uint8 HWC arrays -> one batch, as the data loader would make it."""
+        items: List[dict] = []
+        for i, img in enumerate(images):
+            if not isinstance(img, np.ndarray) or img.dtype != np.uint8 or img.ndim != 3:
+                raise ValueError(f'Image {i}: expected an RGB uint8 HWC numpy array, got '
+                                 f'{type(img).__name__} {getattr(img, "shape", "")}.')
+            items.append(self.pipeline(dict(img=img, img_path='', gt_label=-1,
+                                            sample_idx=i)))
+        return default_collate(items)
+
+    @torch.no_grad()
+    def forward(self, images: Sequence[np.ndarray], mode: str = 'predict',
+                batch_size: Optional[int] = 32):
+        """Run the model on images in batches; returns the concatenated outputs of ``mode``."""
+        outputs = []
+        for start in range(0, len(images), batch_size or len(images)):
+            batch = self.model.data_preprocessor(
+                self.collate(images[start:start + (batch_size or len(images))]), False)
+            outputs.extend(self.model(**batch, mode=mode))
+        return outputs

@@ -1,0 +1,70 @@
+"""Every registry of easycv_like, each a child of mmengine's root registry of the same kind.
+
+Children let mmengine's Runner build our classes (with ``default_scope='easycv_like'``) and let our
+configs name mmengine/torch classes too (a lookup falls back to the parent). An unknown ``type``
+fails at build time with an error that names the registry and the closest registered names.
+"""
+import difflib
+
+from mmengine import registry as mmengine_registry
+from mmengine.registry import Registry as MMEngineRegistry
+
+SCOPE = 'easycv_like'
+
+
+class Registry(MMEngineRegistry):
+    """mmengine Registry whose failed lookups raise ``KeyError`` naming the closest matches."""
+
+    def get(self, key):
+        obj = super().get(key)
+        if obj is None and isinstance(key, str):
+            raise KeyError(self.unknown_type_message(key))
+        return obj
+
+    def __contains__(self, key):
+        try:
+            return self.get(key) is not None
+        except KeyError:
+            return False
+
+    def all_names(self):
+        """Names visible from this registry: its own and every ancestor's."""
+        names, node = set(), self
+        while node is not None:
+            names.update(node.module_dict)
+            node = node.parent
+        return sorted(names)
+
+    def unknown_type_message(self, key):
+        close = difflib.get_close_matches(key, self.all_names(), n=3, cutoff=0.5)
+        hint = ', '.join(repr(n) for n in close) if close else 'none'
+        return (f"Unknown type '{key}' in the '{self.name}' registry of {self.scope}. "
+                f"Closest registered names: {hint}. Check the spelling, or register the class "
+                "and import its module (config key `custom_imports`).")
+
+
+def _child(parent, name, locations):
+    return Registry(name, parent=parent, scope=SCOPE, locations=locations)
+
+
+MODELS = _child(mmengine_registry.MODELS, 'model', ['easycv_like.models'])
+DATASETS = _child(mmengine_registry.DATASETS, 'dataset', ['easycv_like.data'])
+DATA_SOURCES = Registry('data source', scope=SCOPE, locations=['easycv_like.data'])
+TRANSFORMS = _child(mmengine_registry.TRANSFORMS, 'transform', ['easycv_like.data'])
+DATA_SAMPLERS = _child(mmengine_registry.DATA_SAMPLERS, 'data sampler', ['easycv_like.data'])
+FUNCTIONS = _child(mmengine_registry.FUNCTIONS, 'function', ['easycv_like.data'])
+METRICS = _child(mmengine_registry.METRICS, 'metric', ['easycv_like.evaluation'])
+EVALUATORS = METRICS  # EasyCV name: evaluators are mmengine metrics
+HOOKS = _child(mmengine_registry.HOOKS, 'hook', ['easycv_like.engine'])
+LOOPS = _child(mmengine_registry.LOOPS, 'loop', ['easycv_like.engine'])
+OPTIMIZERS = _child(mmengine_registry.OPTIMIZERS, 'optimizer', ['easycv_like.engine'])
+OPTIM_WRAPPERS = _child(mmengine_registry.OPTIM_WRAPPERS, 'optim_wrapper',
+                        ['easycv_like.engine'])
+OPTIM_WRAPPER_CONSTRUCTORS = _child(mmengine_registry.OPTIM_WRAPPER_CONSTRUCTORS,
+                                    'optimizer wrapper constructor',
+                                    ['easycv_like.engine'])
+PARAM_SCHEDULERS = _child(mmengine_registry.PARAM_SCHEDULERS, 'parameter scheduler',
+                          ['easycv_like.engine'])
+MODEL_WRAPPERS = _child(mmengine_registry.MODEL_WRAPPERS, 'model_wrapper', ['easycv_like.engine'])
+LOG_PROCESSORS = _child(mmengine_registry.LOG_PROCESSORS, 'log_processor', ['easycv_like.engine'])
+VISBACKENDS = _child(mmengine_registry.VISBACKENDS, 'vis_backend', ['easycv_like.engine'])

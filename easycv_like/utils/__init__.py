@@ -1,0 +1,8 @@
+"""Small shared helpers: checkpoint files, plain-value conversion."""
+from .checkpoint import (AtomicLocalBackend, CheckpointLoadError, UnsafeCheckpointError,
+                         atomic_link, atomic_write_bytes, atomic_write_text, load_checkpoint_file,
+                         set_trust_checkpoints)
+
+__all__ = ['AtomicLocalBackend', 'CheckpointLoadError', 'UnsafeCheckpointError', 'atomic_link',
+           'atomic_write_bytes', 'atomic_write_text', 'load_checkpoint_file',
+           'set_trust_checkpoints']

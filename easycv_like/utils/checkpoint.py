@@ -1,0 +1,145 @@
+"""Checkpoint files: atomic writes, and loads that never run code stored in the file.
+
+Every write goes to a temporary file in the target folder, is flushed and fsync'ed, then renamed
+over the final name, so a kill at any byte leaves the previous file intact. Every read uses
+``torch.load(weights_only=True)``; a file that needs arbitrary unpickling is refused unless the
+caller explicitly trusts it.
+"""
+import logging
+import os
+import os.path as osp
+import pickle
+import tempfile
+from typing import Any, Union
+
+import torch
+from mmengine.fileio import LocalBackend, register_backend
+from mmengine.logging import print_log
+from mmengine.runner import CheckpointLoader
+
+PathLike = Union[str, os.PathLike]
+
+
+class CheckpointLoadError(RuntimeError):
+    """A checkpoint file is missing, truncated or otherwise unreadable."""
+
+
+class UnsafeCheckpointError(CheckpointLoadError):
+    """A checkpoint needs arbitrary unpickling (it could run code), so it was refused."""
+
+
+def _fsync_dir(folder: str) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write_bytes(path: PathLike, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temp file, fsync and rename."""
+    path = osp.abspath(path)
+    folder = osp.dirname(path)
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f'.{osp.basename(path)}.', suffix='.tmp', dir=folder)
+    try:
+        with os.fdopen(fd, 'wb') as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if osp.exists(tmp):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(folder)
+
+
+def atomic_write_text(path: PathLike, text: str) -> None:
+    atomic_write_bytes(path, text.encode('utf-8'))
+
+
+def atomic_link(src: PathLike, dst: PathLike) -> None:
+    """Make ``dst`` name the same file as ``src`` (hard link, else a copy), atomically."""
+    src, dst = osp.abspath(src), osp.abspath(dst)
+    tmp = f'{dst}.{os.getpid()}.tmp'
+    try:
+        os.link(src, tmp)
+    except OSError:
+        with open(src, 'rb') as f:
+            atomic_write_bytes(dst, f.read())
+        return
+    os.replace(tmp, dst)
+    _fsync_dir(osp.dirname(dst))
+
+
+def _unpickling_reason(err: Exception) -> str:
+    """The specific line of torch's weights-only error (its first lines are generic advice)."""
+    lines = [ln.strip() for ln in str(err).splitlines() if ln.strip()]
+    specific = [ln for ln in lines[1:] if not ln.startswith(('Please file', 'Check the doc'))]
+    return specific[0] if specific else (lines[0] if lines else type(err).__name__)
+
+
+def load_checkpoint_file(path: PathLike, map_location: Any = 'cpu', trust: bool = False) -> Any:
+    """Load a checkpoint with ``weights_only=True``; refuse files that would run code.
+
+    Args:
+        path: the checkpoint file.
+        map_location: as for ``torch.load``.
+        trust: load a file that needs arbitrary unpickling anyway (an explicit opt-in for old
+            third-party checkpoints; it warns). Never use it on files you did not make.
+    """
+    path = osp.expanduser(str(path))
+    if not osp.isfile(path):
+        raise CheckpointLoadError(f'Checkpoint {path} does not exist.')
+    try:
+        return torch.load(path, map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError as err:
+        reason = _unpickling_reason(err)
+        if 'global' not in reason.lower():
+            raise CheckpointLoadError(f'Checkpoint {path} is corrupt: {reason}') from err
+        if not trust:
+            raise UnsafeCheckpointError(
+                f'Refused to load checkpoint {path}: it holds objects that only arbitrary '
+                f'unpickling can create, which could run code ({reason}). If you made this '
+                'file or trust its source, pass --trust-checkpoint (trust_checkpoint=True).'
+            ) from err
+    except Exception as err:
+        raise CheckpointLoadError(
+            f'Checkpoint {path} is truncated or corrupt: {type(err).__name__}: {err}') from err
+    print_log(f'Loading {path} with arbitrary unpickling because it was explicitly trusted.',
+              logger='current', level=logging.WARNING)
+    return torch.load(path, map_location=map_location, weights_only=False)
+
+
+class AtomicLocalBackend(LocalBackend):
+    """mmengine's local file backend with atomic ``put``: the Runner saves checkpoints through it."""
+
+    def put(self, obj: bytes, filepath: PathLike) -> None:
+        atomic_write_bytes(filepath, obj)
+
+    def put_text(self, obj: str, filepath: PathLike, encoding: str = 'utf-8') -> None:
+        atomic_write_bytes(filepath, obj.encode(encoding))
+
+
+class _TrustSetting:
+    """Whether the Runner's own loads (resume, load_from) may fall back to unsafe unpickling."""
+    trust = False
+
+
+def set_trust_checkpoints(trust: bool) -> None:
+    """Let the Runner's loads accept files that need arbitrary unpickling (opt-in, warns)."""
+    _TrustSetting.trust = bool(trust)
+
+
+def _load_local(filename: str, map_location: Any = None) -> Any:
+    return load_checkpoint_file(filename, map_location, trust=_TrustSetting.trust)
+
+
+register_backend('atomic_local', AtomicLocalBackend, force=True)
+CheckpointLoader.register_scheme(prefixes='', loader=_load_local, force=True)

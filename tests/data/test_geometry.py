@@ -1,0 +1,81 @@
+import numpy as np
+import pytest
+
+from easycv_like.data.transforms import (CenterCrop, RandomHorizontalFlip, RandomResizedCrop,
+                                         Resize)
+from easycv_like.registry import TRANSFORMS
+
+from .image_files import random_image
+
+
+def _run(transform, img, seed=0):
+    return transform({'img': img, 'rng': np.random.default_rng(seed)})['img']
+
+
+@pytest.mark.parametrize('size, expected', [(16, (16, 16)), ((12, 20), (12, 20))])
+def test_random_resized_crop_output_size(size, expected):
+    transform = TRANSFORMS.build(dict(type='RandomResizedCrop', size=size))
+    for seed in range(20):
+        out = _run(transform, random_image(seed, 30, 50), seed)
+        assert out.shape == expected + (3,) and out.dtype == np.uint8
+
+
+def test_random_resized_crop_box_respects_scale_and_ratio():
+    transform = RandomResizedCrop(8, scale=(0.25, 0.5), ratio=(0.5, 2.0))
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        top, left, h, w = transform.crop_box(100, 120, rng)
+        assert 0 <= top <= 100 - h and 0 <= left <= 120 - w
+        assert 0.24 <= h * w / 12000 <= 0.51 and 0.45 <= w / h <= 2.2
+
+
+def test_random_resized_crop_fallback_is_a_clamped_centre_crop():
+    # No crop of area >= 90% with ratio in [4, 5] fits a square, so the fallback is used.
+    transform = RandomResizedCrop(4, scale=(0.9, 1.0), ratio=(4.0, 5.0))
+    assert transform.crop_box(40, 40, np.random.default_rng(0)) == (15, 0, 10, 40)
+
+
+def test_full_crop_is_identity():
+    img = random_image(5)
+    out = _run(RandomResizedCrop((20, 24), scale=(1.0, 1.0), ratio=(1.2, 1.2)), img)
+    np.testing.assert_array_equal(out, img)
+
+
+def test_random_resized_crop_is_a_function_of_the_rng():
+    img, transform = random_image(7, 40, 40), RandomResizedCrop(16)
+    np.testing.assert_array_equal(_run(transform, img, 3), _run(transform, img, 3))
+    assert not np.array_equal(_run(transform, img, 3), _run(transform, img, 4))
+
+
+@pytest.mark.parametrize('size, shape', [(10, (10, 12)), ((7, 9), (7, 9))])
+def test_resize(size, shape):
+    assert _run(Resize(size), random_image(0, 20, 24)).shape == shape + (3,)
+    assert _run(Resize(10), random_image(0, 24, 20)).shape == (12, 10, 3)
+
+
+def test_resize_constant_image_stays_constant():
+    img = np.full((9, 13, 3), (10, 200, 77), dtype=np.uint8)
+    out = _run(Resize(4, interpolation='bicubic'), img)
+    assert (out == np.array([10, 200, 77], dtype=np.uint8)).all()
+
+
+def test_center_crop_values_and_padding():
+    img = random_image(1, 10, 12)
+    np.testing.assert_array_equal(_run(CenterCrop((4, 6)), img), img[3:7, 3:9])
+    padded = _run(CenterCrop(14), img)
+    assert padded.shape == (14, 14, 3)
+    np.testing.assert_array_equal(padded[2:12, 1:13], img)
+    assert padded[:2].sum() == 0 and padded[:, :1].sum() == 0
+
+
+def test_flip():
+    img = random_image(2)
+    np.testing.assert_array_equal(_run(RandomHorizontalFlip(prob=1.0), img), np.fliplr(img))
+    np.testing.assert_array_equal(_run(RandomHorizontalFlip(prob=0.0), img), img)
+    flipped = [not np.array_equal(_run(RandomHorizontalFlip(), img, s), img) for s in range(200)]
+    assert 70 < sum(flipped) < 130
+
+
+def test_unknown_interpolation():
+    with pytest.raises(ValueError, match='bilinear'):
+        Resize(8, interpolation='linear')

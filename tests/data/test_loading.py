@@ -1,0 +1,46 @@
+import numpy as np
+import pytest
+
+from easycv_like.data.errors import BadSampleError
+from easycv_like.data.transforms import LoadImage
+from easycv_like.registry import TRANSFORMS
+
+from .image_files import random_image, write_bad_images, write_image
+
+
+def test_reads_png_as_rgb(tmp_path):
+    img = random_image(1, 7, 9)
+    path = write_image(str(tmp_path / 'a.png'), img)
+    results = TRANSFORMS.build(dict(type='LoadImage'))({'img_path': path, 'gt_label': 2})
+    assert results['img'].dtype == np.uint8 and results['img'].shape == (7, 9, 3)
+    np.testing.assert_array_equal(results['img'], img)  # PNG is lossless, so RGB order is kept
+    assert results['gt_label'] == 2 and results['ori_shape'] == (7, 9)
+
+
+def test_grey_png_becomes_three_equal_channels(tmp_path):
+    grey = random_image(2, 5, 6)[..., 0]
+    path = write_image(str(tmp_path / 'g.png'), grey)
+    img = LoadImage()({'img_path': path})['img']
+    assert img.shape == (5, 6, 3)
+    for channel in range(3):
+        np.testing.assert_array_equal(img[..., channel], grey)
+
+
+def test_in_memory_image_passes_through():
+    img = random_image(3)
+    results = LoadImage()({'img': img, 'gt_label': 1})
+    assert results['img'] is img and results['img_path'] == ''
+
+
+@pytest.mark.parametrize('name, why', [('truncated.jpg', 'truncated JPEG'),
+                                       ('empty.png', 'empty (0 bytes)'),
+                                       ('text.png', 'not a decodable image'),
+                                       ('missing.png', 'cannot read')])
+def test_bad_files_raise_naming_file_and_reason(tmp_path, name, why):
+    write_bad_images(str(tmp_path))
+    path = str(tmp_path / name)
+    with pytest.raises(BadSampleError) as info:
+        LoadImage()({'img_path': path})
+    assert path in str(info.value) and why in str(info.value)
+    assert info.value.paths == (path,)
+    assert isinstance(info.value, ValueError)

@@ -1,0 +1,54 @@
+"""optimizer / optimizer_config / fp16 -> mmengine optim wrappers."""
+import torch
+from mmengine.config import Config
+from mmengine.optim import build_optim_wrapper
+
+import easycv_like  # noqa: F401
+from easycv_like.engine.build_runner import _optim_wrapper
+
+
+def _model():
+    torch.manual_seed(0)
+    return torch.nn.Linear(4, 3)
+
+
+def test_gradient_accumulation_equals_big_batch():
+    x, y = torch.randn(8, 4), torch.randint(0, 3, (8,))
+    loss_fn = torch.nn.functional.cross_entropy
+
+    big = _model()
+    big_wrapper = build_optim_wrapper(big, _optim_wrapper(Config(dict(
+        optimizer=dict(type='SGD', lr=0.5)))))
+    big_wrapper.update_params(loss_fn(big(x), y))
+
+    small = _model()
+    small_wrapper = build_optim_wrapper(small, _optim_wrapper(Config(dict(
+        optimizer=dict(type='SGD', lr=0.5), optimizer_config=dict(update_interval=2)))))
+    before = small.weight.detach().clone()
+    small_wrapper.update_params(loss_fn(small(x[:4]), y[:4]))
+    assert torch.equal(small.weight, before)  # no step after the first half
+    small_wrapper.update_params(loss_fn(small(x[4:]), y[4:]))
+    assert torch.allclose(small.weight, big.weight, atol=1e-6)
+    assert torch.allclose(small.bias, big.bias, atol=1e-6)
+
+
+def test_grad_clip_and_paramwise_options():
+    cfg = Config(dict(optimizer=dict(type='SGD', lr=0.1, weight_decay=0.1,
+                                     paramwise_options=dict(bias_decay_mult=0.0)),
+                      optimizer_config=dict(grad_clip=dict(max_norm=1.0))))
+    wrapper = build_optim_wrapper(_model(), _optim_wrapper(cfg))
+    decays = sorted(g['weight_decay'] for g in wrapper.param_groups)
+    assert decays == [0.0, 0.1]
+    assert wrapper.clip_grad_kwargs['max_norm'] == 1.0
+
+
+def test_fp16_without_cuda_uses_bfloat16_autocast():
+    if torch.cuda.is_available():
+        return
+    model = _model()
+    wrapper = build_optim_wrapper(model, _optim_wrapper(Config(dict(
+        optimizer=dict(type='SGD', lr=0.1), fp16=dict(loss_scale='dynamic')))))
+    assert type(wrapper).__name__ == 'CpuAutocastOptimWrapper'
+    with wrapper.optim_context(model):
+        out = model(torch.randn(2, 4))
+    assert out.dtype == torch.bfloat16
