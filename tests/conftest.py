@@ -59,3 +59,13 @@ def tiny_config(tmp_path, tiny_digits):
 @pytest.fixture(autouse=True)
 def _quiet_threads(monkeypatch):
     monkeypatch.setenv('OMP_NUM_THREADS', os.environ.get('OMP_NUM_THREADS', '2'))
+
+
+@pytest.fixture(scope='session')
+def trained_run(tmp_path_factory, tiny_digits):
+    """One finished tiny training run (2 epochs), shared by predictor/eval tests."""
+    from easycv_like import train
+    folder = str(tmp_path_factory.mktemp('trained'))
+    result = train(write_tiny_config(folder, tiny_digits), work_dir=osp.join(folder, 'work'))
+    result['config'] = osp.join(folder, 'tiny_cfg.py')
+    return result

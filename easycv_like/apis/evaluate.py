@@ -15,6 +15,7 @@ def evaluate(config_path: str, checkpoint: str, cfg_options: Optional[dict] = No
     """Load ``checkpoint`` (``weights_only=True``) and return ``{'<name>/<metric>': value}``."""
     cfg = load_config(config_path, cfg_options)
     cfg.resume_from = None
+    cfg.eval_config = dict(cfg.get('eval_config') or {}, save_best=None)  # evaluation saves nothing
     cfg = apply_overrides(cfg, work_dir, load_from=checkpoint, trust_checkpoint=trust_checkpoint)
     if not cfg.get('eval_pipelines'):
         raise ValueError(f'{config_path} has no eval_pipelines to evaluate.')

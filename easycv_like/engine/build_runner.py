@@ -1,6 +1,7 @@
 """The one place that turns an easycv_like config (the EasyCV-style schema of docs/config.md)
 into an mmengine Runner. Nothing else in the package knows mmengine's own config keys."""
 import copy
+import datetime
 import difflib
 import inspect
 import logging
@@ -8,9 +9,10 @@ import os.path as osp
 from typing import Optional
 
 import torch
+import torch.distributed as dist
 from mmengine.config import Config
 from mmengine.logging import print_log
-from mmengine.runner import Runner
+from mmengine.runner import Runner, set_random_seed
 
 from ..registry import DATASETS, MODELS, SCOPE
 from ..utils.checkpoint import set_trust_checkpoints
@@ -77,7 +79,7 @@ def _loader_cfg(data: dict, dataset: dict, train: bool, seed: Optional[int]) -> 
         persistent_workers=False,
         pin_memory=torch.cuda.is_available(),
         drop_last=train and data.get('drop_last', False),
-        sampler=dict(type='EpochIndexSampler', shuffle=train),
+        sampler=dict(type=f'{SCOPE}.EpochIndexSampler', shuffle=train),
         collate_fn=dict(type='default_collate'),
         dataset=dataset)
 
@@ -102,7 +104,7 @@ def _optim_wrapper(cfg: Config) -> dict:
             print_log('fp16 requested but CUDA is not available: training with bfloat16 '
                       'autocast on the CPU instead (no loss scaling needed).',
                       logger='current', level=logging.WARNING)
-            wrapper.update(type='CpuAutocastOptimWrapper', dtype='bfloat16')
+            wrapper.update(type=f'{SCOPE}.CpuAutocastOptimWrapper', dtype='bfloat16')
     return wrapper
 
 
@@ -120,7 +122,8 @@ def _val_setup(cfg: Config, by_epoch: bool):
             'imgs_per_gpu', 32)))
         entries.append(dict(name=entry.get('name', f'val{i}'), evaluators=evaluators,
                             data=_loader_cfg(data, entry['data'], False, None)))
-    val_cfg = dict(type='MultiDatasetValLoop', pipelines=entries, fp16=cfg.get('fp16') is not None)
+    val_cfg = dict(type=f'{SCOPE}.MultiDatasetValLoop', pipelines=entries,
+                   fp16=cfg.get('fp16') is not None)
     return entries[0]['data'], val_cfg, entries[0]['evaluators']
 
 
@@ -135,7 +138,7 @@ def _default_hooks(cfg: Config, by_epoch: bool) -> dict:
     ckpt = dict(cfg.get('checkpoint_config') or {})
     eval_cfg = cfg.get('eval_config') or {}
     log_cfg = cfg.get('log_config') or {}
-    checkpoint = dict(type='CheckpointHook', interval=ckpt.get('interval', 1),
+    checkpoint = dict(type=f'{SCOPE}.CheckpointHook', interval=ckpt.get('interval', 1),
                       by_epoch=ckpt.get('by_epoch', by_epoch),
                       max_keep_ckpts=ckpt.get('max_keep_ckpts', -1),
                       save_optimizer=ckpt.get('save_optimizer', True), save_last=True)
@@ -161,9 +164,10 @@ def _visualizer(cfg: Config) -> dict:
 
 
 def _custom_hooks(cfg: Config) -> list:
-    hooks = [dict(type='PlainStateHook')] + [dict(h) for h in cfg.get('custom_hooks') or []]
+    hooks = [dict(type=f'{SCOPE}.PlainStateHook')]
+    hooks += [dict(h) for h in cfg.get('custom_hooks') or []]
     if (cfg.get('eval_config') or {}).get('initial') and cfg.get('eval_pipelines'):
-        hooks.append(dict(type='InitialEvalHook'))
+        hooks.append(dict(type=f'{SCOPE}.InitialEvalHook'))
     return hooks
 
 
@@ -174,6 +178,16 @@ def _env_cfg(cfg: Config, launcher: str) -> dict:
     dist.setdefault('backend', 'nccl')
     return dict(cudnn_benchmark=cfg.get('cudnn_benchmark', False), dist_cfg=dist,
                 mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0))
+
+
+def _init_cpu_process_group(cfg: Config, launcher: str) -> None:
+    """Join torchrun's gloo group ourselves on CPU machines: mmengine's ``init_dist`` always calls
+    ``torch.cuda.set_device``, which fails without a GPU."""
+    if launcher != 'pytorch' or torch.cuda.is_available() or dist.is_initialized():
+        return
+    timeout = (cfg.get('dist_params') or {}).get('timeout')
+    kwargs = dict(timeout=datetime.timedelta(seconds=timeout)) if timeout else {}
+    dist.init_process_group(backend='gloo', **kwargs)
 
 
 def _build_model(cfg: Config) -> torch.nn.Module:
@@ -191,6 +205,7 @@ def build_runner(cfg: Config, launcher: str = 'none') -> Runner:
     by_epoch = 'total_epochs' in cfg
     total = cfg.total_epochs if by_epoch else cfg.total_iters
     set_trust_checkpoints(cfg.get('trust_checkpoint', False))
+    _init_cpu_process_group(cfg, launcher)
     resume, load_from = find_resume_checkpoint(cfg)
     runner_cfg = copy.deepcopy(cfg)
     runner_cfg.setdefault('model_wrapper_cfg', dict(
@@ -198,6 +213,8 @@ def build_runner(cfg: Config, launcher: str = 'none') -> Runner:
         find_unused_parameters=cfg.get('find_unused_parameters', False)))
     val_loader, val_cfg, val_evaluator = _val_setup(cfg, by_epoch)
     seed = cfg.get('seed')
+    if seed is not None:  # the model is built before the Runner seeds: seed its init here
+        set_random_seed(seed, deterministic=cfg.get('deterministic', False))
     return Runner(
         model=_build_model(cfg),
         work_dir=cfg.work_dir,

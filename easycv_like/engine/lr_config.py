@@ -1,7 +1,9 @@
 """``lr_config`` (EasyCV/mmcv style) -> mmengine parameter-scheduler configs.
 
 The warm-up multiplies the regular schedule, as in mmcv: both start at step 0 and mmengine chains
-them. Warm-up is counted in iterations unless ``warmup_by_epoch=True``.
+them. Warm-up is counted in iterations unless ``warmup_by_epoch=True``. ``poly`` follows
+mmengine: it reaches ``min_lr`` at the last step, ``lr_t = (lr - min_lr) * (1 - t / (T - 1)) **
+power + min_lr``.
 """
 from typing import List, Optional
 
@@ -37,8 +39,10 @@ def _warmup(lr_config: dict) -> Optional[dict]:
     if kind not in WARMUPS:
         raise KeyError(f"Unknown lr_config.warmup '{kind}'; choose from {sorted(WARMUPS)}.")
     ratio = lr_config.get('warmup_ratio', 0.1)
+    # mmengine's warm-ups reach the target one step before ``end``; +1 gives mmcv's meaning:
+    # steps 0..warmup_iters-1 are warmed up and step warmup_iters runs at the full rate.
     span = dict(by_epoch=lr_config.get('warmup_by_epoch', False), begin=0,
-                end=lr_config.get('warmup_iters', 0))
+                end=lr_config.get('warmup_iters', 0) + 1)
     if kind == 'linear':
         return dict(type='LinearLR', start_factor=ratio, end_factor=1.0, **span)
     if kind == 'constant':

@@ -79,10 +79,13 @@ def atomic_link(src: PathLike, dst: PathLike) -> None:
 
 
 def _unpickling_reason(err: Exception) -> str:
-    """The specific line of torch's weights-only error (its first lines are generic advice)."""
+    """The specific line of torch's weights-only error (the rest is generic advice)."""
     lines = [ln.strip() for ln in str(err).splitlines() if ln.strip()]
-    specific = [ln for ln in lines[1:] if not ln.startswith(('Please file', 'Check the doc'))]
-    return specific[0] if specific else (lines[0] if lines else type(err).__name__)
+    for line in lines:
+        if 'GLOBAL' in line or 'Unsupported' in line:
+            reason = line.split('error:', 1)[-1].strip()
+            return reason.split('. Please use')[0]
+    return lines[-1] if lines else type(err).__name__
 
 
 def load_checkpoint_file(path: PathLike, map_location: Any = 'cpu', trust: bool = False) -> Any:
@@ -101,7 +104,7 @@ def load_checkpoint_file(path: PathLike, map_location: Any = 'cpu', trust: bool 
         return torch.load(path, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as err:
         reason = _unpickling_reason(err)
-        if 'global' not in reason.lower():
+        if 'GLOBAL' not in reason:
             raise CheckpointLoadError(f'Checkpoint {path} is corrupt: {reason}') from err
         if not trust:
             raise UnsafeCheckpointError(

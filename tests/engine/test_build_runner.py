@@ -25,9 +25,10 @@ def test_exactly_one_training_length():
         check_schema(_cfg(total_iters=5))
 
 
-def test_overrides_fold_into_the_config():
+def test_overrides_fold_into_the_config(tmp_path):
     cfg = apply_overrides(_cfg(), work_dir='w', fp16=True, load_from='a.pth', resume='auto')
     assert cfg.work_dir == 'w' and cfg.fp16 == dict(loss_scale='dynamic')
     assert cfg.load_from == 'a.pth' and cfg.resume_from == 'auto'
-    default = apply_overrides(Config(dict(total_epochs=1), filename='configs/x/my_cfg.py'))
+    (tmp_path / 'my_cfg.py').write_text('total_epochs = 1\n')
+    default = apply_overrides(Config.fromfile(str(tmp_path / 'my_cfg.py')))
     assert default.work_dir.endswith('work_dirs/my_cfg')

@@ -36,9 +36,10 @@ def test_grad_clip_and_paramwise_options():
     cfg = Config(dict(optimizer=dict(type='SGD', lr=0.1, weight_decay=0.1,
                                      paramwise_options=dict(bias_decay_mult=0.0)),
                       optimizer_config=dict(grad_clip=dict(max_norm=1.0))))
-    wrapper = build_optim_wrapper(_model(), _optim_wrapper(cfg))
-    decays = sorted(g['weight_decay'] for g in wrapper.param_groups)
-    assert decays == [0.0, 0.1]
+    model = _model()
+    wrapper = build_optim_wrapper(model, _optim_wrapper(cfg))
+    decay = {id(p): g['weight_decay'] for g in wrapper.param_groups for p in g['params']}
+    assert decay[id(model.weight)] == 0.1 and decay[id(model.bias)] == 0.0
     assert wrapper.clip_grad_kwargs['max_norm'] == 1.0
 
 

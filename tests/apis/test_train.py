@@ -1,0 +1,43 @@
+"""train() in this process and with 2 gloo processes under torchrun; evaluate()."""
+import os.path as osp
+
+import pytest
+
+from easycv_like import evaluate, train
+from easycv_like.utils.checkpoint import load_checkpoint_file
+
+
+def test_train_returns_work_dir_checkpoint_and_metrics(trained_run):
+    assert osp.isfile(trained_run['checkpoint'])
+    assert trained_run['checkpoint'].endswith('epoch_2.pth')
+    assert osp.isfile(osp.join(trained_run['work_dir'], 'latest.pth'))
+    assert osp.isfile(osp.join(trained_run['work_dir'], 'tiny_cfg.py'))  # resolved config dump
+    assert set(trained_run['metrics']) == {'val/top1', 'val/top5'}
+    assert 0.0 <= trained_run['metrics']['val/top1'] <= 100.0
+
+
+def test_evaluate_reproduces_the_last_validation(trained_run, tmp_path):
+    metrics = evaluate(trained_run['config'], trained_run['checkpoint'],
+                       work_dir=str(tmp_path))
+    assert metrics['val/top1'] == pytest.approx(trained_run['metrics']['val/top1'])
+
+
+def test_eval_pipelines_with_two_datasets(trained_run, tmp_path, tiny_digits):
+    both = {'eval_pipelines': [
+        dict(name=name, evaluators=[dict(type='ClsEvaluator', topk=(1,))], data=dict(
+            type='ClsDataset', pipeline=[dict(type='LoadImage'), dict(type='PackInputs')],
+            data_source=dict(type='ImageList', list_file=f'{tiny_digits}/{split}_small.txt')))
+        for name, split in (('seen', 'train'), ('unseen', 'val'))]}
+    metrics = evaluate(trained_run['config'], trained_run['checkpoint'], cfg_options=both,
+                       work_dir=str(tmp_path))
+    assert set(metrics) == {'seen/top1', 'unseen/top1'}
+    assert metrics['unseen/top1'] == pytest.approx(trained_run['metrics']['val/top1'])
+
+
+def test_train_with_two_gloo_processes(tiny_config, tmp_path):
+    result = train(tiny_config, gpus=2, work_dir=str(tmp_path / 'ddp'),
+                   cfg_options={'total_epochs': 1})
+    assert result['checkpoint'].endswith('epoch_1.pth')
+    assert 'val/top1' in result['metrics']
+    # each process reads 60 of the 120 images: ceil(60 / 16) = 4 iterations, not 8
+    assert load_checkpoint_file(result['checkpoint'])['meta']['iter'] == 4

@@ -1,0 +1,58 @@
+"""ClassificationPredictor needs nothing but the checkpoint."""
+import os.path as osp
+import shutil
+
+import cv2
+import numpy as np
+import pytest
+
+from easycv_like.predictors import ClassificationPredictor
+from easycv_like.utils.checkpoint import UnsafeCheckpointError
+
+
+def _val_images(root, limit=60):
+    images, labels = [], []
+    with open(osp.join(root, 'val_small.txt')) as f:
+        for line in list(f)[:limit]:
+            path, label = line.split()
+            img = cv2.imread(osp.join(root, path), cv2.IMREAD_COLOR)
+            images.append(cv2.cvtColor(img, cv2.COLOR_BGR2RGB))
+            labels.append(int(label))
+    return images, labels
+
+
+def test_predictor_from_checkpoint_alone(trained_run, tiny_digits, tmp_path):
+    lonely = tmp_path / 'model.pth'
+    shutil.copy(osp.join(trained_run['work_dir'], 'latest.pth'), lonely)
+    predictor = ClassificationPredictor(str(lonely), device='cpu')
+    images, labels = _val_images(tiny_digits)
+    results = predictor.predict(images, batch_size=7)
+    assert len(results) == len(images)
+    for res in results:
+        assert set(res) == {'class', 'class_name', 'score', 'scores'}
+        assert len(res['scores']) == 10 and sum(res['scores']) == pytest.approx(1, abs=1e-4)
+        assert res['class'] == int(np.argmax(res['scores']))
+        assert res['class_name'] == str(res['class'])  # names come from classes.txt
+        assert res['score'] == pytest.approx(max(res['scores']))
+    top1 = 100 * np.mean([r['class'] == y for r, y in zip(results, labels)])
+    assert top1 == pytest.approx(trained_run['metrics']['val/top1'])
+
+
+def test_predictor_rejects_bad_input(trained_run):
+    predictor = ClassificationPredictor(trained_run['checkpoint'])
+    with pytest.raises(ValueError, match='Image 0'):
+        predictor.predict([np.zeros((16, 16), np.float32)])
+
+
+def test_predictor_refuses_code_carrying_checkpoint(tmp_path):
+    import torch
+
+    sentinel = tmp_path / 'pwned'
+
+    class Evil:
+        def __reduce__(self):
+            return (open, (str(sentinel), 'w'))
+    torch.save({'state_dict': {}, 'meta': {'x': Evil()}}, tmp_path / 'evil.pth')
+    with pytest.raises(UnsafeCheckpointError):
+        ClassificationPredictor(str(tmp_path / 'evil.pth'))
+    assert not sentinel.exists()
