@@ -1,1 +1,4 @@
-"""Self-supervised algorithms (MoCo, SimCLR, BYOL, ...), one per file over a shared base."""
+"""Self-supervised algorithms: one file each, all routed by ``BaseSelfSupervisor``."""
+from .base import BaseSelfSupervisor
+
+__all__ = ['BaseSelfSupervisor']

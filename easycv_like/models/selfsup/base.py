@@ -1,0 +1,80 @@
+"""``BaseSelfSupervisor``: the one place that routes forward modes for self-supervised algorithms.
+
+Subclasses build what they own (a momentum encoder, a queue, prototypes) and implement ``loss``.
+They never override ``forward`` or ``train_step``.
+"""
+from typing import Dict, List, Optional, Sequence, Tuple, Union
+
+import torch
+import torch.nn.functional as F
+from mmengine.model import BaseModel
+from torch import nn
+
+from ...registry import MODELS
+from ..classification import build_data_preprocessor
+
+Views = Union[torch.Tensor, Sequence[torch.Tensor]]
+
+
+class BaseSelfSupervisor(BaseModel):
+    """Backbone (+ neck, + head) pre-trained without labels.
+
+    Modes: ``'loss'`` -> :meth:`loss` (dict of scalar losses), ``'tensor'`` -> backbone features
+    of the first view (tuple of maps), ``'predict'`` -> one dict per sample with ``feature``
+    (L2-normalised, globally pooled last backbone map, CPU float) and ``gt_label`` (-1 if
+    unknown), read by ``KNNEvaluator`` and feature extraction.
+
+    Momentum/EMA encoders are declared, not coded per method: override
+    :meth:`momentum_pairs` and the ``MomentumUpdateHook`` updates them after every real optimizer
+    step (so gradient accumulation stays right).
+
+    Args:
+        backbone: backbone config (returns a tuple of feature maps).
+        neck: projection neck config, or None.
+        head: loss head config, or None.
+        data_preprocessor: config/module; default ``ClsDataPreprocessor`` (normalises every view).
+        init_cfg: mmengine init config.
+    """
+
+    def __init__(self, backbone: dict, neck: Optional[dict] = None, head: Optional[dict] = None,
+                 data_preprocessor: Union[dict, nn.Module, None] = None,
+                 init_cfg: Optional[dict] = None) -> None:
+        super().__init__(data_preprocessor=build_data_preprocessor(data_preprocessor),
+                         init_cfg=init_cfg)
+        self.backbone = MODELS.build(backbone)
+        self.neck = MODELS.build(neck) if neck is not None else None
+        self.head = MODELS.build(head) if head is not None else None
+
+    def extract_feat(self, inputs: torch.Tensor) -> Tuple[torch.Tensor, ...]:
+        """Backbone feature maps of one batch of normalised images."""
+        return self.backbone(inputs)
+
+    def momentum_pairs(self) -> List[Tuple[nn.Module, nn.Module]]:
+        """``[(online, target), ...]``: targets follow their online module by EMA."""
+        return []
+
+    def loss(self, inputs: List[torch.Tensor], data_samples: Optional[dict]) -> Dict[str, torch.Tensor]:
+        """Views (each N x C x H x W, normalised) -> dict of scalar losses."""
+        raise NotImplementedError
+
+    @torch.no_grad()
+    def predict(self, inputs: Views, data_samples: Optional[dict] = None) -> List[dict]:
+        images = inputs[0] if isinstance(inputs, (list, tuple)) else inputs
+        feat = self.extract_feat(images)[-1]
+        if feat.dim() == 4:
+            feat = feat.mean(dim=(2, 3))  # N x C
+        feat = F.normalize(feat.float(), dim=1).cpu()
+        labels = (data_samples or {}).get('gt_label')
+        labels = [-1] * len(feat) if labels is None else torch.as_tensor(labels).view(-1).tolist()
+        return [dict(feature=f, gt_label=int(y)) for f, y in zip(feat, labels)]
+
+    def forward(self, inputs: Views, data_samples: Optional[dict] = None, mode: str = 'tensor'):
+        if mode == 'loss':
+            views = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+            return self.loss(views, data_samples)
+        if mode == 'predict':
+            return self.predict(inputs, data_samples)
+        if mode == 'tensor':
+            images = inputs[0] if isinstance(inputs, (list, tuple)) else inputs
+            return self.extract_feat(images)
+        raise ValueError(f"mode must be 'loss', 'predict' or 'tensor', got {mode!r}")
