@@ -5,5 +5,6 @@ from . import data, evaluation, models  # noqa: E402,F401  (register every class
 from . import engine  # noqa: E402,F401
 from .apis import evaluate, train  # noqa: E402
 from .predictors import ClassificationPredictor  # noqa: E402
+from .predictors import FeatureExtractor  # noqa: E402
 
-__all__ = ['ClassificationPredictor', 'evaluate', 'train', '__version__']
+__all__ = ['ClassificationPredictor', 'FeatureExtractor', 'evaluate', 'train', '__version__']

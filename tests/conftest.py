@@ -69,3 +69,18 @@ def trained_run(tmp_path_factory, tiny_digits):
     result = train(write_tiny_config(folder, tiny_digits), work_dir=osp.join(folder, 'work'))
     result['config'] = osp.join(folder, 'tiny_cfg.py')
     return result
+
+
+@pytest.fixture(scope='session')
+def digits_tfrecord(tiny_digits):
+    """``tiny_digits``' small train (3 shards) and val (1 shard) lists as TFRecord + .idx
+    files, written by ``tools/convert_to_tfrecord.py`` into ``<tiny_digits>/tfrecord``."""
+    import convert_to_tfrecord
+    out = osp.join(tiny_digits, 'tfrecord')
+    for split, shards in (('train', 3), ('val', 1)):
+        convert_to_tfrecord.main(['--src-type', 'list', '--src',
+                                  osp.join(tiny_digits, f'{split}_small.txt'),
+                                  '--classes', osp.join(tiny_digits, 'classes.txt'),
+                                  '--out', out, '--prefix', split, '--shards', str(shards),
+                                  '--force'])
+    return out

@@ -4,6 +4,7 @@ Importing this package registers every data source, transform, dataset and sampl
 of ``easycv_like.registry`` import it lazily when a config names one).
 """
 from easycv_like.data import datasets, samplers, sources, transforms
+from easycv_like.data import dali, tfrecord  # noqa: F401  (DALI datasets, TFRecord I/O)
 from easycv_like.data.datasets import BaseDataset, ClsDataset
 from easycv_like.data.errors import BadSampleError
 from easycv_like.data.sources import Cifar, ImageFolder, ImageList

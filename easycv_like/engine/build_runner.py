@@ -6,7 +6,7 @@ import difflib
 import inspect
 import logging
 import os.path as osp
-from typing import Optional
+from typing import Optional, Union
 
 import torch
 import torch.distributed as dist
@@ -14,6 +14,7 @@ from mmengine.config import Config
 from mmengine.logging import print_log
 from mmengine.runner import Runner, set_random_seed
 
+from ..data.dali import DaliBaseDataset, DALILoader
 from ..registry import DATASETS, MODELS, SCOPE
 from ..utils.checkpoint import set_trust_checkpoints
 from .lr_config import lr_config_to_schedulers
@@ -63,14 +64,29 @@ def apply_overrides(cfg: Config, work_dir: Optional[str] = None, fp16: bool = Fa
     return cfg
 
 
+def _dataset_class(dataset_cfg: dict) -> type:
+    kind = dataset_cfg['type']
+    return DATASETS.get(kind) if isinstance(kind, str) else kind
+
+
 def _accepts(dataset_cfg: dict, arg: str) -> bool:
-    cls = dataset_cfg['type'] if not isinstance(dataset_cfg['type'], str) \
-        else DATASETS.get(dataset_cfg['type'])
-    return arg in inspect.signature(cls).parameters
+    return arg in inspect.signature(_dataset_class(dataset_cfg)).parameters
 
 
-def _loader_cfg(data: dict, dataset: dict, train: bool, seed: Optional[int]) -> dict:
+def _dali_loader(data: dict, dataset: dict, train: bool, seed: Optional[int]) -> DALILoader:
+    """A DALI dataset runs its own pipeline: the Runner gets a ready loader (a DataLoader to it)."""
+    if seed is not None:
+        dataset.setdefault('seed', seed)
+    return DALILoader(DATASETS.build(dataset), batch_size=data.get('imgs_per_gpu', 32),
+                      shuffle=train, drop_last=train and data.get('drop_last', False),
+                      num_threads=data.get('workers_per_gpu', 2))
+
+
+def _loader_cfg(data: dict, dataset: dict, train: bool,
+                seed: Optional[int]) -> Union[dict, DALILoader]:
     dataset = copy.deepcopy(dataset)
+    if issubclass(_dataset_class(dataset), DaliBaseDataset):
+        return _dali_loader(data, dataset, train, seed)
     if seed is not None and 'seed' not in dataset and _accepts(dataset, 'seed'):
         dataset['seed'] = seed
     return dict(
@@ -87,9 +103,12 @@ def _loader_cfg(data: dict, dataset: dict, train: bool, seed: Optional[int]) -> 
 def _optim_wrapper(cfg: Config) -> dict:
     optimizer = copy.deepcopy(dict(cfg.optimizer))
     paramwise = optimizer.pop('paramwise_options', None)
+    constructor = optimizer.pop('constructor', None)
     opt_cfg = cfg.get('optimizer_config') or {}
     wrapper = dict(type='OptimWrapper', optimizer=optimizer,
                    accumulative_counts=opt_cfg.get('update_interval', 1))
+    if constructor:
+        wrapper['constructor'] = constructor
     if opt_cfg.get('grad_clip'):
         wrapper['clip_grad'] = dict(opt_cfg['grad_clip'])
     if paramwise:

@@ -11,11 +11,19 @@ from ..registry import MODELS, TRANSFORMS
 from ..utils.checkpoint import CheckpointLoadError, load_checkpoint_file
 
 
+def single_view_dataset(dataset: dict) -> dict:
+    """The dataset config that holds the images: a ``KNNDataset``'s query set, else itself."""
+    while 'query' in dataset and 'data_source' not in dataset:
+        dataset = dataset['query']
+    return dataset
+
+
 def inference_pipeline(cfg: Config) -> list:
-    """The first evaluation dataset's pipeline (else ``data.val``'s), else just ``PackInputs``."""
+    """The first evaluation dataset's pipeline (a ``KNNDataset``'s: its query set's), else
+    ``data.val``'s, else just ``PackInputs``."""
     pipelines = cfg.get('eval_pipelines') or []
     if pipelines:
-        return list(pipelines[0]['data']['pipeline'])
+        return list(single_view_dataset(pipelines[0]['data'])['pipeline'])
     if cfg.get('data', {}).get('val'):
         return list(cfg.data.val.pipeline)
     return [dict(type='PackInputs')]

@@ -3,5 +3,7 @@ from easycv_like.data.sources.cifar import Cifar
 from easycv_like.data.sources.class_names import read_class_names
 from easycv_like.data.sources.image_folder import ImageFolder
 from easycv_like.data.sources.image_list import ImageList
+from easycv_like.data.sources.tfrecord import TFRecord
 
-__all__ = ['Cifar', 'ImageFolder', 'ImageList', 'read_class_names']
+__all__ = ['Cifar', 'ImageFolder', 'ImageList', 'read_class_names',
+           'TFRecord']

@@ -1,4 +1,5 @@
-"""Colour transforms on HWC uint8 RGB images: colour jitter, random grayscale, Gaussian blur.
+"""Colour transforms on HWC uint8 RGB images: colour jitter, random grayscale, Gaussian blur,
+solarization.
 
 The photometric augmentations of SimCLR/MoCo v2/BYOL with torchvision's parameter semantics,
 written with cv2 look-up tables and filters so workers stay fast; randomness comes only from
@@ -148,4 +149,26 @@ class GaussianBlur(BaseTransform):
             sigma = rng.uniform(self.sigma_min, self.sigma_max)
             ksize = 2 * math.ceil(3 * sigma) + 1
             results['img'] = cv2.GaussianBlur(results['img'], (ksize, ksize), sigma, sigmaY=sigma)
+        return results
+
+
+@TRANSFORMS.register_module()
+class Solarization(BaseTransform):
+    """Invert every pixel value >= ``threshold`` (``v -> 255 - v``), with probability ``prob``.
+
+    BYOL's second view (Grill et al. 2020, https://arxiv.org/abs/2006.07733) and DINO's use it;
+    same rule as PIL's ``ImageOps.solarize``.
+
+    Args:
+        threshold: values at or above it are inverted. Default 128.
+        prob: probability of solarizing. Default 0.2.
+    """
+
+    def __init__(self, threshold: int = 128, prob: float = 0.2) -> None:
+        self.threshold, self.prob = int(threshold), float(prob)
+
+    def transform(self, results: dict) -> dict:
+        if get_rng(results).random() < self.prob:
+            table = np.where(_IDENTITY >= self.threshold, 255.0 - _IDENTITY, _IDENTITY)
+            results['img'] = _apply_lut(results['img'], table)
         return results

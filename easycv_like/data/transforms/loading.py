@@ -16,6 +16,30 @@ from easycv_like.registry import TRANSFORMS
 cv2.setNumThreads(0)
 
 
+def decode_image(data: bytes, name: str) -> np.ndarray:
+    """Check and decode encoded image bytes into an H x W x 3 uint8 RGB array.
+
+    Args:
+        data: the encoded file (JPEG, PNG, ...).
+        name: what to call the image in an error (a path, or ``shard.tfrecord@offset``).
+
+    Raises:
+        BadSampleError: the bytes are empty, truncated, or not a decodable image.
+    """
+    defect = find_image_defect(data)
+    if defect is not None:
+        raise BadSampleError(f'Bad image file {name!r}: {defect}.', [name])
+    try:
+        img = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
+    except cv2.error as err:
+        raise BadSampleError(f'Bad image file {name!r}: the decoder failed ({err}).',
+                             [name]) from err
+    if img is None:
+        raise BadSampleError(f'Bad image file {name!r}: not a decodable image '
+                             f'({len(data)} bytes, starting {data[:8]!r}).', [name])
+    return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
+
+
 @TRANSFORMS.register_module()
 class LoadImage(BaseTransform):
     """Decode ``results['img_path']`` into ``results['img']`` (H x W x 3 uint8 RGB).
@@ -38,17 +62,6 @@ class LoadImage(BaseTransform):
         except OSError as err:
             raise BadSampleError(f'Bad image file {path!r}: cannot read it ({err}).',
                                  [path]) from err
-        defect = find_image_defect(data)
-        if defect is not None:
-            raise BadSampleError(f'Bad image file {path!r}: {defect}.', [path])
-        try:
-            img = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
-        except cv2.error as err:
-            raise BadSampleError(f'Bad image file {path!r}: the decoder failed ({err}).',
-                                 [path]) from err
-        if img is None:
-            raise BadSampleError(f'Bad image file {path!r}: not a decodable image '
-                                 f'({len(data)} bytes, starting {data[:8]!r}).', [path])
-        results['img'] = cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
+        results['img'] = decode_image(data, path)
         results['ori_shape'] = results['img'].shape[:2]
         return results

@@ -1,4 +1,9 @@
 """Heads: map backbone/neck features to task outputs and losses."""
 from .cls_head import ClsHead
+from .contrastive_head import ContrastiveHead
+from .dino_head import DINOHead
+from .latent_predict_head import LatentPredictHead
+from .nt_xent_head import NTXentHead
+from .swav_head import SwAVHead
 
-__all__ = ['ClsHead']
+__all__ = ['ClsHead', 'ContrastiveHead', 'DINOHead', 'LatentPredictHead', 'NTXentHead', 'SwAVHead']

@@ -1,5 +1,13 @@
 """Losses (and the accuracy used to log them) as pure functions of tensors."""
 from .accuracy import topk_accuracy
+from .byol_loss import byol_loss
 from .cross_entropy import cross_entropy
+from .dino_loss import dino_loss
+from .info_nce import info_nce
+from .mae_loss import mae_loss, patchify
+from .nt_xent import nt_xent
+from .sinkhorn_knopp import sinkhorn_knopp
+from .swav_loss import swav_loss
 
-__all__ = ['cross_entropy', 'topk_accuracy']
+__all__ = ['byol_loss', 'cross_entropy', 'dino_loss', 'info_nce', 'mae_loss', 'nt_xent',
+           'patchify', 'sinkhorn_knopp', 'swav_loss', 'topk_accuracy']

@@ -1,0 +1,19 @@
+# Linear probe on the digits demo data: the pre-trained ResNet-18 (small stem) is frozen (every
+# stage, BN statistics included) and only a linear layer 512 -> 10 is trained, for a few epochs
+# on 2 CPU cores. The backbone is loaded from the keys `backbone.*` of a self-supervised
+# checkpoint (the online encoder of MoCo/SimCLR/BYOL); point at yours with
+#   --cfg-options model.backbone.init_cfg.checkpoint=work_dirs/<run>/latest.pth
+_base_ = [
+    '../_base_/models/resnet18_small_cls.py',
+    '../_base_/datasets/digits.py',
+    '../_base_/default_runtime.py',
+]
+_pretrained = 'work_dirs/mocov2_digits/latest.pth'  # by configs/ssl/demo/mocov2_digits.py
+model = dict(
+    backbone=dict(frozen_stages=4, norm_eval=True,
+                  init_cfg=dict(type='Pretrained', checkpoint=_pretrained, prefix='backbone.')))
+optimizer = dict(type='SGD', lr=1.0, momentum=0.9, weight_decay=0.0)
+lr_config = dict(policy='CosineAnnealing', min_lr=0.0)
+total_epochs = 5
+checkpoint_config = dict(interval=1, max_keep_ckpts=1)
+log_config = dict(interval=5)

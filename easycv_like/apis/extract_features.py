@@ -1,0 +1,133 @@
+"""``extract_features()``: pooled backbone features of a whole split, for offline evaluation.
+
+The dataset of a split is its config's data source (``data.train`` / ``data.val``, else for
+``val`` the first ``eval_pipelines`` dataset: a ``KNNDataset``'s query set) read through the
+*inference pipeline*: the pipeline of ``eval_pipelines[0]``, else ``data.val``'s (the one
+predictors use). Both splits are therefore deterministic and single-view, whatever the
+training pipeline is: a self-supervised config's multi-view augmentation of ``data.train`` is
+replaced, and so is a classifier's random crop. This is the protocol of offline kNN / linear
+evaluation (train images seen as at test time), and it makes every row equal to
+``FeatureExtractor``'s on the same image.
+"""
+import argparse
+import os
+import os.path as osp
+from typing import Dict, Optional, Sequence, Union
+
+import numpy as np
+import torch
+from mmengine.config import Config
+from mmengine.dataset import default_collate
+from torch.utils.data import DataLoader
+
+from ..predictors.base import inference_pipeline, single_view_dataset
+from ..predictors.feature_extractor import pooled_features
+from ..registry import DATASETS, MODELS
+from ..utils.checkpoint import load_checkpoint_file
+from .config import load_config
+
+SPLITS = ('train', 'val')
+
+
+def feature_dataset_cfg(cfg: Config, split: str) -> dict:
+    """The ``ClsDataset`` config that feature extraction reads for ``split`` (see module doc)."""
+    if split not in SPLITS:
+        raise ValueError(f'split must be one of {SPLITS}, got {split!r}')
+    data = cfg.get('data') or {}
+    named = data.get(split)
+    if named is None and split == 'val' and cfg.get('eval_pipelines'):
+        named = single_view_dataset(cfg.eval_pipelines[0]['data'])
+    if not named or 'data_source' not in named:
+        raise ValueError(
+            f'The config has no data.{split} with a data_source to extract features from '
+            '(DALI datasets read their own files and are not supported here).')
+    return dict(type='ClsDataset', data_source=named['data_source'],
+                pipeline=inference_pipeline(cfg))
+
+
+def build_model_from(cfg: Config, checkpoint: str, device: Union[str, torch.device],
+                     trust_checkpoint: bool = False) -> torch.nn.Module:
+    """``cfg.model`` with the weights of ``checkpoint`` (strict), in eval mode on ``device``."""
+    ckpt = load_checkpoint_file(checkpoint, map_location='cpu', trust=trust_checkpoint)
+    state = ckpt['state_dict'] if isinstance(ckpt, dict) and 'state_dict' in ckpt else ckpt
+    model = MODELS.build(cfg.model)
+    model.load_state_dict(state, strict=True)
+    return model.to(device).eval()
+
+
+def save_features(out_dir: str, features: np.ndarray, labels: np.ndarray) -> None:
+    """Write ``features.npy`` (float32 N x D) and ``labels.npy`` (int64 N) into ``out_dir``."""
+    os.makedirs(out_dir, exist_ok=True)
+    np.save(osp.join(out_dir, 'features.npy'), features.astype(np.float32))
+    np.save(osp.join(out_dir, 'labels.npy'), labels.astype(np.int64))
+
+
+def load_features(folder: str) -> Dict[str, np.ndarray]:
+    """Read what :func:`save_features` wrote: ``dict(features=N x D, labels=N)``."""
+    features = np.load(osp.join(folder, 'features.npy'))
+    labels = np.load(osp.join(folder, 'labels.npy'))
+    if features.ndim != 2 or labels.shape != (len(features),):
+        raise ValueError(f'{folder}: features {features.shape} and labels {labels.shape} do not '
+                         'match (expected N x D and N).')
+    return dict(features=features.astype(np.float32), labels=labels.astype(np.int64))
+
+
+@torch.no_grad()
+def extract_features(config: Union[str, Config], checkpoint: str, split: str = 'train',
+                     out_dir: Optional[str] = None, l2norm: bool = False,
+                     batch_size: Optional[int] = None, trust_checkpoint: bool = False,
+                     device: Optional[str] = None) -> Dict[str, np.ndarray]:
+    """Features and labels of every sample of ``split``, in dataset order.
+
+    Args:
+        config: config file (or a loaded Config) that describes the model and the data.
+        checkpoint: weights of that model (loaded with ``weights_only=True``).
+        split: ``'train'`` or ``'val'``.
+        out_dir: also write ``features.npy`` / ``labels.npy`` there. Default None.
+        l2norm: L2-normalise every feature row. Default False.
+        batch_size: images per forward pass. Default ``data.imgs_per_gpu`` (else 32).
+        trust_checkpoint: allow a checkpoint that needs arbitrary unpickling (can run code).
+        device: default ``'cuda'`` when available, else ``'cpu'``.
+
+    Returns:
+        ``dict(features=float32 N x D, labels=int64 N)`` (-1 for unlabelled samples).
+    """
+    cfg = load_config(config) if isinstance(config, str) else config
+    device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
+    model = build_model_from(cfg, checkpoint, device, trust_checkpoint)
+    data = cfg.get('data') or {}
+    dataset = DATASETS.build(feature_dataset_cfg(cfg, split))
+    if len(dataset) == 0:
+        raise ValueError(f'The {split} dataset is empty: no features to extract.')
+    loader = DataLoader(dataset, batch_size=batch_size or data.get('imgs_per_gpu', 32), shuffle=False,
+                        num_workers=data.get('workers_per_gpu', 0), collate_fn=default_collate)
+    rows, labels = [], []
+    for batch in loader:
+        labels.append(torch.as_tensor(batch['data_samples']['gt_label']).view(-1))
+        batch = model.data_preprocessor(batch, False)
+        rows.append(pooled_features(model, batch['inputs'], l2norm))  # B x D
+    result = dict(features=torch.cat(rows).numpy().astype(np.float32),
+                  labels=torch.cat(labels).numpy().astype(np.int64))
+    if out_dir:
+        save_features(out_dir, result['features'], result['labels'])
+    return result
+
+
+def main(argv: Optional[Sequence[str]] = None) -> Dict[str, np.ndarray]:
+    parser = argparse.ArgumentParser(description='Extract pooled backbone features of a split.')
+    parser.add_argument('config')
+    parser.add_argument('checkpoint')
+    parser.add_argument('--split', choices=SPLITS, default='train')
+    parser.add_argument('--out', help='folder for features.npy and labels.npy')
+    parser.add_argument('--l2norm', action='store_true', help='L2-normalise every feature')
+    parser.add_argument('--batch-size', type=int, help='default: data.imgs_per_gpu')
+    parser.add_argument('--device', help="default: 'cuda' when available, else 'cpu'")
+    parser.add_argument('--trust-checkpoint', action='store_true',
+                        help='allow checkpoints that need arbitrary unpickling (can run code)')
+    args = parser.parse_args(argv)
+    result = extract_features(args.config, args.checkpoint, args.split, args.out, args.l2norm,
+                              args.batch_size, args.trust_checkpoint, args.device)
+    where = f' -> {args.out}' if args.out else ''
+    print(f'{args.split}: {len(result["features"])} features of dimension '
+          f'{result["features"].shape[1]}{where}')
+    return result

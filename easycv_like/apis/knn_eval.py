@@ -1,0 +1,57 @@
+"""``knn_eval()``: offline weighted-kNN accuracy of features written by ``extract_features``.
+
+The training features are the memory bank, the validation features the queries; the vote is
+``weighted_knn``, the same function the ``KNNEvaluator`` monitor uses during training.
+"""
+import argparse
+from typing import Dict, Optional, Sequence
+
+import torch
+
+from ..evaluation.knn import weighted_knn
+from ..models.losses import topk_accuracy
+from .extract_features import load_features
+
+
+def knn_eval(train_features: str, val_features: str, k: int = 20,
+             temperature: float = 0.07) -> Dict[str, float]:
+    """Top-1/top-5 accuracy (percent) of weighted kNN from the train bank to the val queries.
+
+    ``weighted_knn`` L2-normalises the features (cosine similarity), so extracting with or
+    without ``--l2norm`` gives the same result.
+
+    Args:
+        train_features: folder with the bank's ``features.npy`` and ``labels.npy``.
+        val_features: folder with the queries' ``features.npy`` and ``labels.npy``.
+        k: neighbours that vote. Default 20.
+        temperature: votes weigh ``exp(similarity / temperature)``. Default 0.07.
+    """
+    bank, query = load_features(train_features), load_features(val_features)
+    if bank['features'].shape[1] != query['features'].shape[1]:
+        raise ValueError(f'Feature dimensions differ: train {bank["features"].shape[1]}, '
+                         f'val {query["features"].shape[1]}.')
+    bank_labels = torch.from_numpy(bank['labels'])
+    query_labels = torch.from_numpy(query['labels'])
+    if (bank_labels < 0).any() or (query_labels < 0).any():
+        raise ValueError('kNN evaluation needs labels, but some samples have label -1.')
+    num_classes = int(max(bank_labels.max(), query_labels.max())) + 1
+    scores = weighted_knn(torch.from_numpy(bank['features']), bank_labels,
+                          torch.from_numpy(query['features']), k, temperature,
+                          num_classes)  # Q x num_classes
+    top1, top5 = topk_accuracy(scores, query_labels, (1, 5))
+    return dict(top1=float(top1), top5=float(top5))
+
+
+def main(argv: Optional[Sequence[str]] = None) -> Dict[str, float]:
+    parser = argparse.ArgumentParser(description='Weighted kNN accuracy of extracted features.')
+    parser.add_argument('--train-features', required=True,
+                        help='folder with features.npy and labels.npy (the memory bank)')
+    parser.add_argument('--val-features', required=True,
+                        help='folder with features.npy and labels.npy (the queries)')
+    parser.add_argument('--k', type=int, default=20)
+    parser.add_argument('--temperature', type=float, default=0.07)
+    args = parser.parse_args(argv)
+    metrics = knn_eval(args.train_features, args.val_features, args.k, args.temperature)
+    print(f'kNN (k={args.k}, T={args.temperature}): top1 {metrics["top1"]:.2f}  '
+          f'top5 {metrics["top5"]:.2f}')
+    return metrics

@@ -1,0 +1,79 @@
+"""``TFRecord``: a classification data source read from sharded TFRecord files, on the CPU.
+
+The files our converter (``tools/convert_to_tfrecord.py``) writes, or any ImageNet-style TFRecord
+set with ``image/encoded`` + ``image/class/label`` features. Each ``.idx`` index gives the byte
+offset of every record, so item ``i`` is one seek and one read: the source works with any sampler,
+in any order, in any DataLoader worker (files are opened per read, so forked workers share no
+file handle).
+
+Distributed reading: under ``EpochIndexSampler`` each rank asks only for its own indices, so each
+rank reads about ``1 / world_size`` of the bytes of every shard; no file is assigned to a rank.
+"""
+import logging
+from collections.abc import Sequence
+from typing import Optional, Union
+
+import numpy as np
+from mmengine.logging import print_log
+
+from easycv_like.data.errors import BadSampleError
+from easycv_like.data.sources.class_names import read_class_names
+from easycv_like.data.tfrecord.example import decode_example
+from easycv_like.data.tfrecord.record_file import (read_index, read_record, resolve_shards,
+                                                   scan_offsets)
+from easycv_like.data.transforms.loading import decode_image
+from easycv_like.registry import DATA_SOURCES
+
+
+@DATA_SOURCES.register_module()
+class TFRecord:
+    """Images and labels stored in TFRecord shards, decoded with OpenCV.
+
+    Item ``i`` is the ``i``-th record counting over the shards in order:
+    ``{'img': H x W x 3 uint8 RGB, 'gt_label': int, 'img_path': the stored file name}``.
+
+    Args:
+        shards: a glob pattern (``'data/in1k/train-*.tfrecord'``, expanded and sorted) or a list
+            of shard paths.
+        index_files: one ``.idx`` file per shard; default: each shard's ``.idx`` neighbour, and a
+            shard without one is scanned once at start-up (with a warning).
+        classes: class names, as a list or a text file with one name a line; None when unknown.
+
+    Raises:
+        FileNotFoundError: no shard matches ``shards``.
+        BadSampleError: (from ``__getitem__``) a record is truncated, fails its CRC, is not an
+            Example, or holds an undecodable image; the message names the file and byte offset.
+    """
+
+    def __init__(self, shards: Union[str, Sequence[str]],
+                 index_files: Optional[Sequence[str]] = None,
+                 classes: Union[Sequence[str], str, None] = None) -> None:
+        self.shards, indexes = resolve_shards(shards, index_files)
+        self.classes = read_class_names(classes)
+        tables = []
+        for shard, index in zip(self.shards, indexes):
+            if index is None:
+                print_log(f'TFRecord shard {shard} has no .idx index: scanning it (write indexes '
+                          'with tools/convert_to_tfrecord.py or tfrecord.tools.tfrecord2idx).',
+                          logger='current', level=logging.WARNING)
+            tables.append(read_index(index) if index is not None else scan_offsets(shard))
+        self._records = np.concatenate(tables)  # N x 2: (offset, size) of every record
+        self._shard_of = np.repeat(np.arange(len(tables), dtype=np.int32),
+                                   [len(t) for t in tables])
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __getitem__(self, index: int) -> dict:
+        path = self.shards[self._shard_of[index]]
+        offset, size = (int(v) for v in self._records[index])
+        with open(path, 'rb') as f:
+            payload = read_record(f, path, offset, size)
+        where = f'{path}@{offset}'
+        try:
+            record = decode_example(payload)
+        except ValueError as err:
+            raise BadSampleError(f'Bad TFRecord {path!r} at byte offset {offset}: {err}.',
+                                 [where]) from err
+        return {'img': decode_image(record['image'], where), 'gt_label': record['label'],
+                'img_path': record['filename']}

@@ -1,0 +1,230 @@
+"""``convert_to_tfrecord``: write a data source as sharded TFRecord files with ``.idx`` indexes.
+
+Samples keep the source's order (shard ``i`` holds a contiguous range), unless a shuffle seed is
+given. JPEG files pass through byte for byte; other formats, in-memory images (CIFAR) and images
+larger than ``max_side`` are (re-)encoded as JPEG (quality 95). Every image is checked (complete
+container, decodes) before anything is published: shards are written under temporary names and
+renamed only when all samples were good, otherwise the bad files are listed in the error.
+"""
+import glob
+import multiprocessing
+import os
+from collections.abc import Iterator
+from typing import Any, Optional
+
+import cv2
+import numpy as np
+from mmengine.utils import ProgressBar
+
+from easycv_like.data.errors import BadSampleError
+from easycv_like.data.sources.cifar import Cifar
+from easycv_like.data.sources.image_folder import ImageFolder
+from easycv_like.data.sources.image_list import ImageList
+from easycv_like.data.tfrecord.example import encode_example
+from easycv_like.data.tfrecord.record_file import frame_record, write_index
+from easycv_like.data.transforms.loading import decode_image
+
+JPEG_QUALITY = 95
+SOURCE_TYPES = ('list', 'folder', 'cifar')
+
+
+def open_source(src_type: str, src: str, root: Optional[str] = None, split: str = 'train',
+                classes: Optional[str] = None):
+    """Build the data source to convert.
+
+    Args:
+        src_type: ``'list'`` (an ``ImageList`` file), ``'folder'`` (an ``ImageFolder`` tree) or
+            ``'cifar'`` (the CIFAR python batches folder).
+        src: the list file or the folder.
+        root: folder the list's paths are relative to (``'list'`` only; default its folder).
+        split: ``'train'`` or ``'test'`` (``'cifar'`` only).
+        classes: class-name file of the list (``'list'`` only), copied to ``classes.txt``.
+    """
+    if src_type == 'list':
+        return ImageList(src, root=root, classes=classes)
+    if src_type == 'folder':
+        return ImageFolder(src)
+    if src_type == 'cifar':
+        return Cifar(src, split=split)
+    raise ValueError(f'Unknown source type {src_type!r}; choose one of {SOURCE_TYPES}.')
+
+
+def shard_paths(out_dir: str, prefix: str, num_shards: int) -> list[str]:
+    """``out_dir/{prefix}-{i:05d}-of-{num_shards:05d}.tfrecord`` for every shard ``i``."""
+    return [os.path.join(out_dir, f'{prefix}-{i:05d}-of-{num_shards:05d}.tfrecord')
+            for i in range(num_shards)]
+
+
+def encode_jpeg(img: np.ndarray, max_side: Optional[int] = None) -> bytes:
+    """RGB uint8 image -> JPEG bytes (quality 95), shrunk first so its longer side <= max_side."""
+    if max_side and max(img.shape[:2]) > max_side:
+        scale = max_side / max(img.shape[:2])
+        size = (max(1, round(img.shape[1] * scale)), max(1, round(img.shape[0] * scale)))
+        img = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
+    ok, data = cv2.imencode('.jpg', cv2.cvtColor(img, cv2.COLOR_RGB2BGR),
+                            [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
+    if not ok:
+        raise ValueError(f'cv2 could not encode an image of shape {img.shape} as JPEG')
+    return data.tobytes()
+
+
+def prepare_image(sample: dict, max_side: Optional[int] = None) -> tuple[Optional[bytes], str]:
+    """The JPEG bytes to store for one source sample, or (None, why) for a bad file.
+
+    Runs in worker processes, so it returns the problem instead of raising it.
+    """
+    if sample.get('img') is not None:
+        return encode_jpeg(sample['img'], max_side), ''
+    path = str(sample['img_path'])
+    try:
+        with open(path, 'rb') as f:
+            data = f.read()
+        img = decode_image(data, path)
+    except OSError as err:
+        return None, f'cannot read it ({err})'
+    except BadSampleError as err:
+        return None, str(err)
+    is_jpeg = data[:2] == b'\xff\xd8'
+    if is_jpeg and not (max_side and max(img.shape[:2]) > max_side):
+        return data, ''
+    return encode_jpeg(img, max_side), ''
+
+
+def _prepare_task(task: tuple[dict, Optional[int]]) -> tuple[Optional[bytes], str]:
+    return prepare_image(*task)
+
+
+def _record_name(sample: dict, source: Any, position: int) -> str:
+    path = sample.get('img_path')
+    if not path:
+        return f'{position:08d}'
+    root = getattr(source, 'root', None)
+    return os.path.relpath(path, root) if root else os.path.basename(path)
+
+
+def _existing_outputs(out_dir: str, prefix: str) -> list[str]:
+    pattern = os.path.join(out_dir, f'{prefix}-[0-9][0-9][0-9][0-9][0-9]-of-[0-9]*')
+    return sorted(p for p in glob.glob(pattern) if p.endswith(('.tfrecord', '.idx')))
+
+
+def _prepared(source: Any, order: np.ndarray, max_side: Optional[int],
+              workers: int) -> Iterator[tuple[dict, tuple[Optional[bytes], str]]]:
+    """(sample, prepared image) in ``order``; a process pool encodes when ``workers > 0``.
+
+    The pool gets blocks of samples so memory stays bounded on ImageNet-sized sources.
+    """
+    if workers <= 0:
+        for i in order:
+            sample = source[int(i)]
+            yield sample, prepare_image(sample, max_side)
+        return
+    block = 512 * workers
+    with multiprocessing.get_context('fork').Pool(workers) as pool:
+        for start in range(0, len(order), block):
+            tasks = [(source[int(i)], max_side) for i in order[start:start + block]]
+            results = pool.imap(_prepare_task, tasks, chunksize=16)
+            yield from ((sample, result) for (sample, _), result in zip(tasks, results))
+
+
+def convert_to_tfrecord(source: Any, out_dir: str, prefix: str = 'train', num_shards: int = 1,
+                        max_side: Optional[int] = None, workers: int = 0, force: bool = False,
+                        shuffle_seed: Optional[int] = None, progress: bool = True) -> list[str]:
+    """Write every sample of ``source`` into ``num_shards`` TFRecord files plus ``.idx`` indexes.
+
+    Record ``k`` (counting over all shards) holds sample ``order[k]`` of the source: the source
+    order, or a permutation drawn from ``shuffle_seed``. Shard ``i`` holds records
+    ``[k_i, k_{i+1})`` with ``k_i = i * N // num_shards``. Each record has ``image/encoded``,
+    ``image/class/label``, ``image/filename`` (relative to the source root) and ``image/index``
+    (``k``). ``classes.txt`` is written beside the shards when the source knows its classes.
+
+    Args:
+        source: a data source (``__len__``, ``__getitem__`` -> ``img_path`` or ``img``,
+            ``gt_label``), e.g. from :func:`open_source`.
+        out_dir: output folder (created).
+        prefix: shard name prefix, e.g. ``'train'`` or ``'val'``.
+        num_shards: number of TFRecord files.
+        max_side: shrink images whose longer side exceeds this (re-encoding them); None keeps
+            sizes.
+        workers: processes that read, check and encode images (0: this process).
+        force: replace existing ``{prefix}-*`` shards and a different ``classes.txt``.
+        shuffle_seed: write the samples in a random order drawn from this seed. Recommended for
+            class-sorted sources read by DALI, whose shuffle buffer only mixes nearby records.
+        progress: show a progress bar.
+
+    Returns:
+        The shard paths.
+
+    Raises:
+        FileExistsError: outputs exist and ``force`` is False.
+        BadSampleError: some images are unusable (all are named); nothing is written then.
+    """
+    num_samples = len(source)
+    if num_shards < 1 or num_samples < num_shards:
+        raise ValueError(f'Need 1 <= num_shards <= number of samples ({num_samples}), got '
+                         f'{num_shards}.')
+    os.makedirs(out_dir, exist_ok=True)
+    existing = _existing_outputs(out_dir, prefix)
+    classes = getattr(source, 'classes', None)
+    classes_file = os.path.join(out_dir, 'classes.txt')
+    classes_text = ''.join(f'{name}\n' for name in classes) if classes else None
+    if not force:
+        if existing:
+            raise FileExistsError(f'{len(existing)} {prefix!r} TFRecord files already exist in '
+                                  f'{out_dir!r} (e.g. {existing[0]}); pass force=True '
+                                  '(--force) to replace them.')
+        if classes_text and os.path.isfile(classes_file) and \
+                open(classes_file, encoding='utf-8').read() != classes_text:
+            raise FileExistsError(f'{classes_file!r} exists with other class names; pass '
+                                  'force=True (--force) to replace it.')
+    order = (np.arange(num_samples) if shuffle_seed is None
+             else np.random.default_rng(shuffle_seed).permutation(num_samples))
+    paths = shard_paths(out_dir, prefix, num_shards)
+    bounds = [num_samples * i // num_shards for i in range(num_shards + 1)]
+    bad: list[str] = []
+    bar = ProgressBar(num_samples) if progress else None
+    bar_step = max(1, num_samples // 100)
+    shard, out, entries = -1, None, []
+    try:
+        for position, (sample, (jpeg, why)) in enumerate(_prepared(source, order, max_side,
+                                                                    workers)):
+            if bar is not None and (position + 1) % bar_step == 0:
+                bar.update(bar_step)
+            if jpeg is None:
+                bad.append(f'{sample.get("img_path") or position}: {why}')
+                continue
+            if bad:
+                continue  # keep checking, write nothing more
+            if position == bounds[shard + 1]:
+                if out is not None:
+                    out.close()
+                    write_index(paths[shard] + '.idx.part', entries)
+                shard, entries = shard + 1, []
+                out = open(paths[shard] + '.part', 'wb')
+            record = frame_record(encode_example(jpeg, int(sample.get('gt_label', -1)),
+                                                 _record_name(sample, source, position),
+                                                 position))
+            entries.append((out.tell(), len(record)))
+            out.write(record)
+        if out is not None:
+            out.close()
+            write_index(paths[shard] + '.idx.part', entries)
+        if bad:
+            raise BadSampleError(f'{len(bad)} of {num_samples} images are unusable; nothing was '
+                                 'written. Fix or remove them:\n  ' + '\n  '.join(bad),
+                                 [entry.split(': ')[0] for entry in bad])
+        for old in existing:
+            os.remove(old)
+        for path in paths:
+            os.replace(path + '.part', path)
+            os.replace(path + '.idx.part', path[:-len('.tfrecord')] + '.idx')
+        if classes_text:
+            with open(classes_file, 'w', encoding='utf-8') as f:
+                f.write(classes_text)
+    finally:
+        if out is not None and not out.closed:
+            out.close()
+        for leftover in glob.glob(os.path.join(out_dir, f'{prefix}-*.part')):
+            os.remove(leftover)
+        if bar is not None:
+            print()
+    return paths

@@ -1,0 +1,42 @@
+"""Start SwAV's feature queue late (Caron et al. 2020, https://arxiv.org/abs/2006.09882)."""
+from typing import Optional
+
+from mmengine.hooks import Hook
+from mmengine.model import is_model_wrapper
+
+from ...registry import HOOKS
+
+
+@HOOKS.register_module()
+class SwAVQueueHook(Hook):
+    """Set ``model.head.use_queue`` before every iteration: False before the start, True after.
+
+    With small batches (256) the paper stores the embeddings of past batches (3840 in all) and
+    lets them join the Sinkhorn assignment, from epoch 15 on: earlier the features change too
+    fast for stored ones to be useful. The queue itself is a buffer of ``SwAVHead``
+    (``queue_length``); the state is a function of ``runner.iter``, so resumes continue exactly.
+
+    Args:
+        start_epoch: first epoch (0-based) that uses the queue, times the iterations per epoch.
+            Default 15.
+        start_iter: first iteration that uses the queue; overrides ``start_epoch``.
+            Default None.
+    """
+
+    priority = 'NORMAL'
+
+    def __init__(self, start_epoch: float = 15, start_iter: Optional[int] = None) -> None:
+        self.start_epoch = start_epoch
+        self.start_iter = start_iter
+
+    def before_train(self, runner) -> None:
+        if self.start_iter is None:
+            self.start_iter = int(self.start_epoch * len(runner.train_dataloader))
+
+    def before_train_iter(self, runner, batch_idx: int, data_batch: Optional[dict] = None) -> None:
+        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        head = getattr(model, 'head', None)
+        if head is None or getattr(head, 'queue_length', 0) <= 0:
+            raise AttributeError('SwAVQueueHook needs model.head with queue_length > 0 '
+                                 '(SwAVHead(queue_length=...))')
+        head.use_queue = runner.iter >= self.start_iter

@@ -1,0 +1,312 @@
+"""Vision Transformer (Dosovitskiy et al., https://arxiv.org/abs/2010.11929), DeiT variants
+(Touvron et al., https://arxiv.org/abs/2012.12877) by config, with the masked forward of MAE.
+
+Parameter names follow the common ViT layout (``patch_embed.proj``, ``cls_token``, ``pos_embed``,
+``blocks.{i}.norm1/attn.qkv/attn.proj/norm2/mlp.fc1/mlp.fc2``, ``norm``), so DeiT, DINO and MAE
+checkpoints map onto this backbone by name.
+
+Variants are configs: DeiT-small ``embed_dim=384, depth=12, num_heads=6``; ViT-B ``768/12/12``;
+ViT-L ``1024/24/16``.
+"""
+from collections.abc import Sequence
+from typing import Optional
+
+import torch
+import torch.nn.functional as F
+from mmengine.model import BaseModule
+from torch import nn
+
+from easycv_like.registry import MODELS
+
+OUTPUTS = ('cls', 'avg', 'featmap')
+
+
+def sincos_pos_embed(grid_h: int, grid_w: int, dim: int) -> torch.Tensor:
+    """Fixed 2-D sine-cosine position embedding (MAE): ``(grid_h * grid_w) x dim``, row-major.
+
+    Half of the channels encode the row, half the column; each half is sin/cos of the position
+    at ``dim / 4`` frequencies ``1 / 10000 ** (k / (dim / 4))``.
+    """
+    if dim % 4:
+        raise ValueError(f'sin-cos position embedding needs dim divisible by 4, got {dim}')
+    freqs = 1.0 / 10000 ** (torch.arange(dim // 4, dtype=torch.float64) / (dim // 4))
+    rows, cols = torch.meshgrid(torch.arange(grid_h, dtype=torch.float64),
+                                torch.arange(grid_w, dtype=torch.float64), indexing='ij')
+
+    def encode(pos: torch.Tensor) -> torch.Tensor:  # (h*w) -> (h*w) x dim/2
+        angles = pos.reshape(-1, 1) * freqs
+        return torch.cat([angles.sin(), angles.cos()], dim=1)
+
+    return torch.cat([encode(rows), encode(cols)], dim=1).float()
+
+
+def random_masking(tokens: torch.Tensor, mask_ratio: float,
+                   noise: Optional[torch.Tensor] = None):
+    """Keep a random ``1 - mask_ratio`` share of the tokens of every sample (MAE).
+
+    Each sample is shuffled by ``argsort`` of its own uniform noise; the first tokens of the
+    shuffle are kept.
+
+    Args:
+        tokens: N x L x D.
+        mask_ratio: share of the L tokens removed.
+        noise: optional N x L scores (lowest kept); default uniform random.
+
+    Returns:
+        ``(kept N x L_keep x D, mask N x L with 1 = removed, ids_restore N x L)``;
+        ``ids_restore`` puts a sequence in shuffled order back into the original order.
+    """
+    n, length, dim = tokens.shape
+    num_keep = int(length * (1 - mask_ratio))
+    if noise is None:
+        noise = torch.rand(n, length, device=tokens.device)
+    ids_shuffle = torch.argsort(noise, dim=1)  # N x L, ascending: small noise is kept
+    ids_restore = torch.argsort(ids_shuffle, dim=1)  # N x L
+    ids_keep = ids_shuffle[:, :num_keep]
+    kept = torch.gather(tokens, 1, ids_keep.unsqueeze(-1).expand(-1, -1, dim))
+    mask = torch.ones(n, length, device=tokens.device)
+    mask[:, :num_keep] = 0
+    return kept, torch.gather(mask, 1, ids_restore), ids_restore
+
+
+class DropPath(nn.Module):
+    """Stochastic depth: drop a residual branch for whole samples with probability ``drop_prob``
+    (https://arxiv.org/abs/1603.09382); kept samples are scaled by ``1 / (1 - drop_prob)``."""
+
+    def __init__(self, drop_prob: float = 0.0) -> None:
+        super().__init__()
+        self.drop_prob = drop_prob
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.drop_prob == 0.0:
+            return x
+        keep = 1.0 - self.drop_prob
+        shape = (x.shape[0],) + (1,) * (x.dim() - 1)
+        return x * x.new_empty(shape).bernoulli_(keep) / keep
+
+
+class Attention(nn.Module):
+    """Multi-head self-attention through ``F.scaled_dot_product_attention``."""
+
+    def __init__(self, dim: int, num_heads: int, qkv_bias: bool = True) -> None:
+        super().__init__()
+        if dim % num_heads:
+            raise ValueError(f'embed_dim {dim} is not divisible by num_heads {num_heads}')
+        self.num_heads = num_heads
+        self.qkv = nn.Linear(dim, dim * 3, bias=qkv_bias)
+        self.proj = nn.Linear(dim, dim)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        n, length, dim = x.shape
+        qkv = self.qkv(x).reshape(n, length, 3, self.num_heads, dim // self.num_heads)
+        q, k, v = qkv.permute(2, 0, 3, 1, 4).unbind(0)  # each N x heads x L x D/heads
+        x = F.scaled_dot_product_attention(q, k, v)
+        return self.proj(x.transpose(1, 2).reshape(n, length, dim))  # N x L x D
+
+
+class TransformerBlock(nn.Module):
+    """Pre-norm block: ``x + attn(norm1(x))``, then ``x + mlp(norm2(x))``, with stochastic depth.
+
+    Args:
+        dim: token width.
+        num_heads: attention heads.
+        mlp_ratio: hidden width of the MLP over ``dim``. Default 4.0.
+        qkv_bias: bias on the query/key/value projection. Default True.
+        drop_path: stochastic depth probability of both branches. Default 0.0.
+    """
+
+    def __init__(self, dim: int, num_heads: int, mlp_ratio: float = 4.0, qkv_bias: bool = True,
+                 drop_path: float = 0.0) -> None:
+        super().__init__()
+        hidden = int(dim * mlp_ratio)
+        self.norm1 = nn.LayerNorm(dim, eps=1e-6)
+        self.attn = Attention(dim, num_heads, qkv_bias)
+        self.norm2 = nn.LayerNorm(dim, eps=1e-6)
+        self.mlp = nn.Sequential()
+        self.mlp.add_module('fc1', nn.Linear(dim, hidden))
+        self.mlp.add_module('act', nn.GELU())
+        self.mlp.add_module('fc2', nn.Linear(hidden, dim))
+        self.drop_path = DropPath(drop_path)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # N x L x D -> N x L x D
+        x = x + self.drop_path(self.attn(self.norm1(x)))
+        return x + self.drop_path(self.mlp(self.norm2(x)))
+
+
+class PatchEmbed(nn.Module):
+    """Non-overlapping ``patch_size`` patches -> tokens, by one strided convolution."""
+
+    def __init__(self, patch_size: int, in_channels: int, embed_dim: int) -> None:
+        super().__init__()
+        self.patch_size = patch_size
+        self.proj = nn.Conv2d(in_channels, embed_dim, patch_size, stride=patch_size)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.shape[-2] % self.patch_size or x.shape[-1] % self.patch_size:
+            raise ValueError(f'image size {tuple(x.shape[-2:])} is not a multiple of the patch '
+                             f'size {self.patch_size}')
+        return self.proj(x)  # N x D x H/p x W/p
+
+
+@MODELS.register_module()
+class VisionTransformer(BaseModule):
+    """ViT/DeiT backbone returning one feature per entry of ``out_indices``.
+
+    Paper: https://arxiv.org/abs/2010.11929 (DeiT: https://arxiv.org/abs/2012.12877).
+    Images whose size differs from ``img_size`` (e.g. 96 px multi-crop views) get a bicubically
+    resized patch position embedding. Index ``i`` of ``out_indices`` is the output of block ``i``
+    (negative indices count from the end); the final LayerNorm only follows the last block.
+
+    Outputs (``output``), per selected block:
+
+    - ``'cls'``: the class token, N x D (DINO/MoBY heads, ``ClsHead(with_avg_pool=False)``);
+    - ``'avg'``: the mean of the patch tokens, N x D; here the final norm is applied after the
+      pooling (MAE fine-tuning's ``fc_norm``);
+    - ``'featmap'``: the patch tokens as a map N x D x H/p x W/p (dense heads, pooled by
+      ``BaseSelfSupervisor.predict`` and ``ClsHead``).
+
+    Args:
+        img_size: training image side; sets the size of ``pos_embed``. Default 224.
+        patch_size: patch side. Default 16.
+        in_channels: image channels. Default 3.
+        embed_dim: token width D. Default 384 (DeiT-small).
+        depth: number of blocks. Default 12.
+        num_heads: attention heads. Default 6.
+        mlp_ratio: MLP hidden width over D. Default 4.0.
+        qkv_bias: bias on the query/key/value projection. Default True.
+        drop_path_rate: stochastic depth, rising linearly from 0 to this value over the blocks.
+            Default 0.0.
+        out_indices: blocks whose output is returned, in this order. Default (-1,).
+        final_norm: LayerNorm after the last block. Default True.
+        output: ``'cls'``, ``'avg'`` or ``'featmap'``. Default 'cls'.
+        pos_embed: ``'learned'`` (trained, truncated-normal init) or ``'sincos'`` (fixed 2-D
+            sine-cosine, as in MAE). Default 'learned'.
+        init_cfg: mmengine init config. Default None (truncated-normal init, std 0.02).
+    """
+
+    def __init__(self, img_size: int = 224, patch_size: int = 16, in_channels: int = 3,
+                 embed_dim: int = 384, depth: int = 12, num_heads: int = 6,
+                 mlp_ratio: float = 4.0, qkv_bias: bool = True, drop_path_rate: float = 0.0,
+                 out_indices: Sequence[int] = (-1,), final_norm: bool = True,
+                 output: str = 'cls', pos_embed: str = 'learned',
+                 init_cfg: Optional[dict] = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        if output not in OUTPUTS:
+            raise ValueError(f'output must be one of {OUTPUTS}, got {output!r}')
+        if pos_embed not in ('learned', 'sincos'):
+            raise ValueError(f"pos_embed must be 'learned' or 'sincos', got {pos_embed!r}")
+        if img_size % patch_size:
+            raise ValueError(f'img_size {img_size} is not a multiple of patch_size {patch_size}')
+        indices = [i % depth for i in out_indices]
+        if not indices or any(not -depth <= i < depth for i in out_indices):
+            raise ValueError(f'out_indices must be non-empty block indices of 0..{depth - 1} '
+                             f'(or negative), got {out_indices}')
+        self.out_indices = tuple(indices)
+        self.output = output
+        self.patch_size = patch_size
+        self.embed_dim = embed_dim
+        self.depth = depth
+        self.out_channels = [embed_dim] * len(indices)
+        self.grid = img_size // patch_size
+
+        self.patch_embed = PatchEmbed(patch_size, in_channels, embed_dim)
+        self.cls_token = nn.Parameter(torch.zeros(1, 1, embed_dim))
+        self.pos_embed = nn.Parameter(torch.zeros(1, 1 + self.grid**2, embed_dim),
+                                      requires_grad=pos_embed == 'learned')
+        rates = torch.linspace(0, drop_path_rate, depth).tolist()
+        self.blocks = nn.ModuleList(
+            TransformerBlock(embed_dim, num_heads, mlp_ratio, qkv_bias, rate) for rate in rates)
+        self.norm = nn.LayerNorm(embed_dim, eps=1e-6) if final_norm else nn.Identity()
+        self._init_parameters(pos_embed)
+
+    def _init_parameters(self, pos_embed: str) -> None:
+        """Truncated normal (std 0.02) for linear layers and tokens, 1/0 for LayerNorm."""
+        for m in self.modules():
+            if isinstance(m, nn.Linear):
+                nn.init.trunc_normal_(m.weight, std=0.02)
+                if m.bias is not None:
+                    nn.init.zeros_(m.bias)
+            elif isinstance(m, nn.LayerNorm):
+                nn.init.ones_(m.weight)
+                nn.init.zeros_(m.bias)
+        nn.init.trunc_normal_(self.cls_token, std=0.02)
+        with torch.no_grad():
+            if pos_embed == 'sincos':
+                self.pos_embed[0, 1:] = sincos_pos_embed(self.grid, self.grid, self.embed_dim)
+            else:
+                nn.init.trunc_normal_(self.pos_embed, std=0.02)
+
+    @property
+    def num_layers(self) -> int:
+        """Number of layer ids: 0 = embeddings, 1..depth = blocks, depth + 1 = after them."""
+        return self.depth + 2
+
+    def layer_id(self, name: str) -> int:
+        """Layer id of a parameter name relative to this backbone (layer-wise lr decay)."""
+        if name.startswith(('cls_token', 'pos_embed', 'patch_embed')):
+            return 0
+        if name.startswith('blocks.'):
+            return int(name.split('.')[1]) + 1
+        return self.depth + 1
+
+    def patch_pos_embed(self, grid_h: int, grid_w: int) -> torch.Tensor:
+        """Position embedding of the patch tokens for a grid_h x grid_w grid: 1 x (h*w) x D."""
+        pos = self.pos_embed[:, 1:]
+        if (grid_h, grid_w) == (self.grid, self.grid):
+            return pos
+        pos = pos.reshape(1, self.grid, self.grid, -1).permute(0, 3, 1, 2)  # 1 x D x g x g
+        pos = F.interpolate(pos, size=(grid_h, grid_w), mode='bicubic', align_corners=False)
+        return pos.flatten(2).transpose(1, 2)  # 1 x (h*w) x D
+
+    def embed(self, x: torch.Tensor) -> tuple[torch.Tensor, int, int]:
+        """Images N x C x H x W -> (patch tokens with position N x (h*w) x D, h, w)."""
+        x = self.patch_embed(x)  # N x D x h x w
+        grid_h, grid_w = x.shape[-2:]
+        return x.flatten(2).transpose(1, 2) + self.patch_pos_embed(grid_h, grid_w), grid_h, grid_w
+
+    def _with_cls(self, tokens: torch.Tensor) -> torch.Tensor:
+        cls = (self.cls_token + self.pos_embed[:, :1]).expand(tokens.shape[0], -1, -1)
+        return torch.cat([cls, tokens], dim=1)  # N x (1 + L) x D
+
+    def _format(self, tokens: torch.Tensor, last: bool, grid_h: int, grid_w: int) -> torch.Tensor:
+        """Tokens N x (1 + h*w) x D of one block -> the feature chosen by ``output``."""
+        if self.output == 'avg':
+            pooled = tokens[:, 1:].mean(dim=1)  # N x D
+            return self.norm(pooled) if last else pooled
+        if last:
+            tokens = self.norm(tokens)
+        if self.output == 'cls':
+            return tokens[:, 0]  # N x D
+        return tokens[:, 1:].transpose(1, 2).reshape(len(tokens), -1, grid_h, grid_w)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        tokens, grid_h, grid_w = self.embed(x)
+        tokens = self._with_cls(tokens)  # N x (1 + h*w) x D
+        outs = {}
+        for i, block in enumerate(self.blocks):
+            tokens = block(tokens)
+            if i in self.out_indices:
+                outs[i] = self._format(tokens, i == self.depth - 1, grid_h, grid_w)
+            if i == max(self.out_indices):
+                break
+        return tuple(outs[i] for i in self.out_indices)
+
+    def forward_masked(self, x: torch.Tensor, mask_ratio: float = 0.75,
+                       noise: Optional[torch.Tensor] = None):
+        """Encode only a random ``1 - mask_ratio`` share of the patches of each image (MAE).
+
+        Args:
+            x: images N x C x H x W.
+            mask_ratio: share of patches removed. Default 0.75.
+            noise: optional N x L masking scores (see :func:`random_masking`).
+
+        Returns:
+            ``(tokens N x (1 + L_keep) x D after all blocks and the final norm, mask N x L with
+            1 = removed, ids_restore N x L)``, L = number of patches.
+        """
+        tokens, _, _ = self.embed(x)  # N x L x D
+        tokens, mask, ids_restore = random_masking(tokens, mask_ratio, noise)
+        tokens = self._with_cls(tokens)  # N x (1 + L_keep) x D
+        for block in self.blocks:
+            tokens = block(tokens)
+        return self.norm(tokens), mask, ids_restore

@@ -1,0 +1,57 @@
+"""SwAV: swapping assignments between multiple views (Caron et al. 2020,
+https://arxiv.org/abs/2006.09882)."""
+from typing import Dict, List, Optional
+
+import torch
+
+from ...registry import MODELS
+from .base import BaseSelfSupervisor
+
+
+@MODELS.register_module()
+class SwAV(BaseSelfSupervisor):
+    """Predict the prototype code of one crop from every other crop of the same image.
+
+    Multi-crop: the views are e.g. 2 x 224 then 6 x 96 (``MultiViewDataset(num_views=[2, 6])``).
+    Crops of the same resolution share one backbone pass at their native size; the pooled
+    features of all crops then go through the projection MLP together (its BN sees every
+    crop, as in the paper's code). ``SwAVHead`` owns the prototypes, the Sinkhorn codes, the
+    optional queue and the loss. Schedules are hooks: ``SwAVPrototypeFreezeHook`` (no prototype
+    updates during the first iterations, the paper's first epoch) and ``SwAVQueueHook``
+    (queue used from a given epoch on).
+
+    Args:
+        backbone: backbone config.
+        neck: projection MLP config with ``with_avg_pool=False`` (inputs are pooled here),
+            ``MLPNeck(2048, 2048, 128, with_bias=True)`` for ResNet-50.
+        head: ``SwAVHead`` config.
+        data_preprocessor: see ``BaseSelfSupervisor``.
+        init_cfg: mmengine init config.
+    """
+
+    def __init__(self, backbone: dict, neck: dict, head: dict,
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None) -> None:
+        super().__init__(backbone, neck=neck, head=head, data_preprocessor=data_preprocessor,
+                         init_cfg=init_cfg)
+
+    def pooled_features(self, crops: List[torch.Tensor]) -> torch.Tensor:
+        """Crops (N x C x H_i x W_i) -> pooled backbone features (num_crops * N) x F, crop-major;
+        consecutive crops of equal size share one backbone pass."""
+        feats, start = [], 0
+        while start < len(crops):
+            end = start + 1
+            while end < len(crops) and crops[end].shape[2:] == crops[start].shape[2:]:
+                end += 1
+            maps = self.backbone(torch.cat(crops[start:end]))[-1]  # (end - start) * N x F x h x w
+            feats.append(maps.mean(dim=(2, 3)) if maps.dim() == 4 else maps)
+            start = end
+        return torch.cat(feats)
+
+    def loss(self, inputs: List[torch.Tensor],
+             data_samples: Optional[dict] = None) -> Dict[str, torch.Tensor]:
+        """Crops, N x C x H_i x W_i each (large ones first) -> ``{'loss': swapped prediction}``."""
+        if len(inputs) < 2:
+            raise ValueError(f'SwAV needs at least 2 crops, got {len(inputs)}')
+        z = self.neck((self.pooled_features(inputs),))[0]  # (num_crops * N) x D
+        return self.head(list(z.chunk(len(inputs))))

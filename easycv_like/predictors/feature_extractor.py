@@ -1,0 +1,79 @@
+"""Backbone features from a checkpoint alone: globally pooled last feature map per image.
+
+Used for offline kNN, retrieval and linear evaluation of any model easycv_like trains
+(Classification or a self-supervised algorithm): both answer ``extract_feat(images)`` with the
+backbone (+ neck, for Classification) feature tuple.
+"""
+from typing import Sequence, Union
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .base import Predictor
+
+
+@torch.no_grad()
+def pooled_features(model: nn.Module, inputs: Union[torch.Tensor, Sequence[torch.Tensor]],
+                    l2norm: bool = False) -> torch.Tensor:
+    """Normalised images -> CPU float32 N x D: the model's last feature, globally average-pooled.
+
+    ``model.extract_feat`` is used when the model has it (Classification, every
+    ``BaseSelfSupervisor``); otherwise ``model(inputs, mode='tensor')``. A 4-D map is averaged over
+    its spatial axes; a 2-D output (a ViT's class token) is used as is. With a list of views
+    (multi-view batch) only the first view is read. With ``l2norm=True`` the result equals the
+    ``feature`` of a ``BaseSelfSupervisor``'s predict dicts.
+
+    Args:
+        model: an easycv_like algorithm in eval mode.
+        inputs: N x C x H x W images already through the model's data preprocessor.
+        l2norm: divide every row by its L2 norm.
+    """
+    images = inputs[0] if isinstance(inputs, (list, tuple)) else inputs
+    if hasattr(model, 'extract_feat'):
+        feats = model.extract_feat(images)
+    else:
+        feats = model(images, mode='tensor')
+    feat = feats[-1] if isinstance(feats, (list, tuple)) else feats
+    if feat.dim() == 4:
+        feat = feat.mean(dim=(2, 3))  # N x C x H x W -> N x C
+    elif feat.dim() != 2:
+        raise ValueError(f'Cannot pool a feature of shape {tuple(feat.shape)}: expected '
+                         'N x C x H x W or N x D.')
+    feat = feat.float()
+    if l2norm:
+        feat = F.normalize(feat, dim=1)
+    return feat.cpu()
+
+
+class FeatureExtractor(Predictor):
+    """``extract(images)`` -> N x D float32 array of pooled backbone features.
+
+    The model and the inference pipeline are rebuilt from the checkpoint alone, as for every
+    predictor (see ``Predictor``).
+
+    Example:
+        >>> fx = FeatureExtractor('work_dirs/mocov2_r50/latest.pth')
+        >>> fx.extract([rgb_uint8_hwc_array], l2norm=True).shape
+        (1, 2048)
+    """
+
+    def extract(self, images: Sequence[np.ndarray], l2norm: bool = False,
+                batch_size: int = 32) -> np.ndarray:
+        """Features of RGB uint8 HWC arrays, one row per image, in order.
+
+        Args:
+            images: RGB uint8 H x W x 3 arrays.
+            l2norm: L2-normalise every row (what cosine kNN and retrieval use).
+            batch_size: images per forward pass.
+        """
+        images = list(images)
+        if not images:
+            raise ValueError('FeatureExtractor.extract got no images.')
+        rows = []
+        for start in range(0, len(images), batch_size):
+            batch = self.model.data_preprocessor(
+                self.collate(images[start:start + batch_size]), False)
+            rows.append(pooled_features(self.model, batch['inputs'], l2norm))
+        return torch.cat(rows).numpy()  # N x D float32

@@ -1,0 +1,68 @@
+"""Training the digits demo from TFRecord files: the CPU TFRecord source and the DALI loader."""
+import os.path as osp
+
+import pytest
+
+from easycv_like import train
+from easycv_like.utils.checkpoint import load_checkpoint_file
+
+from ..conftest import REPO
+
+# One epoch of 2 iterations (120 images, batch 60), evaluated on 60 images.
+CONFIG = '''
+_base_ = {base!r}
+_root = {root!r}
+_classes = {classes!r}
+{datasets}
+data = dict(_delete_=True, imgs_per_gpu=60, workers_per_gpu=1, train=_train, val=_val)
+eval_pipelines = [dict(name='val', data=_val, evaluators=[dict(type='ClsEvaluator', topk=(1,))])]
+model = dict(backbone=dict(depth=18))
+total_epochs = 1
+lr_config = dict(warmup_iters=1)
+log_config = dict(interval=1, hooks=[dict(type='TextLoggerHook')])
+'''
+TFRECORD_CPU = '''
+def _set(split, pipeline):
+    return dict(type='ClsDataset', pipeline=pipeline, data_source=dict(
+        type='TFRecord', shards=f'{_root}/{split}-*.tfrecord', classes=_classes))
+_train = _set('train', [dict(type='LoadImage'), dict(type='RandomResizedCrop', size=16,
+                                                    scale=(0.7, 1.0)), dict(type='PackInputs')])
+_val = _set('val', [dict(type='LoadImage'), dict(type='PackInputs')])
+'''
+DALI_CPU = '''
+def _source(split):
+    return dict(type='tfrecord', shards=f'{_root}/{split}-*.tfrecord', classes=_classes)
+_train = dict(type='DaliClsDataset', source=_source('train'), size=16, scale=(0.7, 1.0),
+              decoder_device='cpu')
+_val = dict(type='DaliClsDataset', source=_source('val'), size=16, resize_size=16,
+            test_mode=True, decoder_device='cpu')
+'''
+
+
+@pytest.mark.parametrize('datasets', [TFRECORD_CPU, DALI_CPU], ids=['tfrecord_cpu', 'dali_cpu'])
+def test_two_iterations_from_tfrecord(tmp_path, tiny_digits, digits_tfrecord, datasets):
+    if 'Dali' in datasets:
+        pytest.importorskip('nvidia.dali')
+    path = tmp_path / 'cfg.py'
+    path.write_text(CONFIG.format(
+        base=osp.join(REPO, 'configs/classification/digits/resnet18_digits.py'),
+        root=digits_tfrecord, classes=osp.join(tiny_digits, 'classes.txt'),
+        datasets=datasets))
+    result = train(str(path), work_dir=str(tmp_path / 'work'))
+    meta = load_checkpoint_file(result['checkpoint'])['meta']
+    assert meta['iter'] == 2 and meta['dataset_meta']['classes'][9] == '9'
+    assert 0 <= result['metrics']['val/top1'] <= 100
+
+
+def test_mocov2_dali_config_trains_on_the_cpu(tmp_path, digits_tfrecord):
+    pytest.importorskip('nvidia.dali')
+    result = train(osp.join(REPO, 'configs/ssl/mocov2_r50_dali_tfrecord.py'),
+                   work_dir=str(tmp_path / 'work'), cfg_options={
+                       'data.train.source.shards': osp.join(digits_tfrecord, 'train-*.tfrecord'),
+                       'data.train.view.size': 16, 'data.imgs_per_gpu': 60,
+                       'data.workers_per_gpu': 1, 'model.backbone.depth': 18,
+                       'model.backbone.stem': 'small', 'model.neck.in_channels': 512,
+                       'model.neck.hid_channels': 64, 'model.queue_len': 120,
+                       'total_epochs': 1, 'log_config.interval': 1})
+    meta = load_checkpoint_file(result['checkpoint'])['meta']
+    assert meta['iter'] == 2

@@ -1,0 +1,70 @@
+"""The ViT self-supervised configs (DINO, MoBY, MAE + fine-tuning): they build, pass the schema
+check, and carry the published recipe's numbers."""
+import os.path as osp
+
+import pytest
+from mmengine.registry import DefaultScope
+
+from easycv_like.apis.config import load_config
+from easycv_like.engine.build_runner import check_schema
+from easycv_like.engine.lr_config import lr_config_to_schedulers
+from easycv_like.registry import DATASETS, HOOKS, MODELS, SCOPE, TRANSFORMS
+
+from ..conftest import REPO
+
+CONFIGS = ['ssl/dino_deit_small_p16.py', 'ssl/moby_deit_small_p16.py', 'ssl/mae_vit_base_p16.py',
+           'benchmarks/mae_vit_base_p16_finetune.py']
+
+
+def _load(name):
+    return load_config(osp.join(REPO, 'configs', name))
+
+
+@pytest.mark.parametrize('name', CONFIGS)
+def test_builds_and_passes_the_schema(name):
+    cfg = _load(name)
+    check_schema(cfg)
+    model = MODELS.build(cfg.model)
+    assert model.backbone.patch_size == 16
+    assert DATASETS.get(cfg.data.train.type) is not None
+    for pipeline in cfg.data.train.get('pipelines', [cfg.data.train.get('pipeline')]):
+        for transform in pipeline:
+            TRANSFORMS.build(transform)
+    with DefaultScope.overwrite_default_scope(SCOPE):
+        for hook in cfg.get('custom_hooks', []):
+            HOOKS.build(hook)
+    assert lr_config_to_schedulers(cfg.lr_config, True, cfg.total_epochs)
+
+
+def test_dino_recipe():
+    cfg = _load('ssl/dino_deit_small_p16.py')
+    assert cfg.model.backbone.embed_dim == 384 and cfg.model.backbone.depth == 12
+    assert cfg.model.backbone.num_heads == 6 and cfg.model.momentum == 0.996
+    assert cfg.data.train.num_views == [1, 1, 8]
+    assert [p[0]['size'] for p in cfg.data.train.pipelines] == [224, 224, 96]
+    assert cfg.optimizer.lr == pytest.approx(5e-4 * 512 / 256)
+    assert cfg.optimizer.weight_decay == 0.04 and cfg.total_epochs == 100
+    hooks = {h['type']: h for h in cfg.custom_hooks}
+    assert hooks['WeightDecayScheduleHook']['end_wd'] == 0.4
+    assert hooks['DINOTeacherTempHook']['end_temp'] == 0.07
+    assert hooks['MomentumUpdateHook']['cosine']
+
+
+def test_moby_recipe():
+    cfg = _load('ssl/moby_deit_small_p16.py')
+    assert cfg.model.queue_len == 4096 and cfg.model.temperature == 0.2
+    assert cfg.model.momentum == 0.99
+    assert [h['type'] for h in cfg.custom_hooks] == ['MomentumUpdateHook']
+
+
+def test_mae_recipes():
+    cfg = _load('ssl/mae_vit_base_p16.py')
+    assert cfg.model.mask_ratio == 0.75 and cfg.model.backbone.embed_dim == 768
+    assert (cfg.model.neck.embed_dim, cfg.model.neck.depth, cfg.model.neck.num_heads) == (
+        512, 8, 16)
+    assert cfg.optimizer.betas == (0.9, 0.95) and cfg.optimizer.weight_decay == 0.05
+    assert cfg.optimizer.lr == pytest.approx(1.5e-4 * 4096 / 256)
+    assert cfg.total_epochs == 400
+    finetune = _load('benchmarks/mae_vit_base_p16_finetune.py')
+    assert finetune.optimizer.constructor == 'LayerDecayOptimWrapperConstructor'
+    assert finetune.optimizer.paramwise_options.layer_decay == 0.65

@@ -1,0 +1,137 @@
+"""DALILoader over the DALI datasets, on CPU-only DALI pipelines (tiny digits, seconds)."""
+import os.path as osp
+import shutil
+
+import pytest
+import torch
+
+pytest.importorskip('nvidia.dali')
+
+from easycv_like.data.dali import (DALILoader, DaliClsDataset, DaliMultiCropDataset,  # noqa: E402
+                                   DaliMultiViewDataset)
+from easycv_like.data.dali import loader as loader_module  # noqa: E402
+from easycv_like.data.sources import ImageList  # noqa: E402
+from easycv_like.data.tfrecord import read_index  # noqa: E402
+
+SMALL_VIEW = dict(size=12, scale=(0.2, 1.0), grayscale_prob=0.2, blur_prob=0.5,
+                  jitter=dict(brightness=0.4, contrast=0.4, saturation=0.4, hue=0.1, prob=0.8))
+
+
+def _sources(tiny_digits, digits_tfrecord, split='train'):
+    classes = osp.join(tiny_digits, 'classes.txt')
+    return [dict(type='tfrecord', shards=osp.join(digits_tfrecord, f'{split}-*.tfrecord'),
+                 classes=classes),
+            dict(type='file_list', list_file=osp.join(tiny_digits, f'{split}_small.txt'),
+                 classes=classes)]
+
+
+def _drain(loader) -> list:
+    return list(loader)
+
+
+@pytest.mark.parametrize('kind', [0, 1], ids=['tfrecord', 'file_list'])
+def test_eval_batches_keep_order_labels_and_types(tiny_digits, digits_tfrecord, kind):
+    source = _sources(tiny_digits, digits_tfrecord, 'val')[kind]
+    dataset = DaliClsDataset(source, size=12, test_mode=True, decoder_device='cpu')
+    loader = DALILoader(dataset, batch_size=16, shuffle=False, num_threads=1)
+    batches = _drain(loader)
+    assert len(loader) == len(batches) == 4 and len(dataset) == 60
+    assert [len(b['data_samples']['gt_label']) for b in batches] == [16, 16, 16, 12]
+    first = batches[0]
+    assert first['inputs'].shape == (16, 3, 12, 12) and first['inputs'].dtype == torch.uint8
+    assert first['data_samples']['gt_label'].dtype == torch.long
+    expected = ImageList(osp.join(tiny_digits, 'val_small.txt'))
+    labels = torch.cat([b['data_samples']['gt_label'] for b in batches]).tolist()
+    order = torch.cat([b['data_samples']['sample_idx'] for b in batches]).tolist()
+    paths = sum((b['data_samples']['img_path'] for b in batches), [])
+    assert order == list(range(60))
+    assert labels == [expected[i]['gt_label'] for i in range(60)]
+    assert [osp.basename(p) for p in paths] == [
+        osp.basename(expected[i]['img_path']) for i in range(60)]
+    assert dataset.metainfo == {'classes': [str(d) for d in range(10)]}
+
+
+def test_views_differ_and_multi_crop_sizes(tiny_digits, digits_tfrecord):
+    source = _sources(tiny_digits, digits_tfrecord)[0]
+    views = next(iter(DALILoader(DaliMultiViewDataset(source, view=SMALL_VIEW), 32)))['inputs']
+    assert len(views) == 2 and views[0].shape == views[1].shape == (32, 3, 12, 12)
+    assert (views[0] != views[1]).flatten(1).any(dim=1).all()  # every sample: two crops
+    crops = DaliMultiCropDataset(source, global_size=12, local_size=6, num_local=3,
+                                 global_overrides=[dict(blur_prob=1.0),
+                                                   dict(solarize_prob=0.2)])
+    inputs = next(iter(DALILoader(crops, 8)))['inputs']
+    assert [tuple(v.shape) for v in inputs] == [(8, 3, 12, 12)] * 2 + [(8, 3, 6, 6)] * 3
+
+
+@pytest.mark.parametrize('drop_last', [False, True])
+def test_two_ranks_read_disjoint_complete_shards(tiny_digits, digits_tfrecord, monkeypatch,
+                                                 drop_last):
+    for source in _sources(tiny_digits, digits_tfrecord, 'val'):
+        dataset = DaliMultiViewDataset(source, view=SMALL_VIEW, seed=1)
+        seen = []
+        for rank in (0, 1):
+            monkeypatch.setattr(loader_module, 'get_dist_info', lambda r=rank: (r, 2))
+            loader = DALILoader(dataset, batch_size=8, shuffle=True, drop_last=drop_last)
+            batches = _drain(loader)
+            assert len(batches) == len(loader) == (3 if drop_last else 4)  # ceil(60 / 2) = 30
+            seen.append([i for b in batches for i in b['data_samples']['sample_idx'].tolist()])
+        if drop_last:
+            assert len(seen[0]) == len(seen[1]) == 24 and not set(seen[0]) & set(seen[1])
+        else:
+            assert sorted(seen[0] + seen[1]) == list(range(60))
+
+
+def test_epochs_are_functions_of_seed_and_epoch(tiny_digits, digits_tfrecord):
+    source = _sources(tiny_digits, digits_tfrecord)[1]
+
+    def epoch(seed, number):
+        loader = DALILoader(DaliMultiViewDataset(source, view=SMALL_VIEW, seed=seed), 40)
+        loader.sampler.set_epoch(number)
+        return _drain(loader)
+
+    first, again, other = epoch(0, 1), epoch(0, 1), epoch(0, 2)
+    for a, b in zip(first, again):
+        assert torch.equal(a['inputs'][0], b['inputs'][0])
+        assert torch.equal(a['data_samples']['sample_idx'], b['data_samples']['sample_idx'])
+    assert not torch.equal(first[0]['data_samples']['sample_idx'],
+                           other[0]['data_samples']['sample_idx'])
+
+
+def test_state_dict_resumes_mid_epoch_exactly(tiny_digits, digits_tfrecord):
+    source = _sources(tiny_digits, digits_tfrecord)[0]
+    make = lambda: DALILoader(DaliMultiViewDataset(  # noqa: E731
+        source, view=SMALL_VIEW, enable_checkpointing=True), 16)
+    loader = make()
+    loader.sampler.set_epoch(3)
+    batches = iter(loader)
+    next(batches)
+    state = loader.state_dict()
+    rest = list(batches)
+    resumed = make()
+    resumed.load_state_dict(state)
+    replay = list(resumed)
+    assert len(replay) == len(rest) == len(loader) - 1 and resumed.sampler.epoch == 3
+    for a, b in zip(rest, replay):
+        assert torch.equal(a['inputs'][1], b['inputs'][1])
+        assert torch.equal(a['data_samples']['gt_label'], b['data_samples']['gt_label'])
+
+
+def test_truncated_tfrecord_error_names_the_file(digits_tfrecord, tmp_path):
+    shard = str(tmp_path / 'val-00000-of-00001.tfrecord')
+    original = osp.join(digits_tfrecord, 'val-00000-of-00001')
+    shutil.copy(original + '.idx', str(tmp_path))
+    cut = int(read_index(original + '.idx')[-1, 0]) + 20
+    open(shard, 'wb').write(open(original + '.tfrecord', 'rb').read()[:cut])
+    dataset = DaliClsDataset(dict(type='tfrecord', shards=shard), size=12, test_mode=True)
+    with pytest.raises(RuntimeError, match=shard):
+        _drain(DALILoader(dataset, 16, shuffle=False))
+
+
+def test_mixed_falls_back_to_cpu_without_cuda(tiny_digits, digits_tfrecord, mmengine_warnings):
+    if torch.cuda.is_available():
+        pytest.skip('CUDA present: mixed decoding is used')
+    dataset = DaliClsDataset(_sources(tiny_digits, digits_tfrecord)[0], decoder_device='mixed')
+    assert dataset.decoder_device == 'cpu' and dataset.augment_device == 'cpu'
+    assert any("decoder_device='mixed' needs CUDA" in r.getMessage() for r in mmengine_warnings)
+    with pytest.raises(ValueError, match='decoder_device'):
+        DaliClsDataset(_sources(tiny_digits, digits_tfrecord)[0], decoder_device='gpu')

@@ -1,0 +1,67 @@
+"""The CPU TFRecord data source, alone and under the datasets."""
+import os.path as osp
+import shutil
+
+import pytest
+import torch
+
+from easycv_like.data.errors import BadSampleError
+from easycv_like.data.sources import TFRecord
+from easycv_like.data.tfrecord import read_index
+from easycv_like.registry import DATASETS
+
+
+def test_under_cls_dataset(digits_tfrecord):
+    dataset = DATASETS.build(dict(
+        type='ClsDataset',
+        data_source=dict(type='TFRecord', shards=osp.join(digits_tfrecord, 'val-*.tfrecord'),
+                         classes=osp.join(digits_tfrecord, 'classes.txt')),
+        pipeline=[dict(type='LoadImage'), dict(type='RandomResizedCrop', size=12),
+                  dict(type='PackInputs')]))
+    item = dataset[5]
+    assert len(dataset) == 60 and dataset.metainfo['classes'][3] == '3'
+    assert item['inputs'].shape == (3, 12, 12) and item['inputs'].dtype == torch.uint8
+    assert item['data_samples']['sample_idx'] == 5
+    assert item['data_samples']['img_path'].startswith('images/')
+    assert torch.equal(dataset[5]['inputs'], item['inputs'])  # seeded per (seed, epoch, index)
+
+
+def test_under_multi_view_dataset(digits_tfrecord):
+    if 'MultiViewDataset' not in DATASETS:
+        pytest.skip('MultiViewDataset is not in this checkout yet')
+    dataset = DATASETS.build(dict(
+        type='MultiViewDataset', num_views=2,
+        data_source=dict(type='TFRecord', shards=osp.join(digits_tfrecord, 'val-*.tfrecord')),
+        pipelines=[[dict(type='RandomResizedCrop', size=12)]]))
+    views = dataset[0]['inputs']
+    assert len(views) == 2 and views[0].shape == (3, 12, 12)
+
+
+def test_corrupt_record_names_file_and_offset(digits_tfrecord, tmp_path):
+    shard = str(tmp_path / 'val.tfrecord')
+    shutil.copy(osp.join(digits_tfrecord, 'val-00000-of-00001.tfrecord'), shard)
+    index = read_index(osp.join(digits_tfrecord, 'val-00000-of-00001.idx'))
+    offset = int(index[7, 0])
+    data = bytearray(open(shard, 'rb').read())
+    data[offset + 40] ^= 0x5A
+    open(shard, 'wb').write(bytes(data[:int(index[-1, 0]) + 20]))  # also cut the last record
+    source = TFRecord([shard], index_files=[osp.join(digits_tfrecord, 'val-00000-of-00001.idx')])
+    assert source[6]['img'].shape == (16, 16, 3)
+    with pytest.raises(BadSampleError, match=rf"{shard}.*byte offset {offset}"):
+        source[7]
+    with pytest.raises(BadSampleError, match=rf"byte offset {int(index[-1, 0])}.*truncated"):
+        source[len(source) - 1]
+    with pytest.raises(BadSampleError, match='truncated'):
+        TFRecord([shard])  # no index: the scan finds the cut
+
+
+
+def test_shard_without_index_is_scanned_with_a_warning(digits_tfrecord, tmp_path,
+                                                      mmengine_warnings):
+    shard = str(tmp_path / 'val.tfrecord')
+    shutil.copy(osp.join(digits_tfrecord, 'val-00000-of-00001.tfrecord'), shard)
+    source = TFRecord(shard)
+    indexed = TFRecord(osp.join(digits_tfrecord, 'val-00000-of-00001.tfrecord'))
+    assert len(source) == len(indexed) == 60
+    assert (source[59]['img'] == indexed[59]['img']).all()
+    assert any('has no .idx index' in r.getMessage() for r in mmengine_warnings)

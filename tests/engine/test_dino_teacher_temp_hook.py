@@ -1,0 +1,36 @@
+"""DINOTeacherTempHook: linear warm-up of the teacher temperature, counted in iterations."""
+from types import SimpleNamespace
+
+import pytest
+from mmengine.logging import MessageHub
+from torch import nn
+
+from easycv_like.engine.hooks import DINOTeacherTempHook
+from easycv_like.registry import HOOKS
+
+
+def _runner(it, iters_per_epoch=10):
+    return SimpleNamespace(model=nn.Module(), iter=it, train_dataloader=range(iters_per_epoch),
+                           message_hub=MessageHub.get_instance('test_teacher_temp'))
+
+
+@pytest.mark.parametrize('it, expected', [(0, 0.04), (75, 0.055), (150, 0.07), (151, 0.07),
+                                          (1000, 0.07)])
+def test_scheduled_values_from_epochs(it, expected):
+    hook = HOOKS.build(dict(type='DINOTeacherTempHook', start_temp=0.04, end_temp=0.07,
+                            warmup_epochs=30))
+    runner = _runner(it, iters_per_epoch=5)  # warm-up = 30 * 5 = 150 iterations
+    hook.before_train(runner)
+    hook.before_train_iter(runner, batch_idx=0)
+    assert runner.model.teacher_temp == pytest.approx(expected)
+    assert runner.message_hub.get_scalar('train/teacher_temp').current() == pytest.approx(
+        expected)
+
+
+def test_warmup_iters_overrides_epochs_and_zero_means_constant():
+    hook = DINOTeacherTempHook(warmup_epochs=30, warmup_iters=4)
+    hook.before_train(_runner(0))
+    assert hook.temperature(1) == pytest.approx(0.0475)
+    assert hook.temperature(4) == pytest.approx(0.07)
+    assert DINOTeacherTempHook(warmup_iters=0).temperature(0) == pytest.approx(0.07)
+

@@ -1,0 +1,34 @@
+"""SwAVQueueHook: the head uses its queue from the start epoch (or iteration) on."""
+from types import SimpleNamespace
+
+import pytest
+from torch import nn
+
+from easycv_like.engine.hooks import SwAVQueueHook
+from easycv_like.models.heads import SwAVHead
+from easycv_like.registry import HOOKS
+
+
+def _runner(it, queue_length=8, iters_per_epoch=10):
+    model = nn.Module()
+    model.head = SwAVHead(feat_dim=4, num_prototypes=3, num_crops=(2,), queue_length=queue_length)
+    return SimpleNamespace(model=model, iter=it, train_dataloader=range(iters_per_epoch))
+
+
+@pytest.mark.parametrize('it, expected', [(0, False), (29, False), (30, True), (500, True)])
+def test_queue_starts_at_the_start_epoch(it, expected):
+    hook = HOOKS.build(dict(type='SwAVQueueHook', start_epoch=3))
+    runner = _runner(it)
+    hook.before_train(runner)
+    hook.before_train_iter(runner, batch_idx=0)
+    assert runner.model.head.use_queue is expected
+
+
+def test_start_iter_overrides_and_a_head_without_queue_is_an_error():
+    hook = SwAVQueueHook(start_epoch=3, start_iter=1)
+    runner = _runner(1)
+    hook.before_train(runner)
+    hook.before_train_iter(runner, batch_idx=0)
+    assert runner.model.head.use_queue
+    with pytest.raises(AttributeError, match='queue_length'):
+        hook.before_train_iter(_runner(1, queue_length=0), batch_idx=0)

@@ -1,0 +1,39 @@
+"""MLPNeck: layer layout of the MoCo v2 / SimCLR variants, pooling, output tuple."""
+import pytest
+import torch
+from torch import nn
+
+from easycv_like.models.necks import MLPNeck
+from easycv_like.registry import MODELS
+
+
+def _kinds(neck):
+    return [type(m).__name__ for m in neck.mlp]
+
+
+def test_mocov2_layout_and_output_tuple():
+    neck = MODELS.build(dict(type='MLPNeck', in_channels=8, hid_channels=6, out_channels=4,
+                             with_bn=False, with_bias=True))
+    assert _kinds(neck) == ['Linear', 'ReLU', 'Linear']
+    assert neck.mlp[0].bias is not None
+    out = neck((torch.randn(3, 5, 2, 2), torch.randn(3, 8, 2, 2)))  # uses the last map
+    assert isinstance(out, tuple) and len(out) == 1 and out[0].shape == (3, 4)
+
+
+def test_bn_layers_and_depth():
+    neck = MLPNeck(8, 6, 4, num_layers=3, with_last_bn=True)
+    assert _kinds(neck) == ['Linear', 'BatchNorm1d', 'ReLU', 'Linear', 'BatchNorm1d', 'ReLU',
+                            'Linear', 'BatchNorm1d']
+    assert neck.mlp[0].bias is None
+    assert _kinds(MLPNeck(8, 6, 4, num_layers=1)) == ['Linear']
+    with pytest.raises(ValueError, match='num_layers'):
+        MLPNeck(8, 6, 4, num_layers=0)
+
+
+def test_values_pool_then_project():
+    neck = MLPNeck(3, 5, 2, num_layers=1, with_bias=True).eval()
+    x = torch.randn(2, 3, 4, 4)
+    expected = nn.functional.linear(x.mean(dim=(2, 3)), neck.mlp[0].weight, neck.mlp[0].bias)
+    assert torch.allclose(neck((x,))[0], expected, atol=1e-6)
+    flat = MLPNeck(3, 5, 2, num_layers=1, with_avg_pool=False)
+    assert flat((torch.randn(2, 3),))[0].shape == (2, 2)  # a ViT class token: N x C

@@ -1,0 +1,48 @@
+"""Convert an image list, a class-folder tree or CIFAR into sharded TFRecord files (+ .idx).
+
+    python tools/convert_to_tfrecord.py --src-type list --src data/digits/train.txt \
+        --out data/digits_tfrecord --prefix train --shards 4 [--max-side 500] [--workers 2]
+
+Writes OUT/{prefix}-{i:05d}-of-{N:05d}.tfrecord, the .idx index beside each (DALI needs them)
+and OUT/classes.txt; refuses to overwrite without --force. See docs/data.md.
+"""
+import argparse
+from collections.abc import Sequence
+from typing import Optional
+
+from easycv_like.data.tfrecord.writer import SOURCE_TYPES, convert_to_tfrecord, open_source
+
+
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--src-type', required=True, choices=SOURCE_TYPES)
+    parser.add_argument('--src', required=True,
+                        help='list file (list), class-folder root (folder) or CIFAR folder')
+    parser.add_argument('--root', help='folder the list paths are relative to (list only)')
+    parser.add_argument('--classes', help='class-name file, one a line (list only)')
+    parser.add_argument('--split', default='train', choices=['train', 'test'],
+                        help='CIFAR split (cifar only)')
+    parser.add_argument('--out', required=True, help='output folder')
+    parser.add_argument('--prefix', default='train', help='shard name prefix')
+    parser.add_argument('--shards', type=int, default=1, help='number of TFRecord files')
+    parser.add_argument('--max-side', type=int, help='shrink images with a longer side above this')
+    parser.add_argument('--workers', type=int, default=0, help='encoding processes')
+    parser.add_argument('--shuffle-seed', type=int,
+                        help='write samples in a random order (for class-sorted sources)')
+    parser.add_argument('--force', action='store_true', help='replace existing shards')
+    return parser.parse_args(argv)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> list:
+    args = parse_args(argv)
+    source = open_source(args.src_type, args.src, root=args.root, split=args.split,
+                         classes=args.classes)
+    paths = convert_to_tfrecord(source, args.out, prefix=args.prefix, num_shards=args.shards,
+                                max_side=args.max_side, workers=args.workers, force=args.force,
+                                shuffle_seed=args.shuffle_seed)
+    print(f'wrote {len(source)} records into {len(paths)} shards: {paths[0]} ...')
+    return paths
+
+
+if __name__ == '__main__':
+    main()
