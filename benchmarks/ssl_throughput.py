@@ -13,7 +13,8 @@ config's depth, projector, queue, momentum, temperature, optimizer, batch size a
 
 On a GPU run the config as is; on a CPU shrink it, e.g.
     OMP_NUM_THREADS=2 python benchmarks/ssl_throughput.py --config configs/ssl/mocov2_r50.py \
-        --iters 8 --size 64 --cfg-options model.backbone.depth=18 data.imgs_per_gpu=16
+        --iters 8 --size 64 --cfg-options model.backbone.depth=18 model.neck.in_channels=512 \
+        model.neck.hid_channels=512 model.queue_len=1024 data.imgs_per_gpu=16 data.workers_per_gpu=1
 """
 import argparse
 import copy

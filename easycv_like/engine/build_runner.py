@@ -37,7 +37,7 @@ def check_schema(cfg: Config) -> None:
                  if difflib.get_close_matches(k, SCHEMA_KEYS, 1) else f"'{k}'" for k in unknown]
         raise KeyError(f"Unknown top-level config key(s): {', '.join(hints)}. "
                        'The schema is documented in docs/config.md.')
-    if ('total_epochs' in cfg) == ('total_iters' in cfg):
+    if (cfg.get('total_epochs') is None) == (cfg.get('total_iters') is None):
         raise KeyError('Set exactly one of total_epochs / total_iters.')
     if 'model' not in cfg:
         raise KeyError("The config has no 'model'.")
@@ -97,6 +97,9 @@ def _loader_cfg(data: dict, dataset: dict, train: bool,
         drop_last=train and data.get('drop_last', False),
         sampler=dict(type=f'{SCOPE}.EpochIndexSampler', shuffle=train),
         collate_fn=dict(type='default_collate'),
+        # workers' base seed from a private generator, so creating a loader never advances the
+        # global torch RNG (a resumed run then continues the original random stream)
+        generator=torch.Generator().manual_seed(seed or 0),
         dataset=dataset)
 
 
@@ -105,8 +108,10 @@ def _optim_wrapper(cfg: Config) -> dict:
     paramwise = optimizer.pop('paramwise_options', None)
     constructor = optimizer.pop('constructor', None)
     opt_cfg = cfg.get('optimizer_config') or {}
-    wrapper = dict(type='OptimWrapper', optimizer=optimizer,
-                   accumulative_counts=opt_cfg.get('update_interval', 1))
+    wrapper = dict(type=f'{SCOPE}.GuardedOptimWrapper', optimizer=optimizer,
+                   accumulative_counts=opt_cfg.get('update_interval', 1),
+                   nonfinite=opt_cfg.get('nonfinite', 'stop'),
+                   max_nonfinite=opt_cfg.get('max_nonfinite', 10))
     if constructor:
         wrapper['constructor'] = constructor
     if opt_cfg.get('grad_clip'):
@@ -116,14 +121,15 @@ def _optim_wrapper(cfg: Config) -> dict:
     fp16 = cfg.get('fp16')
     if fp16 is not None:
         if torch.cuda.is_available():
-            wrapper.update(type='AmpOptimWrapper', loss_scale=fp16.get('loss_scale', 'dynamic'))
+            wrapper.update(type=f'{SCOPE}.GuardedAmpOptimWrapper',
+                           loss_scale=fp16.get('loss_scale', 'dynamic'))
             if fp16.get('dtype'):
                 wrapper['dtype'] = fp16['dtype']
         else:
             print_log('fp16 requested but CUDA is not available: training with bfloat16 '
                       'autocast on the CPU instead (no loss scaling needed).',
                       logger='current', level=logging.WARNING)
-            wrapper.update(type=f'{SCOPE}.CpuAutocastOptimWrapper', dtype='bfloat16')
+            wrapper.update(type=f'{SCOPE}.GuardedCpuAutocastOptimWrapper', dtype='bfloat16')
     return wrapper
 
 
@@ -149,8 +155,10 @@ def _val_setup(cfg: Config, by_epoch: bool):
 def _train_cfg(cfg: Config, by_epoch: bool) -> dict:
     interval = (cfg.get('eval_config') or {}).get('interval', 1)
     if by_epoch:
-        return dict(type='EpochBasedTrainLoop', max_epochs=cfg.total_epochs, val_interval=interval)
-    return dict(type='IterBasedTrainLoop', max_iters=cfg.total_iters, val_interval=interval)
+        return dict(type=f'{SCOPE}.ResumableEpochBasedTrainLoop', max_epochs=cfg.total_epochs,
+                    val_interval=interval)
+    return dict(type=f'{SCOPE}.ResumableIterBasedTrainLoop', max_iters=cfg.total_iters,
+                val_interval=interval)
 
 
 def _default_hooks(cfg: Config, by_epoch: bool) -> dict:
@@ -183,7 +191,8 @@ def _visualizer(cfg: Config) -> dict:
 
 
 def _custom_hooks(cfg: Config) -> list:
-    hooks = [dict(type=f'{SCOPE}.PlainStateHook')]
+    hooks = [dict(type=f'{SCOPE}.{name}')
+             for name in ('PlainStateHook', 'RNGStateHook', 'PreemptionHook')]
     hooks += [dict(h) for h in cfg.get('custom_hooks') or []]
     if (cfg.get('eval_config') or {}).get('initial') and cfg.get('eval_pipelines'):
         hooks.append(dict(type=f'{SCOPE}.InitialEvalHook'))
@@ -221,7 +230,7 @@ def _build_model(cfg: Config) -> torch.nn.Module:
 def build_runner(cfg: Config, launcher: str = 'none') -> Runner:
     """Validate ``cfg`` (already passed through :func:`apply_overrides`) and build the Runner."""
     check_schema(cfg)
-    by_epoch = 'total_epochs' in cfg
+    by_epoch = cfg.get('total_epochs') is not None
     total = cfg.total_epochs if by_epoch else cfg.total_iters
     set_trust_checkpoints(cfg.get('trust_checkpoint', False))
     _init_cpu_process_group(cfg, launcher)

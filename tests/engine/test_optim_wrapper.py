@@ -49,7 +49,8 @@ def test_fp16_without_cuda_uses_bfloat16_autocast():
     model = _model()
     wrapper = build_optim_wrapper(model, _optim_wrapper(Config(dict(
         optimizer=dict(type='SGD', lr=0.1), fp16=dict(loss_scale='dynamic')))))
-    assert type(wrapper).__name__ == 'CpuAutocastOptimWrapper'
+    from easycv_like.engine.optimizers import CpuAutocastOptimWrapper
+    assert isinstance(wrapper, CpuAutocastOptimWrapper)
     with wrapper.optim_context(model):
         out = model(torch.randn(2, 4))
     assert out.dtype == torch.bfloat16

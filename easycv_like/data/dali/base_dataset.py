@@ -6,7 +6,7 @@ only say which views to make (:meth:`view_specs`). Nothing here imports DALI at 
 ``easycv_like`` imports without the optional ``[dali]`` extra; building a DALI dataset without it
 fails with an install hint.
 """
-import importlib.util
+import importlib
 import logging
 from typing import Optional
 
@@ -20,9 +20,11 @@ DECODER_DEVICES = ('mixed', 'cpu')
 
 
 def _require_dali() -> None:
-    if importlib.util.find_spec('nvidia.dali') is None:
+    try:
+        importlib.import_module('nvidia.dali')
+    except ImportError as err:
         raise ImportError('DALI datasets need NVIDIA DALI: pip install -e .[dali] '
-                          '(nvidia-dali-cuda120; it also runs CPU-only pipelines).')
+                          '(nvidia-dali-cuda120; it also runs CPU-only pipelines).') from err
 
 
 def epoch_seed(seed: int, epoch: int, rank: int) -> int:

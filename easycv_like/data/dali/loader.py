@@ -24,16 +24,27 @@ class DALIEpochSampler(Sampler):
     """The epoch counter of a ``DALILoader``, where the Runner looks for it (``.sampler``).
 
     DALI orders the samples itself; this object only carries the epoch (``set_epoch`` is called by
-    mmengine's ``DistSamplerSeedHook`` and its iteration-based loop) and the per-rank length,
-    ``ceil(N / world_size)``, read when asked (the process group may start after the loader).
+    mmengine's ``DistSamplerSeedHook`` and the training loops), a resume position (``skip``, like
+    ``EpochIndexSampler``) and the per-rank length, ``ceil(N / world_size)``, read when asked
+    (the process group may start after the loader).
     """
 
     def __init__(self, num_samples: int) -> None:
         self.num_samples = num_samples
         self.epoch = 0
+        self._skip = 0
 
     def set_epoch(self, epoch: int) -> None:
         self.epoch = int(epoch)
+
+    def skip(self, num_samples: int) -> None:
+        """Make the next pass start after this rank's first ``num_samples`` samples."""
+        self._skip = int(num_samples)
+
+    def take_skip(self) -> int:
+        """The pending skip (then cleared): it applies to one pass only."""
+        skip, self._skip = self._skip, 0
+        return skip
 
     def __len__(self) -> int:
         return math.ceil(self.num_samples / get_dist_info()[1])
@@ -50,6 +61,11 @@ class DALILoader(DataLoader):
     ``ceil(N / world_size)`` samples (DALI pads the shorter shards), in full batches plus a last
     partial one, or full batches only with ``drop_last``; the padding itself is never yielded
     unless ``drop_last`` keeps it inside a full batch.
+
+    Resuming mid-epoch (``sampler.skip(n)``, called by the resumable training loops): the epoch's
+    pipeline is rebuilt from (seed, epoch, rank) and its first ``n // batch_size`` batches are
+    run and dropped, so the pass continues exactly where the interrupted one stopped; only that
+    part of the current epoch is decoded again.
 
     Args:
         dataset: a ``DaliBaseDataset``.
@@ -82,8 +98,10 @@ class DALILoader(DataLoader):
         from easycv_like.data.dali.readers import READER_NAME
         rank, world_size = get_dist_info()
         checkpoint, self._resume_from = self._resume_from, None
-        if checkpoint is not None:
+        skip_batches = self.sampler.take_skip() // self.batch_size
+        if checkpoint is not None:  # the DALI state already stands mid-epoch
             self.sampler.set_epoch(checkpoint['epoch'])
+            skip_batches = 0
         pipe = self.dataset.build_pipeline(
             self.batch_size, self.num_threads, shard_id=rank, num_shards=world_size,
             shuffle=self.shuffle, epoch=self.sampler.epoch,
@@ -92,8 +110,9 @@ class DALILoader(DataLoader):
         self._iterator = DALIGenericIterator([pipe], self.dataset.output_names(),
                                              reader_name=READER_NAME, last_batch_policy=policy)
         try:
-            for outputs in self._iterator:
-                yield self.dataset.to_batch(outputs[0])
+            for index, outputs in enumerate(self._iterator):
+                if index >= skip_batches:
+                    yield self.dataset.to_batch(outputs[0])
         finally:
             self._iterator = None
 

@@ -4,9 +4,11 @@ from .dino_teacher_temp_hook import DINOTeacherTempHook
 from .initial_eval_hook import InitialEvalHook
 from .momentum_update_hook import MomentumUpdateHook
 from .plain_state_hook import PlainStateHook
+from .preemption_hook import PreemptionHook
+from .rng_state_hook import RNGStateHook
 from .swav_prototype_freeze_hook import SwAVPrototypeFreezeHook
 from .swav_queue_hook import SwAVQueueHook
 from .weight_decay_schedule_hook import WeightDecayScheduleHook
 
 __all__ = ['CheckpointHook', 'DINOTeacherTempHook', 'InitialEvalHook', 'MomentumUpdateHook',
-           'PlainStateHook', 'SwAVPrototypeFreezeHook', 'SwAVQueueHook', 'WeightDecayScheduleHook']
+           'PlainStateHook', 'PreemptionHook', 'RNGStateHook', 'SwAVPrototypeFreezeHook', 'SwAVQueueHook', 'WeightDecayScheduleHook']

@@ -26,18 +26,22 @@ class CheckpointHook(MMEngineCheckpointHook):
 
     def _save_checkpoint_with_step(self, runner, step, meta):
         self._drop_oldest(runner, step)
-        ckpt_filename = self.filename_tmpl.format(step)
-        self.last_ckpt = self.file_backend.join_path(self.out_dir, ckpt_filename)
+        self.save_as(runner, self.filename_tmpl.format(step), meta, self.by_epoch)
+
+    def save_as(self, runner, filename: str, meta: dict, by_epoch: bool) -> str:
+        """Save to ``filename`` in the checkpoint folder, then repoint ``latest.pth`` and
+        ``last_checkpoint``; returns the path. Also used for preemption saves (``iter_N.pth``)."""
+        self.last_ckpt = self.file_backend.join_path(self.out_dir, filename)
         runner.message_hub.update_info('last_ckpt', self.last_ckpt)
         runner.save_checkpoint(
-            self.out_dir, ckpt_filename, self.file_client_args,
+            self.out_dir, filename, self.file_client_args,
             save_optimizer=self.save_optimizer, save_param_scheduler=self.save_param_scheduler,
-            meta=meta, by_epoch=self.by_epoch, backend_args=self.backend_args, **self.args)
-        if not is_main_process():
-            return
-        atomic_link(self.last_ckpt, osp.join(self.out_dir, LATEST_NAME))
-        atomic_write_text(osp.join(runner.work_dir, POINTER_NAME), self.last_ckpt)
-        runner.logger.info(f'Saved checkpoint {self.last_ckpt}')
+            meta=meta, by_epoch=by_epoch, backend_args=self.backend_args, **self.args)
+        if is_main_process():
+            atomic_link(self.last_ckpt, osp.join(self.out_dir, LATEST_NAME))
+            atomic_write_text(osp.join(runner.work_dir, POINTER_NAME), self.last_ckpt)
+            runner.logger.info(f'Saved checkpoint {self.last_ckpt}')
+        return self.last_ckpt
 
     def _drop_oldest(self, runner, step):
         """Forget (and delete) the oldest numbered checkpoint past ``max_keep_ckpts``."""

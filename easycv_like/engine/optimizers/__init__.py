@@ -2,5 +2,9 @@
 from .cpu_autocast_optim_wrapper import CpuAutocastOptimWrapper
 from .lars import LARS
 from .layer_decay_optim_wrapper_constructor import LayerDecayOptimWrapperConstructor
+from .nonfinite_guard import (GuardedAmpOptimWrapper, GuardedCpuAutocastOptimWrapper,
+                              GuardedOptimWrapper, NonFiniteLossError)
 
-__all__ = ['CpuAutocastOptimWrapper', 'LARS', 'LayerDecayOptimWrapperConstructor']
+__all__ = ['CpuAutocastOptimWrapper', 'GuardedAmpOptimWrapper', 'GuardedCpuAutocastOptimWrapper',
+           'GuardedOptimWrapper', 'LARS', 'LayerDecayOptimWrapperConstructor',
+           'NonFiniteLossError']

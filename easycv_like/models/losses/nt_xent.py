@@ -29,7 +29,8 @@ def nt_xent(z1: torch.Tensor, z2: torch.Tensor, temperature: float = 0.1) -> tor
     same image), ``l_i = -log(exp(z_i.z_j / T) / sum_{k != i} exp(z_i.z_k / T))`` where ``k``
     runs over the projections of both views of the whole global batch (B images over all ranks,
     gathered with gradients: see :func:`gather_with_grad`). The loss is the mean of ``l_i``
-    over the local anchors; with one process that is the paper's ``1 / 2N sum_i l_i``.
+    over the local anchors; with one process that is the paper's ``1 / 2N sum_i l_i``. Each
+    anchor's positive and its 2B - 2 negatives go through :func:`info_nce`.
 
     Args:
         z1: N x D projections of the first views.

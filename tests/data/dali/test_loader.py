@@ -135,3 +135,16 @@ def test_mixed_falls_back_to_cpu_without_cuda(tiny_digits, digits_tfrecord, mmen
     assert any("decoder_device='mixed' needs CUDA" in r.getMessage() for r in mmengine_warnings)
     with pytest.raises(ValueError, match='decoder_device'):
         DaliClsDataset(_sources(tiny_digits, digits_tfrecord)[0], decoder_device='gpu')
+
+
+def test_skip_resumes_a_pass_at_the_next_batch(tiny_digits, digits_tfrecord):
+    source = _sources(tiny_digits, digits_tfrecord)[1]
+    loader = DALILoader(DaliMultiViewDataset(source, view=SMALL_VIEW), 16)
+    loader.sampler.set_epoch(2)
+    full = _drain(loader)
+    loader.sampler.skip(3 * 16)
+    resumed = _drain(loader)
+    assert len(resumed) == len(full) - 3 and len(_drain(loader)) == len(full)  # one pass only
+    for a, b in zip(full[3:], resumed):
+        assert torch.equal(a['inputs'][0], b['inputs'][0])
+        assert torch.equal(a['data_samples']['sample_idx'], b['data_samples']['sample_idx'])

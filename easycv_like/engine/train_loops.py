@@ -1,0 +1,71 @@
+"""Training loops that resume mid-epoch by index instead of replaying consumed batches.
+
+mmengine's loops restart an interrupted epoch at batch 0 (epoch-based) or load and drop every
+batch already trained (iteration-based). Ours tell the sampler to start at the first unseen
+index, so a resumed run sees exactly the samples an uninterrupted one would, at no data cost.
+"""
+import logging
+
+from mmengine.logging import print_log
+from mmengine.runner import EpochBasedTrainLoop, IterBasedTrainLoop
+from mmengine.runner.loops import _InfiniteDataloaderIterator
+
+from ..registry import LOOPS
+
+
+def _skip_to(dataloader, epoch: int, batches_done: int) -> None:
+    """Select ``epoch`` and make the next pass start after ``batches_done`` batches."""
+    sampler = dataloader.sampler
+    if hasattr(sampler, 'set_epoch'):
+        sampler.set_epoch(epoch)
+    if batches_done and not hasattr(sampler, 'skip'):
+        raise TypeError(f'{type(sampler).__name__} cannot resume mid-epoch; use the '
+                        'EpochIndexSampler (the default) or resume at an epoch boundary.')
+    if batches_done:
+        sampler.skip(batches_done * dataloader.batch_size)
+        print_log(f'Resuming epoch {epoch} at batch {batches_done}: the first '
+                  f'{batches_done * dataloader.batch_size} samples of this rank are skipped '
+                  'by index, not loaded.', logger='current', level=logging.INFO)
+
+
+@LOOPS.register_module()
+class ResumableEpochBasedTrainLoop(EpochBasedTrainLoop):
+    """mmengine's epoch loop; after a mid-epoch resume it continues at the next batch."""
+
+    def run_epoch(self) -> None:
+        self.runner.call_hook('before_train_epoch')
+        self.runner.model.train()
+        start = self._iter - self._epoch * len(self.dataloader)
+        if start > 0:
+            _skip_to(self.dataloader, self._epoch, start)
+        for idx, data_batch in enumerate(self.dataloader, start=max(start, 0)):
+            self.run_iter(idx, data_batch)
+        self.runner.call_hook('after_train_epoch')
+        self._epoch += 1
+
+
+@LOOPS.register_module()
+class ResumableIterBasedTrainLoop(IterBasedTrainLoop):
+    """mmengine's iteration loop; a resumed run positions the sampler instead of replaying."""
+
+    def _position_data(self) -> None:
+        epoch, batches_done = divmod(self._iter, len(self.dataloader))
+        _skip_to(self.dataloader, epoch, batches_done)
+        self.dataloader_iterator = _InfiniteDataloaderIterator(self.dataloader)
+        self.dataloader_iterator._epoch = epoch
+
+    def run(self):
+        self.runner.call_hook('before_train')
+        self.runner.call_hook('before_train_epoch')
+        if self._iter > 0:
+            self._position_data()
+        while self._iter < self._max_iters and not self.stop_training:
+            self.runner.model.train()
+            self.run_iter(next(self.dataloader_iterator))
+            self._decide_current_val_interval()
+            if (self.runner.val_loop is not None and self._iter >= self.val_begin
+                    and (self._iter % self.val_interval == 0 or self._iter == self._max_iters)):
+                self.runner.val_loop.run()
+        self.runner.call_hook('after_train_epoch')
+        self.runner.call_hook('after_train')
+        return self.runner.model
