@@ -14,7 +14,7 @@ $(VENV)/.installed: setup.py requirements/runtime.txt requirements/tests.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip setuptools wheel
 	$(PY) -m pip install -q $(TORCH)
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,dali]'
 	touch $@
 
 demo: install

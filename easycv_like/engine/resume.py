@@ -10,7 +10,7 @@ from mmengine.logging import print_log
 
 from ..utils.checkpoint import CheckpointLoadError, load_checkpoint_file
 
-_NUMBERED = re.compile(r'(epoch|iter)_(\d+)\.pth$')
+_NUMBERED = re.compile(r'(epoch|iter)_(\d+)\.pth')
 
 
 def checkpoint_candidates(work_dir: str) -> List[str]:
@@ -24,8 +24,10 @@ def checkpoint_candidates(work_dir: str) -> List[str]:
         if target:
             found.append(target)
     found.append(osp.join(work_dir, 'latest.pth'))
-    numbered = [p for p in glob.glob(osp.join(work_dir, '*.pth')) if _NUMBERED.search(p)]
-    numbered.sort(key=lambda p: (osp.getmtime(p), int(_NUMBERED.search(p).group(2))),
+    numbered = [p for p in glob.glob(osp.join(work_dir, '*.pth'))
+                if _NUMBERED.fullmatch(osp.basename(p))]
+    numbered.sort(key=lambda p: (osp.getmtime(p),
+                                 int(_NUMBERED.fullmatch(osp.basename(p)).group(2))),
                   reverse=True)
     found += numbered
     unique = []

@@ -1,7 +1,9 @@
 """Training the digits demo from TFRecord files: the CPU TFRecord source and the DALI loader."""
 import os.path as osp
+import shutil
 
 import pytest
+import torch
 
 from easycv_like import train
 from easycv_like.utils.checkpoint import load_checkpoint_file
@@ -54,15 +56,38 @@ def test_two_iterations_from_tfrecord(tmp_path, tiny_digits, digits_tfrecord, da
     assert 0 <= result['metrics']['val/top1'] <= 100
 
 
+MOCO_DALI = osp.join(REPO, 'configs/ssl/mocov2_r50_dali_tfrecord.py')
+
+
+def _tiny_moco(digits_tfrecord, batch: int, **extra) -> dict:
+    """cfg_options shrinking the MoCo v2 DALI config to digits: ResNet-18, 16x16 views."""
+    return {'data.train.source.shards': osp.join(digits_tfrecord, 'train-*.tfrecord'),
+            'data.train.view.size': 16, 'data.imgs_per_gpu': batch, 'data.workers_per_gpu': 1,
+            'model.backbone.depth': 18, 'model.backbone.stem': 'small',
+            'model.neck.in_channels': 512, 'model.neck.hid_channels': 64,
+            'model.queue_len': 120, 'log_config.interval': 1, **extra}
+
+
 def test_mocov2_dali_config_trains_on_the_cpu(tmp_path, digits_tfrecord):
     pytest.importorskip('nvidia.dali')
-    result = train(osp.join(REPO, 'configs/ssl/mocov2_r50_dali_tfrecord.py'),
-                   work_dir=str(tmp_path / 'work'), cfg_options={
-                       'data.train.source.shards': osp.join(digits_tfrecord, 'train-*.tfrecord'),
-                       'data.train.view.size': 16, 'data.imgs_per_gpu': 60,
-                       'data.workers_per_gpu': 1, 'model.backbone.depth': 18,
-                       'model.backbone.stem': 'small', 'model.neck.in_channels': 512,
-                       'model.neck.hid_channels': 64, 'model.queue_len': 120,
-                       'total_epochs': 1, 'log_config.interval': 1})
-    meta = load_checkpoint_file(result['checkpoint'])['meta']
-    assert meta['iter'] == 2
+    result = train(MOCO_DALI, work_dir=str(tmp_path / 'work'),
+                   cfg_options=_tiny_moco(digits_tfrecord, 60, total_epochs=1))
+    assert load_checkpoint_file(result['checkpoint'])['meta']['iter'] == 2
+
+
+def test_dali_resume_mid_epoch_is_exact(tmp_path, digits_tfrecord):
+    """Interrupted in epoch 2 (iteration 7 of 2 x 5), resumed: the same final weights."""
+    pytest.importorskip('nvidia.dali')
+    options = _tiny_moco(digits_tfrecord, 24, total_epochs=2, **{
+        'checkpoint_config.interval': 1, 'checkpoint_config.by_epoch': False,
+        'checkpoint_config.max_keep_ckpts': -1})
+    full = train(MOCO_DALI, work_dir=str(tmp_path / 'full'), cfg_options=options)
+    (tmp_path / 'part').mkdir()
+    shutil.copy(tmp_path / 'full' / 'iter_7.pth', tmp_path / 'part' / 'iter_7.pth')
+    part = train(MOCO_DALI, work_dir=str(tmp_path / 'part'), cfg_options=options,
+                 resume=str(tmp_path / 'part' / 'iter_7.pth'))
+    expected = load_checkpoint_file(full['checkpoint'])['state_dict']
+    resumed = load_checkpoint_file(part['checkpoint'])['state_dict']
+    assert osp.basename(part['checkpoint']) == 'iter_10.pth'
+    for key, value in expected.items():
+        assert torch.equal(value, resumed[key]), key

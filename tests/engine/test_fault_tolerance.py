@@ -77,7 +77,7 @@ def _config(folder, data_root, extra=''):
     os.makedirs(folder, exist_ok=True)
     return write_tiny_config(folder, data_root, extra=(
         "custom_imports = dict(imports=['ft_plugin'])\n"
-        "data = dict(train=dict(type='TracedClsDataset'))\n" + extra))
+        "data['train']['type'] = 'TracedClsDataset'\n" + extra))
 
 
 def _assert_same_final_state(a_path, b_path):
@@ -162,7 +162,7 @@ def test_nan_loss_skip_leaves_weights_unchanged(tmp_path, tiny_digits, plugin):
     cfg = _config(str(tmp_path), tiny_digits, extra=(
         "custom_hooks = [dict(type='NaNLossHook', at_iter=3)]\n"
         "optimizer_config = dict(nonfinite='skip', max_nonfinite=2)\n"
-        "checkpoint_config = dict(interval=1, by_epoch=False)"))
+        "checkpoint_config = dict(interval=1, by_epoch=False, max_keep_ckpts=-1)"))
     train(cfg, work_dir=str(tmp_path / 'W'), cfg_options={'total_epochs': 1})
     before = load_checkpoint_file(tmp_path / 'W' / 'iter_3.pth')['state_dict']
     after = load_checkpoint_file(tmp_path / 'W' / 'iter_4.pth')['state_dict']
