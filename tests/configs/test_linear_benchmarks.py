@@ -34,7 +34,7 @@ def _fake_ssl_checkpoint(path):
     """A checkpoint as a MoCo-like run writes it: ``backbone.*`` (online encoder) + other keys."""
     torch.manual_seed(1)
     model = MODELS.build(load_config(osp.join(BENCHMARKS, 'linear_r18_digits.py')).model)
-    state = {f'backbone.{k}': v + torch.rand_like(v) if v.is_floating_point() else v
+    state = {f'backbone.{k}': v * (1 + 0.05 * torch.randn_like(v)) if v.is_floating_point() else v
              for k, v in model.backbone.state_dict().items()}
     state['momentum_backbone.conv1.weight'] = torch.zeros_like(state['backbone.conv1.weight'])
     torch.save({'state_dict': state, 'meta': {}}, path)
