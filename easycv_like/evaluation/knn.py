@@ -13,7 +13,7 @@ def weighted_knn(bank_feats: torch.Tensor, bank_labels: torch.Tensor, query_feat
 
     Features are L2-normalised; each of the ``k`` nearest bank samples (cosine similarity s)
     votes for its class with weight ``exp(s / T)``; a query's score for a class is the sum of
-    its votes. Ties follow ``torch.topk``.
+    its votes, divided by ``exp(s_max / T)`` of that query (same ranking, no overflow). Ties follow ``torch.topk``.
 
     Args:
         bank_feats: B x D features of the labelled reference set.
@@ -35,6 +35,8 @@ def weighted_knn(bank_feats: torch.Tensor, bank_labels: torch.Tensor, query_feat
     scores = torch.zeros(len(query), num_classes, device=bank.device)  # Q x C
     for start in range(0, len(query), chunk):
         sims, idx = (query[start:start + chunk] @ bank.T).topk(k, dim=1)  # q x k
-        weights = (sims / temperature).exp()  # q x k
+        # subtract each query's best similarity: exp(s / T) overflows float32 for T < ~0.011;
+        # a per-query factor leaves its ranking of classes unchanged
+        weights = ((sims - sims[:, :1]) / temperature).exp()  # q x k
         scores[start:start + chunk].scatter_add_(1, labels[idx], weights)
     return scores
