@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 TORCH := torch==2.14.1 torchvision==0.29.1
 DEMO_DIR := work_dirs/digits_demo
 
-.PHONY: install demo test clean
+.PHONY: install demo demo-ssl test clean
 
 install: $(VENV)/.installed
 
@@ -21,6 +21,11 @@ demo: install
 	$(PY) tools/prepare_demo_data.py --out data/digits
 	$(PY) tools/train.py configs/classification/digits/resnet18_digits.py --work_dir $(DEMO_DIR)
 	$(PY) tools/predict.py $(DEMO_DIR)/latest.pth --list data/digits/val.txt --limit 8
+
+# MoCo v2 on the same digits (about 12 minutes on 2 CPU cores); prints kNN before -> after.
+demo-ssl: install
+	$(PY) tools/prepare_demo_data.py --out data/digits
+	$(PY) tools/train.py configs/ssl/demo/mocov2_digits.py --work_dir work_dirs/mocov2_digits
 
 test: install
 	$(PY) -m pytest -q

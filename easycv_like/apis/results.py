@@ -2,7 +2,7 @@
 import glob
 import json
 import os.path as osp
-from typing import Dict, Iterable, Optional
+from typing import Dict, Iterable, List, Optional
 
 
 def last_checkpoint(work_dir: str) -> Optional[str]:
@@ -14,8 +14,13 @@ def last_checkpoint(work_dir: str) -> Optional[str]:
         return f.read().strip() or None
 
 
-def last_metrics(work_dir: str, prefixes: Iterable[str]) -> Dict[str, float]:
-    """Metrics of the last evaluation logged in the newest run's JSON log (``scalars.json``).
+def eval_names(cfg) -> List[str]:
+    """The metric prefixes of a config: its ``eval_pipelines`` names (``val<i>`` when unnamed)."""
+    return [p.get('name', f'val{i}') for i, p in enumerate(cfg.get('eval_pipelines') or [])]
+
+
+def evaluation_records(work_dir: str, prefixes: Iterable[str]) -> List[dict]:
+    """Every evaluation of the newest run that logged one, oldest first: ``{'step': ..., metrics}``.
 
     Args:
         work_dir: the run's work dir.
@@ -26,8 +31,40 @@ def last_metrics(work_dir: str, prefixes: Iterable[str]) -> Dict[str, float]:
     for log in reversed(logs):
         with open(log) as f:
             records = [json.loads(line) for line in f if line.strip()]
-        for record in reversed(records):
+        evaluations = []
+        for record in records:
             metrics = {k: v for k, v in record.items() if k.startswith(starts)}
             if metrics:
-                return metrics
-    return {}
+                evaluations.append(dict(step=record.get('step'), **metrics))
+        if evaluations:
+            return evaluations
+    return []
+
+
+def last_metrics(work_dir: str, prefixes: Iterable[str]) -> Dict[str, float]:
+    """Metrics of the last evaluation logged in the newest run's JSON log (``scalars.json``)."""
+    records = evaluation_records(work_dir, prefixes)
+    return {k: v for k, v in records[-1].items() if k != 'step'} if records else {}
+
+
+def evaluation_summary(records: List[dict], unit: str = 'step') -> List[str]:
+    """One line per metric: its first and last logged values (e.g. random init -> trained).
+
+    Args:
+        records: ``evaluation_records(...)``.
+        unit: what a record's step counts (``'epoch'`` for epoch-based runs).
+    """
+    if not records:
+        return []
+
+    def at(record: dict) -> str:
+        return 'before training' if record['step'] == 0 else f'at {unit} {record["step"]}'
+
+    first, last = records[0], records[-1]
+    lines = []
+    for key in (k for k in last if k != 'step'):
+        if len(records) > 1 and key in first:
+            lines.append(f'{key}: {first[key]:.2f} {at(first)} -> {last[key]:.2f} {at(last)}')
+        else:
+            lines.append(f'{key}: {last[key]:.2f} {at(last)}')
+    return lines

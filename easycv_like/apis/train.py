@@ -7,7 +7,7 @@ from typing import Optional
 
 from ..engine.build_runner import apply_overrides, build_runner
 from .config import load_config
-from .results import last_checkpoint, last_metrics
+from .results import eval_names, last_checkpoint, last_metrics
 
 
 def _free_port() -> int:
@@ -67,6 +67,5 @@ def train(config_path: str, gpus: int = 1, fp16: bool = False, work_dir: Optiona
             'OMP_NUM_THREADS', '1')))
     else:
         build_runner(cfg).train()
-    names = [p.get('name', f'val{i}') for i, p in enumerate(cfg.get('eval_pipelines') or [])]
     return dict(work_dir=os.path.abspath(cfg.work_dir), checkpoint=last_checkpoint(cfg.work_dir),
-                metrics=last_metrics(cfg.work_dir, names))
+                metrics=last_metrics(cfg.work_dir, eval_names(cfg)))

@@ -3,9 +3,11 @@ import argparse
 from typing import Optional, Sequence
 
 from mmengine.config import DictAction
+from mmengine.dist import is_main_process
 
 from ..engine.build_runner import apply_overrides, build_runner
 from .config import load_config
+from .results import eval_names, evaluation_records, evaluation_summary
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -32,6 +34,10 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     cfg = apply_overrides(load_config(args.config, args.cfg_options), args.work_dir, args.fp16,
                           args.load_from, args.resume, args.trust_checkpoint)
     build_runner(cfg, launcher=args.launcher).train()
+    if is_main_process():
+        unit = 'epoch' if cfg.get('total_epochs') else 'iteration'
+        for line in evaluation_summary(evaluation_records(cfg.work_dir, eval_names(cfg)), unit):
+            print(line)
 
 
 if __name__ == '__main__':

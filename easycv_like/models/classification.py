@@ -6,6 +6,7 @@ from torch import nn
 from easycv_like.registry import MODELS
 
 from .data_preprocessor import ClsDataPreprocessor
+from .loss_terms import NonFiniteTermsMixin
 
 
 def build_data_preprocessor(cfg: dict | nn.Module | None) -> nn.Module:
@@ -18,7 +19,7 @@ def build_data_preprocessor(cfg: dict | nn.Module | None) -> nn.Module:
 
 
 @MODELS.register_module()
-class Classification(BaseModel):
+class Classification(NonFiniteTermsMixin, BaseModel):
     """Image classifier built from config parts; one ``forward`` for loss, predict and tensor.
 
     Args:

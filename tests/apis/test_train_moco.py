@@ -52,3 +52,17 @@ checkpoint_config = dict(interval=1)
     assert key.shape == online.shape and not torch.equal(online, key)  # an EMA lags behind
     momentum = checkpoint['message_hub']['log_scalars']['train/momentum']['log_history']
     assert momentum == pytest.approx([0.99] * 7)
+
+
+@pytest.mark.slow
+def test_mocov2_digits_demo_beats_random_init(tmp_path, monkeypatch):
+    """The full demo (about 13 minutes on 2 cores): kNN top-1 from 94.7 (random init) to >= 96.5."""
+    import prepare_demo_data
+    monkeypatch.chdir(tmp_path)
+    prepare_demo_data.main(['--out', 'data/digits'])
+    result = train(osp.join(REPO, 'configs/ssl/demo/mocov2_digits.py'), work_dir='work')
+    records = [json.loads(line) for log in glob.glob('work/*/vis_data/scalars.json')
+               for line in open(log) if line.strip()]
+    knn = [r['knn/knn_top1'] for r in records if 'knn/knn_top1' in r]
+    assert knn[0] == pytest.approx(94.72, abs=0.5)
+    assert result['metrics']['knn/knn_top1'] >= 96.5

@@ -44,3 +44,7 @@ def test_mocov2_digits_demo_builds_its_data_and_monitor():
     assert knn.data.type == 'KNNDataset' and knn.evaluators[0].type == 'KNNEvaluator'
     assert knn.data.bank.data_source.list_file.endswith('train.txt')
     assert knn.data.query.data_source.list_file.endswith('val.txt')
+    # digit-sized augmentation: small crops or mirrored digits made every measured run collapse
+    view = cfg.data.train.pipelines[0]
+    assert 'RandomHorizontalFlip' not in [t['type'] for t in view]
+    assert view[0]['type'] == 'RandomResizedCrop' and view[0]['scale'][0] >= 0.5

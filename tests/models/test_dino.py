@@ -166,3 +166,14 @@ def test_needs_two_views():
     model = _dino()
     with pytest.raises(ValueError, match='at least 2 views'):
         model([torch.randn(2, 3, 16, 16)], mode='loss')
+
+
+def test_features_come_from_the_teacher():
+    torch.manual_seed(0)
+    model = _dino().eval()
+    with torch.no_grad():
+        model.teacher_backbone.cls_token.add_(1.0)
+    images = torch.randn(2, 3, 16, 16)
+    expected = model.teacher_backbone(images)[-1]
+    torch.testing.assert_close(model.extract_feat(images)[-1], expected)
+    assert not torch.allclose(model.backbone(images)[-1], expected)

@@ -8,7 +8,8 @@ from ...registry import HOOKS
 class InitialEvalHook(Hook):
     """Runs the validation loop before training starts, unless the run resumed mid-way."""
 
-    priority = 'LOW'
+    # after every other before_train (CheckpointHook's is VERY_LOW): save_best needs it to have run
+    priority = 'LOWEST'
 
     def before_train(self, runner) -> None:
         if runner.iter == 0 and runner.val_loop is not None:

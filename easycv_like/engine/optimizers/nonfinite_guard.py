@@ -12,6 +12,7 @@ import torch
 from mmengine.logging import MessageHub
 from mmengine.optim import AmpOptimWrapper, OptimWrapper
 
+from ...models.loss_terms import NONFINITE_TERMS_KEY
 from ...registry import OPTIM_WRAPPERS
 from .cpu_autocast_optim_wrapper import CpuAutocastOptimWrapper
 
@@ -39,11 +40,13 @@ class NonFiniteGuard:
         hub = MessageHub.get_current_instance()
         if not torch.isfinite(loss.detach()).all():
             iteration = hub.get_info('iter', 0)
+            terms = hub.get_info(NONFINITE_TERMS_KEY) or []
+            hub.update_info(NONFINITE_TERMS_KEY, [])
+            named = f" (non-finite terms: {', '.join(terms)})" if terms else ''
             if self.nonfinite == 'stop':
                 raise NonFiniteLossError(
-                    f'Loss is {loss.item()} at iteration {iteration}; stopping before the '
-                    'update (the last checkpoint holds finite weights). The per-term losses '
-                    "of this iteration are above in the log at interval 1; set "
+                    f'Loss is {loss.item()} at iteration {iteration}{named}; stopping before '
+                    'the update (the last checkpoint holds finite weights). Set '
                     "optimizer_config.nonfinite='skip' to skip such steps instead.")
             self.consecutive_skips += 1
             self.total_skips += 1
@@ -52,7 +55,7 @@ class NonFiniteGuard:
             if self.consecutive_skips > self.max_nonfinite:
                 raise NonFiniteLossError(
                     f'{self.consecutive_skips} consecutive non-finite losses up to iteration '
-                    f'{iteration} (max_nonfinite={self.max_nonfinite}); stopping.')
+                    f'{iteration}{named} (max_nonfinite={self.max_nonfinite}); stopping.')
             return
         self.consecutive_skips = 0
         super().update_params(loss, **kwargs)

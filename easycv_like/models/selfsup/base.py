@@ -12,11 +12,12 @@ from torch import nn
 
 from ...registry import MODELS
 from ..classification import build_data_preprocessor
+from ..loss_terms import NonFiniteTermsMixin
 
 Views = Union[torch.Tensor, Sequence[torch.Tensor]]
 
 
-class BaseSelfSupervisor(BaseModel):
+class BaseSelfSupervisor(NonFiniteTermsMixin, BaseModel):
     """Backbone (+ neck, + head) pre-trained without labels.
 
     Modes: ``'loss'`` -> :meth:`loss` (dict of scalar losses), ``'tensor'`` -> backbone features

@@ -9,6 +9,7 @@ from ...registry import MODELS
 from ..losses.dino_loss import dino_loss
 from .base import BaseSelfSupervisor
 from .momentum_copy import build_momentum_copy
+from .multi_crop import forward_by_size
 
 
 @MODELS.register_module()
@@ -55,22 +56,12 @@ class DINO(BaseSelfSupervisor):
         for online, target in self.momentum_pairs():
             target.load_state_dict(online.state_dict())
 
+    def extract_feat(self, inputs: torch.Tensor) -> Tuple[torch.Tensor, ...]:
+        """The teacher's backbone features: the paper evaluates (kNN, linear) the teacher."""
+        return self.teacher_backbone(inputs)
+
     def momentum_pairs(self) -> List[Tuple[nn.Module, nn.Module]]:
         return [(self.backbone, self.teacher_backbone), (self.head, self.teacher_head)]
-
-    @staticmethod
-    def _forward_crops(backbone: nn.Module, head: nn.Module,
-                       crops: List[torch.Tensor]) -> List[torch.Tensor]:
-        """One N x K output per crop; crops of equal size share one forward pass."""
-        outs, start = [], 0
-        while start < len(crops):
-            end = start + 1
-            while end < len(crops) and crops[end].shape == crops[start].shape:
-                end += 1
-            logits = head(backbone(torch.cat(crops[start:end])))  # (end - start) * N x K
-            outs += list(logits.chunk(end - start))
-            start = end
-        return outs
 
     @torch.no_grad()
     def update_center(self, teacher_logits: torch.Tensor) -> None:
@@ -87,8 +78,8 @@ class DINO(BaseSelfSupervisor):
                              f'got {len(inputs)}')
         global_crops = inputs[:self.num_global_crops]
         with torch.no_grad():
-            teacher = self._forward_crops(self.teacher_backbone, self.teacher_head, global_crops)
-        student = self._forward_crops(self.backbone, self.head, inputs)
+            teacher = forward_by_size(lambda x: self.teacher_head(self.teacher_backbone(x)), global_crops)
+        student = forward_by_size(lambda x: self.head(self.backbone(x)), inputs)
         loss = dino_loss(student, teacher, self.center, self.student_temp, self.teacher_temp)
         self.update_center(torch.cat(teacher))
         return dict(loss=loss)

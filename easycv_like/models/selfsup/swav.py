@@ -6,6 +6,7 @@ import torch
 
 from ...registry import MODELS
 from .base import BaseSelfSupervisor
+from .multi_crop import forward_by_size
 
 
 @MODELS.register_module()
@@ -36,17 +37,12 @@ class SwAV(BaseSelfSupervisor):
                          init_cfg=init_cfg)
 
     def pooled_features(self, crops: List[torch.Tensor]) -> torch.Tensor:
-        """Crops (N x C x H_i x W_i) -> pooled backbone features (num_crops * N) x F, crop-major;
-        consecutive crops of equal size share one backbone pass."""
-        feats, start = [], 0
-        while start < len(crops):
-            end = start + 1
-            while end < len(crops) and crops[end].shape[2:] == crops[start].shape[2:]:
-                end += 1
-            maps = self.backbone(torch.cat(crops[start:end]))[-1]  # (end - start) * N x F x h x w
-            feats.append(maps.mean(dim=(2, 3)) if maps.dim() == 4 else maps)
-            start = end
-        return torch.cat(feats)
+        """Crops (N x C x H_i x W_i) -> pooled backbone features (num_crops * N) x F, crop-major."""
+        return torch.cat(forward_by_size(self._pooled, crops))
+
+    def _pooled(self, images: torch.Tensor) -> torch.Tensor:
+        maps = self.backbone(images)[-1]
+        return maps.mean(dim=(2, 3)) if maps.dim() == 4 else maps
 
     def loss(self, inputs: List[torch.Tensor],
              data_samples: Optional[dict] = None) -> Dict[str, torch.Tensor]:
