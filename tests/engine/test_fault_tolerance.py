@@ -168,3 +168,40 @@ def test_nan_loss_skip_leaves_weights_unchanged(tmp_path, tiny_digits, plugin):
     after = load_checkpoint_file(tmp_path / 'W' / 'iter_4.pth')['state_dict']
     weights = [k for k, v in before.items() if 'weight' in k and 'bn' not in k]
     assert all(torch.equal(before[k], after[k]) for k in weights)
+
+
+def test_moco_crash_then_resume_is_exact(tmp_path, tiny_digits, plugin):
+    """The queue, its pointer and the key encoder continue exactly where they stopped."""
+    def config(name, extra=''):
+        path = tmp_path / f'{name}.py'
+        path.write_text(f'''
+_base_ = {osp.join(REPO, 'configs/ssl/demo/mocov2_digits.py')!r}
+custom_imports = dict(imports=['ft_plugin'])
+_view = [dict(type='RandomResizedCrop', size=8, scale=(0.6, 1.0)),
+         dict(type='RandomAppliedTrans', prob=0.8, transforms=[
+             dict(type='ColorJitter', brightness=0.4, contrast=0.4)])]
+data = dict(imgs_per_gpu=16, workers_per_gpu=0,
+            train=dict(data_source=dict(list_file={tiny_digits + '/train_small.txt'!r}),
+                       pipelines=[_view]))
+eval_pipelines = []
+eval_config = dict(initial=False)
+model = dict(queue_len=48, neck=dict(hid_channels=32, out_channels=16), feat_dim=16)
+total_epochs = None
+total_iters = 10
+checkpoint_config = dict(interval=4, by_epoch=False, max_keep_ckpts=-1)
+log_config = dict(interval=1, hooks=[dict(type='TextLoggerHook')])
+{extra}
+''')
+        return str(path)
+
+    full = train(config('plain'), work_dir=str(tmp_path / 'A'))
+    with pytest.raises(RuntimeError, match='simulated crash'):
+        train(config('crash', "custom_hooks = [dict(type='MomentumUpdateHook'), "
+                              "dict(type='InterruptHook', at_iter=6, how='exception')]"),
+              work_dir=str(tmp_path / 'B'))
+    resumed = train(config('plain'), work_dir=str(tmp_path / 'B'), resume='auto')
+    final_a = osp.join(full['work_dir'], 'iter_10.pth')
+    _assert_same_final_state(final_a, osp.join(resumed['work_dir'], 'iter_10.pth'))
+    state = load_checkpoint_file(final_a)['state_dict']
+    assert int(state['queue_ptr']) == (10 * 16) % 48
+    assert not torch.equal(state['backbone.conv1.weight'], state['momentum_backbone.conv1.weight'])
