@@ -13,7 +13,8 @@ def weighted_knn(bank_feats: torch.Tensor, bank_labels: torch.Tensor, query_feat
 
     Features are L2-normalised; each of the ``k`` nearest bank samples (cosine similarity s)
     votes for its class with weight ``exp(s / T)``; a query's score for a class is the sum of
-    its votes, divided by ``exp(s_max / T)`` of that query (same ranking, no overflow). Ties follow ``torch.topk``.
+    its votes, divided by ``exp(s_max / T)`` of that query (same ranking, no overflow). Ties
+    follow ``torch.topk``.
 
     Args:
         bank_feats: B x D features of the labelled reference set.

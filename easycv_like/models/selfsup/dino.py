@@ -78,7 +78,8 @@ class DINO(BaseSelfSupervisor):
                              f'got {len(inputs)}')
         global_crops = inputs[:self.num_global_crops]
         with torch.no_grad():
-            teacher = forward_by_size(lambda x: self.teacher_head(self.teacher_backbone(x)), global_crops)
+            teacher = forward_by_size(lambda x: self.teacher_head(self.teacher_backbone(x)),
+                                      global_crops)
         student = forward_by_size(lambda x: self.head(self.backbone(x)), inputs)
         loss = dino_loss(student, teacher, self.center, self.student_temp, self.teacher_temp)
         self.update_center(torch.cat(teacher))
