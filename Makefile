@@ -22,7 +22,7 @@ demo: install
 	$(PY) tools/train.py configs/classification/digits/resnet18_digits.py --work_dir $(DEMO_DIR)
 	$(PY) tools/predict.py $(DEMO_DIR)/latest.pth --list data/digits/val.txt --limit 8
 
-# MoCo v2 on the same digits (about 12 minutes on 2 CPU cores); prints kNN before -> after.
+# MoCo v2 on the same digits (about 13 minutes on 2 CPU cores); prints kNN before -> after.
 demo-ssl: install
 	$(PY) tools/prepare_demo_data.py --out data/digits
 	$(PY) tools/train.py configs/ssl/demo/mocov2_digits.py --work_dir work_dirs/mocov2_digits

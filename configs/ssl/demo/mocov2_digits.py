@@ -1,5 +1,5 @@
 # MoCo v2 on scikit-learn's digits (make them with
-#   python tools/prepare_demo_data.py --out data/digits): about 12 minutes on 2 CPU cores,
+#   python tools/prepare_demo_data.py --out data/digits): about 13 minutes on 2 CPU cores,
 # kNN top-1 94.72 (random init) -> 97.22 (measured; `make demo-ssl`).
 # ResNet-18 with the small (3x3, stride 1) stem on 16x16 two-view crops, batch 32, lr 0.03,
 # T 0.1, queue 1024, key momentum 0.99, 25 epochs.
