@@ -3,7 +3,8 @@
 Every write goes to a temporary file in the target folder, is flushed and fsync'ed, then renamed
 over the final name, so a kill at any byte leaves the previous file intact. Every read uses
 ``torch.load(weights_only=True)``; a file that needs arbitrary unpickling is refused unless the
-caller explicitly trusts it.
+caller explicitly trusts it. Config text stored in a file's ``meta`` (mmengine's ``cfg`` /
+``config``, which mmengine would execute as Python on resume) is dropped on every load.
 """
 import logging
 import os
@@ -88,8 +89,26 @@ def _unpickling_reason(err: Exception) -> str:
     return lines[-1] if lines else type(err).__name__
 
 
+CONFIG_TEXT_KEYS = ('cfg', 'config')
+
+
+def strip_config_text(checkpoint: Any) -> Any:
+    """Drop config text (``meta['cfg']``, ``meta['config']``) from a checkpoint dict, in place.
+
+    mmengine's resume executes ``meta['config']`` as Python; a checkpoint carries its config only
+    as data (``meta['config_dict']``), so the text is never kept, written or read.
+    """
+    meta = checkpoint.get('meta') if isinstance(checkpoint, dict) else None
+    if isinstance(meta, dict):
+        for key in CONFIG_TEXT_KEYS:
+            meta.pop(key, None)
+    return checkpoint
+
+
 def load_checkpoint_file(path: PathLike, map_location: Any = 'cpu', trust: bool = False) -> Any:
     """Load a checkpoint with ``weights_only=True``; refuse files that would run code.
+
+    Config text in ``meta`` is dropped (:func:`strip_config_text`).
 
     Args:
         path: the checkpoint file.
@@ -101,7 +120,7 @@ def load_checkpoint_file(path: PathLike, map_location: Any = 'cpu', trust: bool 
     if not osp.isfile(path):
         raise CheckpointLoadError(f'Checkpoint {path} does not exist.')
     try:
-        return torch.load(path, map_location=map_location, weights_only=True)
+        return strip_config_text(torch.load(path, map_location=map_location, weights_only=True))
     except pickle.UnpicklingError as err:
         reason = _unpickling_reason(err)
         if 'GLOBAL' not in reason:
@@ -117,7 +136,7 @@ def load_checkpoint_file(path: PathLike, map_location: Any = 'cpu', trust: bool 
             f'Checkpoint {path} is truncated or corrupt: {type(err).__name__}: {err}') from err
     print_log(f'Loading {path} with arbitrary unpickling because it was explicitly trusted.',
               logger='current', level=logging.WARNING)
-    return torch.load(path, map_location=map_location, weights_only=False)
+    return strip_config_text(torch.load(path, map_location=map_location, weights_only=False))
 
 
 class AtomicLocalBackend(LocalBackend):
@@ -138,6 +157,11 @@ class _TrustSetting:
 def set_trust_checkpoints(trust: bool) -> None:
     """Let the Runner's loads accept files that need arbitrary unpickling (opt-in, warns)."""
     _TrustSetting.trust = bool(trust)
+
+
+def checkpoints_trusted() -> bool:
+    """Whether :func:`set_trust_checkpoints` allowed arbitrary unpickling for the Runner's loads."""
+    return _TrustSetting.trust
 
 
 def _load_local(filename: str, map_location: Any = None) -> Any:

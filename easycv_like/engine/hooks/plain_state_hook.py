@@ -4,13 +4,15 @@ mmengine stores its message hub (HistoryBuffer objects, numpy values) in every c
 need arbitrary unpickling. Allow-listing them would reopen code execution, so this hook turns
 them into plain lists and numbers before a save and rebuilds them after a load. It also stores
 the resolved config as a plain dict (``meta['config_dict']``), so that a checkpoint alone rebuilds
-its model without executing the config's Python text.
+its model without executing the config's Python text, and drops mmengine's config text
+(``meta['cfg']``): checkpoints carry no code.
 """
 import numpy as np
 from mmengine.hooks import Hook
 from mmengine.logging import HistoryBuffer
 
 from ...registry import HOOKS
+from ...utils.checkpoint import strip_config_text
 
 _BUFFER_TAG = '__history_buffer__'
 
@@ -54,6 +56,7 @@ class PlainStateHook(Hook):
         meta = checkpoint.setdefault('meta', {})
         meta['config_dict'] = runner.cfg.to_dict()
         checkpoint['meta'] = to_plain(meta)
+        strip_config_text(checkpoint)
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
         hub = checkpoint.get('message_hub')
