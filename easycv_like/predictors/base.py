@@ -5,10 +5,10 @@ import numpy as np
 import torch
 from mmengine.config import Config
 from mmengine.dataset import Compose, default_collate
-from mmengine.utils import import_modules_from_strings
 
 from ..registry import MODELS, TRANSFORMS
 from ..utils.checkpoint import CheckpointLoadError, load_checkpoint_file
+from ..utils.safe_build import build_from_stored_config, import_stored_custom_imports
 
 
 def single_view_dataset(dataset: dict) -> dict:
@@ -33,13 +33,16 @@ class Predictor:
     """Base of all predictors: checkpoint -> model in eval mode + pipeline.
 
     The checkpoint's ``meta['config_dict']`` (plain data, written by every training run) says how
-    to build the model; nothing in the file is executed. Modules named in the config's
-    ``custom_imports`` are imported, as training did.
+    to build the model; nothing in the file is executed. Its ``type`` names must be classes
+    registered in easycv_like's (or mmengine's) registries, never dotted import paths
+    (``utils/safe_build.py``). Modules in its ``custom_imports`` are not imported unless
+    ``trust_checkpoint=True``: import your own modules before building the predictor instead.
 
     Args:
         checkpoint: a checkpoint written by easycv_like training.
         device: ``'cpu'``, ``'cuda'``, ``'cuda:1'``...
-        trust_checkpoint: allow a file that needs arbitrary unpickling (warns; can run code).
+        trust_checkpoint: allow a file that needs arbitrary unpickling, and the imports its
+            config names (warns; can run code).
     """
 
     def __init__(self, checkpoint: str, device: str = 'cpu', trust_checkpoint: bool = False):
@@ -50,15 +53,14 @@ class Predictor:
                 f'{checkpoint} holds no config (meta.config_dict); it was not written by '
                 'easycv_like training, so the model cannot be rebuilt from it alone.')
         self.cfg = Config(meta['config_dict'])
-        imports = (self.cfg.get('custom_imports') or {}).get('imports', [])
-        if imports:
-            import_modules_from_strings(imports)
+        import_stored_custom_imports(self.cfg, checkpoint, trust=trust_checkpoint)
         self.device = torch.device(device)
-        self.model = MODELS.build(self.cfg.model)
+        self.model = build_from_stored_config(MODELS, self.cfg.model, 'model', checkpoint)
         self.model.load_state_dict(ckpt['state_dict'], strict=True)
         self.model.to(self.device).eval()
         self.classes = (meta.get('dataset_meta') or {}).get('classes')
-        self.pipeline = Compose([TRANSFORMS.build(t) for t in inference_pipeline(self.cfg)])
+        self.pipeline = Compose([build_from_stored_config(TRANSFORMS, t, 'pipeline', checkpoint)
+                                 for t in inference_pipeline(self.cfg)])
 
     def collate(self, images: Sequence[np.ndarray]) -> dict:
         """RGB uint8 HWC arrays -> one batch, as the data loader would make it."""
