@@ -3,8 +3,11 @@
 Importing this package registers every evaluator in ``easycv_like.registry.METRICS``.
 """
 from .cls_evaluator import ClsEvaluator
+from .coco_detection_evaluator import CocoDetectionEvaluator
 from .knn import weighted_knn
 from .knn_evaluator import KNNEvaluator
 from .retrieval_evaluator import RetrievalEvaluator
+from .segmentation_evaluator import SegmentationEvaluator
 
-__all__ = ['ClsEvaluator', 'KNNEvaluator', 'RetrievalEvaluator', 'weighted_knn']
+__all__ = ['ClsEvaluator', 'CocoDetectionEvaluator', 'KNNEvaluator', 'RetrievalEvaluator',
+           'SegmentationEvaluator', 'weighted_knn']

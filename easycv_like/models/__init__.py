@@ -2,9 +2,9 @@
 
 Importing this package registers every model class in ``easycv_like.registry.MODELS``.
 """
-from . import backbones, heads, losses, necks, selfsup
+from . import backbones, detection, heads, losses, necks, selfsup
 from .classification import Classification
 from .data_preprocessor import ClsDataPreprocessor
 
-__all__ = ['backbones', 'heads', 'losses', 'necks', 'selfsup', 'Classification',
+__all__ = ['backbones', 'detection', 'heads', 'losses', 'necks', 'selfsup', 'Classification',
            'ClsDataPreprocessor']

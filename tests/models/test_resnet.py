@@ -105,3 +105,26 @@ def test_sync_bn_config_builds():
 def test_bad_arguments_raise(kwargs):
     with pytest.raises((KeyError, ValueError)):
         ResNet(**kwargs)
+
+
+def test_dilated_resnet50_matches_torchvision_at_output_stride_8():
+    """FCN / DeepLabV3 backbone: torchvision's dilated ResNet-50 loads strictly, same outputs."""
+    torch.manual_seed(0)
+    reference = torchvision.models.resnet50(
+        weights=None, replace_stride_with_dilation=[False, True, True]).eval()
+    model = ResNet(50, out_indices=(0, 1, 2, 3),
+                   replace_stride_with_dilation=(False, True, True)).eval()
+    load_torchvision_state_dict(model, reference.state_dict())
+    x = torch.randn(1, 3, 64, 64)
+    with torch.no_grad():
+        feats = model(x)
+        r = reference.maxpool(reference.relu(reference.bn1(reference.conv1(x))))
+        expected = reference.layer4(reference.layer3(reference.layer2(reference.layer1(r))))
+    assert [f.shape[-1] for f in feats] == [16, 8, 8, 8]  # output stride 8
+    torch.testing.assert_close(feats[-1], expected, rtol=1e-5, atol=1e-5)
+    assert model.layer4[1].conv2.dilation == (4, 4) and model.layer4[0].conv2.dilation == (2, 2)
+
+
+def test_basic_block_resnet_refuses_dilation():
+    with pytest.raises(ValueError, match='cannot be dilated'):
+        ResNet(18, replace_stride_with_dilation=(False, False, True))

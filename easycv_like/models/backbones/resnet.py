@@ -29,8 +29,10 @@ def _norm(norm_cfg: dict, num_features: int) -> nn.Module:
     return build_norm_layer(norm_cfg, num_features)[1]
 
 
-def _conv3x3(in_channels: int, out_channels: int, stride: int = 1) -> nn.Conv2d:
-    return nn.Conv2d(in_channels, out_channels, 3, stride=stride, padding=1, bias=False)
+def _conv3x3(in_channels: int, out_channels: int, stride: int = 1,
+             dilation: int = 1) -> nn.Conv2d:
+    return nn.Conv2d(in_channels, out_channels, 3, stride=stride, padding=dilation,
+                     dilation=dilation, bias=False)
 
 
 def _conv1x1(in_channels: int, out_channels: int, stride: int = 1) -> nn.Conv2d:
@@ -46,13 +48,18 @@ class BasicBlock(nn.Module):
         stride: stride of the first convolution. Default 1.
         downsample: projection of the shortcut when shape changes. Default None.
         norm_cfg: mmcv norm config. Default ``dict(type='BN')``.
+        dilation: must be 1 (as in torchvision, basic blocks are not dilated).
     """
 
     expansion = 1
 
     def __init__(self, in_channels: int, channels: int, stride: int = 1,
-                 downsample: nn.Module | None = None, norm_cfg: dict | None = None):
+                 downsample: nn.Module | None = None, norm_cfg: dict | None = None,
+                 dilation: int = 1):
         super().__init__()
+        if dilation != 1:
+            raise ValueError('ResNet-18/34 (BasicBlock) cannot be dilated; use depth >= 50 '
+                             'with replace_stride_with_dilation')
         norm_cfg = norm_cfg or dict(type='BN')
         self.conv1 = _conv3x3(in_channels, channels, stride)
         self.bn1 = _norm(norm_cfg, channels)
@@ -81,17 +88,19 @@ class Bottleneck(nn.Module):
         stride: stride of the 3x3 convolution. Default 1.
         downsample: projection of the shortcut when shape changes. Default None.
         norm_cfg: mmcv norm config. Default ``dict(type='BN')``.
+        dilation: dilation (and padding) of the 3x3 convolution. Default 1.
     """
 
     expansion = 4
 
     def __init__(self, in_channels: int, channels: int, stride: int = 1,
-                 downsample: nn.Module | None = None, norm_cfg: dict | None = None):
+                 downsample: nn.Module | None = None, norm_cfg: dict | None = None,
+                 dilation: int = 1):
         super().__init__()
         norm_cfg = norm_cfg or dict(type='BN')
         self.conv1 = _conv1x1(in_channels, channels)
         self.bn1 = _norm(norm_cfg, channels)
-        self.conv2 = _conv3x3(channels, channels, stride)
+        self.conv2 = _conv3x3(channels, channels, stride, dilation)
         self.bn2 = _norm(norm_cfg, channels)
         self.conv3 = _conv1x1(channels, channels * self.expansion)
         self.bn3 = _norm(norm_cfg, channels * self.expansion)
@@ -116,7 +125,8 @@ class ResNet(BaseModule):
 
     Paper: https://arxiv.org/abs/1512.03385. Stage ``i`` (0..3) is ``layer{i+1}`` and has
     ``out_channels[j]`` channels for ``i = out_indices[j]``; with the default stem its stride
-    is ``4 * 2**i``, with the small stem ``2**i``.
+    is ``4 * 2**i``, with the small stem ``2**i``, except that a stage whose stride is replaced
+    by dilation keeps the previous stage's stride (output stride 8 for segmentation).
 
     Args:
         depth: 18, 34, 50, 101 or 152.
@@ -132,6 +142,9 @@ class ResNet(BaseModule):
             training. Default False.
         zero_init_residual: start the last BN of every block at gamma 0, so each residual
             branch starts as identity. Default False.
+        replace_stride_with_dilation: for stages 1, 2, 3 (``layer2..4``), replace the stage's
+            stride 2 with dilation, as torchvision does (``(False, True, True)``: output stride
+            8 for FCN / DeepLabV3). Depth >= 50 only. Default (False, False, False).
         init_cfg: mmengine init config (e.g. ``dict(type='Pretrained', checkpoint=...)``),
             applied by ``init_weights``. Default None (the He init done at construction).
     """
@@ -147,7 +160,9 @@ class ResNet(BaseModule):
     def __init__(self, depth: int, in_channels: int = 3, stem: str = 'default',
                  out_indices: Sequence[int] = (3,), frozen_stages: int = -1,
                  norm_cfg: dict | None = None, norm_eval: bool = False,
-                 zero_init_residual: bool = False, init_cfg: dict | None = None):
+                 zero_init_residual: bool = False,
+                 replace_stride_with_dilation: Sequence[bool] = (False, False, False),
+                 init_cfg: dict | None = None):
         super().__init__(init_cfg=init_cfg)
         if depth not in self.arch_settings:
             raise KeyError(f'ResNet depth must be one of {sorted(self.arch_settings)}, '
@@ -157,6 +172,9 @@ class ResNet(BaseModule):
         if not out_indices or any(i not in range(4) for i in out_indices):
             raise ValueError(f'ResNet out_indices must be a non-empty subset of 0..3, '
                              f'got {out_indices}')
+        if len(replace_stride_with_dilation) != 3:
+            raise ValueError('ResNet replace_stride_with_dilation needs 3 booleans (stages 1-3), '
+                             f'got {replace_stride_with_dilation}')
         if frozen_stages not in range(-1, 5):
             raise ValueError(f'ResNet frozen_stages must be in -1..4, got {frozen_stages}')
         norm_cfg = norm_cfg or dict(type='BN', requires_grad=True)
@@ -175,11 +193,13 @@ class ResNet(BaseModule):
         self.bn1 = _norm(norm_cfg, 64)
         self.relu = nn.ReLU(inplace=True)
 
-        stage_channels, width = [], 64
+        stage_channels, width, dilation = [], 64, 1
         for i, blocks in enumerate(num_blocks):
-            channels = 64 * 2**i
-            stage, width = self._make_stage(block, width, channels, blocks,
-                                            stride=1 if i == 0 else 2, norm_cfg=norm_cfg)
+            channels, stride, first_dilation = 64 * 2**i, 1 if i == 0 else 2, dilation
+            if i > 0 and replace_stride_with_dilation[i - 1]:
+                dilation, stride = dilation * stride, 1
+            stage, width = self._make_stage(block, width, channels, blocks, stride, norm_cfg,
+                                            (first_dilation, dilation))
             self.add_module(f'layer{i + 1}', stage)
             stage_channels.append(width)
         self.out_channels = [stage_channels[i] for i in self.out_indices]
@@ -189,15 +209,19 @@ class ResNet(BaseModule):
 
     @staticmethod
     def _make_stage(block: type, in_channels: int, channels: int, blocks: int, stride: int,
-                    norm_cfg: dict) -> tuple[nn.Sequential, int]:
-        """Stack ``blocks`` blocks; the first one changes stride/width. Returns (stage, width)."""
+                    norm_cfg: dict, dilations: tuple[int, int] = (1, 1)
+                    ) -> tuple[nn.Sequential, int]:
+        """Stack ``blocks`` blocks; the first one changes stride/width and keeps the previous
+        dilation, the others use the stage's (torchvision's rule). Returns (stage, width)."""
         out_channels = channels * block.expansion
         downsample = None
         if stride != 1 or in_channels != out_channels:
             downsample = nn.Sequential(_conv1x1(in_channels, out_channels, stride),
                                        _norm(norm_cfg, out_channels))
-        layers = [block(in_channels, channels, stride, downsample, norm_cfg)]
-        layers += [block(out_channels, channels, norm_cfg=norm_cfg) for _ in range(1, blocks)]
+        first_dilation, dilation = dilations
+        layers = [block(in_channels, channels, stride, downsample, norm_cfg, first_dilation)]
+        layers += [block(out_channels, channels, norm_cfg=norm_cfg, dilation=dilation)
+                   for _ in range(1, blocks)]
         return nn.Sequential(*layers), out_channels
 
     def _init_parameters(self, zero_init_residual: bool) -> None:
