@@ -7,6 +7,7 @@ from mmengine.config import Config
 from mmengine.dataset import Compose, default_collate
 from mmengine.utils import import_modules_from_strings
 
+from ..engine.class_checks import check_num_classes
 from ..registry import MODELS, TRANSFORMS
 from ..utils.checkpoint import CheckpointLoadError, load_checkpoint_file
 
@@ -58,6 +59,7 @@ class Predictor:
         self.model.load_state_dict(ckpt['state_dict'], strict=True)
         self.model.to(self.device).eval()
         self.classes = (meta.get('dataset_meta') or {}).get('classes')
+        check_num_classes(self.model, self.classes, f'the classes stored in {checkpoint}')
         self.pipeline = Compose([TRANSFORMS.build(t) for t in inference_pipeline(self.cfg)])
 
     def collate(self, images: Sequence[np.ndarray]) -> dict:
