@@ -7,12 +7,21 @@ call turns that warning into text the caller can act on; anything else captured 
 to the real stderr. Costs a few system calls (microseconds) per call.
 """
 import os
+import sys
 import tempfile
 import threading
 from typing import Any, Callable
 
 _LOCK = threading.Lock()  # file descriptor 2 is shared by the process's threads
 _SINKS: dict[int, int] = {}  # process id -> descriptor of its temporary file (not shared by forks)
+
+
+def _new_lock_in_child() -> None:
+    global _LOCK
+    _LOCK = threading.Lock()  # a fork while another thread held the lock must not deadlock
+
+
+os.register_at_fork(after_in_child=_new_lock_in_child)
 
 
 def _sink() -> int:
@@ -27,6 +36,8 @@ def call_capturing_stderr(fn: Callable[..., Any], *args: Any) -> tuple[Any, str]
     """Return ``(fn(*args), text written to file descriptor 2 during the call)``."""
     with _LOCK:
         sink = _sink()
+        if sys.stderr is not None:
+            sys.stderr.flush()  # Python's own pending text is not the call's
         saved = os.dup(2)
         os.dup2(sink, 2)
         try:
