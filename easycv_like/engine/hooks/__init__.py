@@ -11,5 +11,6 @@ from .swav_prototype_freeze_hook import SwAVPrototypeFreezeHook
 from .swav_queue_hook import SwAVQueueHook
 from .weight_decay_schedule_hook import WeightDecayScheduleHook
 
-__all__ = ['CheckpointHook', 'ClassCountCheckHook', 'DINOTeacherTempHook', 'InitialEvalHook', 'MomentumUpdateHook',
+__all__ = ['CheckpointHook', 'DINOTeacherTempHook', 'InitialEvalHook', 'MomentumUpdateHook',
            'PlainStateHook', 'PreemptionHook', 'RNGStateHook', 'SwAVPrototypeFreezeHook', 'SwAVQueueHook', 'WeightDecayScheduleHook']
+__all__ += ['ClassCountCheckHook']
