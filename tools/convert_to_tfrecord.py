@@ -19,7 +19,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument('--src', required=True,
                         help='list file (list), class-folder root (folder) or CIFAR folder')
     parser.add_argument('--root', help='folder the list paths are relative to (list only)')
-    parser.add_argument('--classes', help='class-name file, one a line (list only)')
+    parser.add_argument('--classes', help='class-name file, one a line; for a folder also the '
+                        "training split's folder, so a val folder keeps its labels")
     parser.add_argument('--split', default='train', choices=['train', 'test'],
                         help='CIFAR split (cifar only)')
     parser.add_argument('--out', required=True, help='output folder')

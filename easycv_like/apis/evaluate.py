@@ -1,4 +1,9 @@
-"""``evaluate()``: every dataset of a config's ``eval_pipelines`` on one checkpoint."""
+"""``evaluate()``: every dataset of a config's ``eval_pipelines`` on one checkpoint.
+
+The checkpoint's weights must fit the config's model exactly, and its class list (saved in
+``meta['dataset_meta']`` by training) must be the evaluation datasets': ImageFolder splits without
+a class list are labelled with the checkpoint's classes.
+"""
 import argparse
 import json
 from typing import Dict, Optional, Sequence
@@ -6,20 +11,45 @@ from typing import Dict, Optional, Sequence
 from mmengine.config import DictAction
 
 from ..engine.build_runner import apply_overrides, build_runner
+from ..engine.class_checks import check_num_classes, check_same_classes, dataset_classes
+from ..engine.eval_data import resolve_eval_data
+from ..utils.checkpoint import load_checkpoint_file
 from .config import load_config
+from .weight_fit import load_weights_exactly
+
+
+def checkpoint_classes(checkpoint: dict) -> Optional[list]:
+    """The class list a training run stored in the checkpoint (None when it had none)."""
+    meta = checkpoint.get('meta') if isinstance(checkpoint, dict) else None
+    return ((meta or {}).get('dataset_meta') or {}).get('classes')
 
 
 def evaluate(config_path: str, checkpoint: str, cfg_options: Optional[dict] = None,
              work_dir: Optional[str] = None, launcher: str = 'none',
              trust_checkpoint: bool = False) -> Dict[str, float]:
-    """Load ``checkpoint`` (``weights_only=True``) and return ``{'<name>/<metric>': value}``."""
+    """Load ``checkpoint`` (``weights_only=True``) and return ``{'<name>/<metric>': value}``.
+
+    Raises:
+        ValueError: the weights do not fit the model (naming the keys), or the checkpoint's
+            classes differ from an evaluation dataset's (``ClassMismatchError``).
+    """
     cfg = load_config(config_path, cfg_options)
     cfg.resume_from = None
+    cfg.load_from = None  # the checkpoint is loaded below, strictly
     cfg.eval_config = dict(cfg.get('eval_config') or {}, save_best=None)  # evaluation saves nothing
-    cfg = apply_overrides(cfg, work_dir, load_from=checkpoint, trust_checkpoint=trust_checkpoint)
+    cfg = apply_overrides(cfg, work_dir, trust_checkpoint=trust_checkpoint)
     if not cfg.get('eval_pipelines'):
         raise ValueError(f'{config_path} has no eval_pipelines to evaluate.')
-    return build_runner(cfg, launcher=launcher).val()
+    ckpt = load_checkpoint_file(checkpoint, map_location='cpu', trust=trust_checkpoint)
+    classes = checkpoint_classes(ckpt)
+    runner = build_runner(resolve_eval_data(cfg, classes), launcher=launcher)
+    load_weights_exactly(runner.model, ckpt, checkpoint)
+    for name, loader, _ in runner.val_loop.entries:
+        found, origin = dataset_classes(loader.dataset)
+        check_same_classes(classes, f'checkpoint {checkpoint}', found,
+                           f'eval_pipelines {name!r} ({origin})')
+        check_num_classes(runner.model, found, f'eval_pipelines {name!r} ({origin})')
+    return runner.val()
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:

@@ -20,6 +20,7 @@ from mmengine.config import Config
 from mmengine.dataset import default_collate
 from torch.utils.data import DataLoader
 
+from ..engine.eval_data import resolve_eval_data
 from ..predictors.base import inference_pipeline, single_view_dataset
 from ..predictors.feature_extractor import pooled_features
 from ..registry import DATASETS, MODELS
@@ -92,7 +93,7 @@ def extract_features(config: Union[str, Config], checkpoint: str, split: str = '
     Returns:
         ``dict(features=float32 N x D, labels=int64 N)`` (-1 for unlabelled samples).
     """
-    cfg = load_config(config) if isinstance(config, str) else config
+    cfg = resolve_eval_data(load_config(config) if isinstance(config, str) else config)
     device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
     model = build_model_from(cfg, checkpoint, device, trust_checkpoint)
     data = cfg.get('data') or {}

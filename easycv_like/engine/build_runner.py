@@ -17,6 +17,7 @@ from mmengine.runner import Runner, set_random_seed
 from ..data.dali import DaliBaseDataset, DALILoader
 from ..registry import DATASETS, MODELS, SCOPE
 from ..utils.checkpoint import set_trust_checkpoints
+from .eval_data import resolve_eval_data
 from .lr_config import lr_config_to_schedulers
 from .resume import find_resume_checkpoint
 
@@ -192,7 +193,8 @@ def _visualizer(cfg: Config) -> dict:
 
 def _custom_hooks(cfg: Config) -> list:
     hooks = [dict(type=f'{SCOPE}.{name}')
-             for name in ('PlainStateHook', 'RNGStateHook', 'PreemptionHook')]
+             for name in ('PlainStateHook', 'RNGStateHook', 'PreemptionHook',
+                          'ClassCountCheckHook')]
     hooks += [dict(h) for h in cfg.get('custom_hooks') or []]
     if (cfg.get('eval_config') or {}).get('initial') and cfg.get('eval_pipelines'):
         hooks.append(dict(type=f'{SCOPE}.InitialEvalHook'))
@@ -230,6 +232,7 @@ def _build_model(cfg: Config) -> torch.nn.Module:
 def build_runner(cfg: Config, launcher: str = 'none') -> Runner:
     """Validate ``cfg`` (already passed through :func:`apply_overrides`) and build the Runner."""
     check_schema(cfg)
+    cfg = resolve_eval_data(cfg)  # eval_pipelines' data='val' -> data.val, after merging
     by_epoch = cfg.get('total_epochs') is not None
     total = cfg.total_epochs if by_epoch else cfg.total_iters
     set_trust_checkpoints(cfg.get('trust_checkpoint', False))

@@ -5,6 +5,7 @@ import torch
 from mmengine.runner import BaseLoop, autocast
 
 from ..registry import LOOPS
+from .class_checks import check_same_classes, dataset_classes
 
 
 @LOOPS.register_module()
@@ -32,6 +33,18 @@ class MultiDatasetValLoop(BaseLoop):
             evaluator.dataset_meta = getattr(loader.dataset, 'metainfo', None)
             self.entries.append((entry['name'], loader, evaluator))
         self.dataloader = self.entries[0][1]
+        self._check_training_classes()
+
+    def _check_training_classes(self) -> None:
+        """While training, every evaluation dataset must use the training data's class list."""
+        train_loop = getattr(self._runner, '_train_loop', None)
+        if not isinstance(train_loop, BaseLoop):  # evaluation only: apis/evaluate.py checks
+            return
+        expected, origin = dataset_classes(train_loop.dataloader.dataset)
+        for name, loader, _ in self.entries:
+            classes, source = dataset_classes(loader.dataset)
+            check_same_classes(expected, f'data.train ({origin})', classes,
+                               f'eval_pipelines {name!r} ({source})')
 
     def run(self) -> Dict[str, float]:
         self.runner.call_hook('before_val')

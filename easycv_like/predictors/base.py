@@ -6,6 +6,7 @@ import torch
 from mmengine.config import Config
 from mmengine.dataset import Compose, default_collate
 
+from ..engine.class_checks import check_num_classes
 from ..registry import MODELS, TRANSFORMS
 from ..utils.checkpoint import CheckpointLoadError, load_checkpoint_file
 from ..utils.safe_build import build_from_stored_config, import_stored_custom_imports
@@ -59,6 +60,7 @@ class Predictor:
         self.model.load_state_dict(ckpt['state_dict'], strict=True)
         self.model.to(self.device).eval()
         self.classes = (meta.get('dataset_meta') or {}).get('classes')
+        check_num_classes(self.model, self.classes, f'the classes stored in {checkpoint}')
         self.pipeline = Compose([build_from_stored_config(TRANSFORMS, t, 'pipeline', checkpoint)
                                  for t in inference_pipeline(self.cfg)])
 

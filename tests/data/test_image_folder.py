@@ -23,7 +23,50 @@ def test_classes_sorted_and_labels(tmp_path):
 
 def test_extensions_and_empty_root(tmp_path):
     write_image(str(tmp_path / 'a' / '1.png'), random_image(0, 4, 4))
+    write_image(str(tmp_path / 'a' / '3.jpg'), random_image(0, 4, 4))
     write_image(str(tmp_path / 'b' / '2.jpg'), random_image(0, 4, 4))
-    assert len(ImageFolder(str(tmp_path), extensions=('.jpg',))) == 1
+    assert len(ImageFolder(str(tmp_path), extensions=('.jpg',))) == 2
     with pytest.raises(FileNotFoundError, match='No image'):
         ImageFolder(str(tmp_path), extensions=('.tif',))
+
+
+def _touch(root, *rels):
+    for rel in rels:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(b'')
+    return str(root)
+
+
+def test_val_split_takes_the_training_folders_classes(tmp_path, mmengine_warnings):
+    train = _touch(tmp_path / 'train', 'ant/1.png', 'bee/2.png', 'cat/3.png')
+    val = _touch(tmp_path / 'val', 'ant/4.png', 'cat/5.png')  # no 'bee' images in val
+    source = ImageFolder(val, classes=train)
+    assert source.classes == ['ant', 'bee', 'cat']
+    assert [source[i]['gt_label'] for i in range(len(source))] == [0, 2]  # cat stays 2, not 1
+    assert "'bee'" in mmengine_warnings[-1].getMessage()
+    assert 'train' in source.class_origin
+
+
+def test_folder_missing_from_the_training_classes_is_an_error(tmp_path):
+    train = _touch(tmp_path / 'train', 'ant/1.png', 'bee/2.png')
+    val = _touch(tmp_path / 'val', 'ant/4.png', 'bees/5.png')
+    with pytest.raises(ValueError, match=r"'bees' \(closest: \['bee'\]\)"):
+        ImageFolder(val, classes=train)
+
+
+def test_explicit_list_and_classes_txt(tmp_path):
+    root = _touch(tmp_path / 'data', 'b/1.png', 'a/2.png')
+    assert [ImageFolder(root, classes=['b', 'a'])[i]['gt_label'] for i in range(2)] == [0, 1]
+    (tmp_path / 'classes.txt').write_text('b\na\n')
+    source = ImageFolder(root, classes=str(tmp_path / 'classes.txt'))
+    assert source.classes == ['b', 'a'] and 'classes.txt' in source.class_origin
+    with pytest.raises(ValueError, match=r"names \['a'\] more than once"):
+        ImageFolder(root, classes=['a', 'b', 'a'])
+
+
+def test_empty_class_folder_is_named(tmp_path):
+    root = _touch(tmp_path / 'data', 'a/1.png', 'b/2.png')
+    (tmp_path / 'data' / 'c' / 'sub').mkdir(parents=True)
+    (tmp_path / 'data' / 'c' / 'readme.txt').write_text('no images here')
+    with pytest.raises(FileNotFoundError, match=r"data/c'\] hold no image"):
+        ImageFolder(root)

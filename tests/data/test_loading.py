@@ -1,7 +1,9 @@
+import cv2
 import numpy as np
 import pytest
 
 from easycv_like.data.errors import BadSampleError
+from easycv_like.data.image_integrity import find_image_defect
 from easycv_like.data.transforms import LoadImage
 from easycv_like.registry import TRANSFORMS
 
@@ -44,3 +46,32 @@ def test_bad_files_raise_naming_file_and_reason(tmp_path, name, why):
     assert path in str(info.value) and why in str(info.value)
     assert info.value.paths == (path,)
     assert isinstance(info.value, ValueError)
+
+
+def _garbled_jpeg(path):
+    """A smooth 64 x 64 JPEG with four bytes of its compressed data flipped: every marker and
+    length is intact (no truncation to find), but libjpeg reports corrupt data."""
+    img = cv2.GaussianBlur(random_image(3, 64, 64), (9, 9), 3)
+    data = bytearray(cv2.imencode('.jpg', img)[1].tobytes())
+    sos = data.find(b'\xff\xda')
+    start = sos + 2 + int.from_bytes(data[sos + 2:sos + 4], 'big')
+    for pos in range(start + 200, start + 1000, 200):
+        data[pos] ^= 0x55 if data[pos] ^ 0x55 != 0xFF else 0x33
+    assert find_image_defect(bytes(data)) is None
+    assert cv2.imdecode(np.frombuffer(bytes(data), np.uint8), cv2.IMREAD_COLOR) is not None
+    path.write_bytes(bytes(data))
+    return str(path)
+
+
+def test_garbled_jpeg_that_still_decodes_is_a_bad_sample(tmp_path, capfd):
+    path = _garbled_jpeg(tmp_path / 'garbled.jpg')
+    capfd.readouterr()
+    with pytest.raises(BadSampleError, match=rf"{path}.*reports corrupt compressed data "
+                                             r"\(Corrupt JPEG data") as err:
+        LoadImage()(dict(img_path=path))
+    assert err.value.paths == (path,)
+    good = write_image(str(tmp_path / 'good.jpg'), random_image(4, 32, 32))
+    assert LoadImage()(dict(img_path=good))['img'].shape == (32, 32, 3)
+    assert 'Corrupt JPEG' not in capfd.readouterr().err  # the strict decodes printed nothing
+    assert LoadImage(reject_corrupt_jpeg=False)(dict(img_path=path))['img'].shape == (64, 64, 3)
+

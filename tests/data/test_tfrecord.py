@@ -51,8 +51,45 @@ def test_corrupt_record_names_file_and_offset(digits_tfrecord, tmp_path):
         source[7]
     with pytest.raises(BadSampleError, match=rf"byte offset {int(index[-1, 0])}.*truncated"):
         source[len(source) - 1]
-    with pytest.raises(BadSampleError, match='truncated'):
-        TFRecord([shard])  # no index: the scan finds the cut
+    unindexed = TFRecord([shard])  # no index: the scan finds the cut, the rest is readable
+    assert len(unindexed) == len(source) and unindexed[6]['img'].shape == (16, 16, 3)
+    with pytest.raises(BadSampleError, match=rf"byte offset {int(index[-1, 0])}.*truncated"):
+        unindexed[len(unindexed) - 1]
+
+
+def _unindexed_copy(digits_tfrecord, tmp_path, flip_at):
+    """The val shard without its index, one bit flipped at record 7 + ``flip_at``."""
+    shard = str(tmp_path / 'val.tfrecord')
+    index = read_index(osp.join(digits_tfrecord, 'val-00000-of-00001.idx'))
+    data = bytearray(open(osp.join(digits_tfrecord, 'val-00000-of-00001.tfrecord'), 'rb').read())
+    data[int(index[7, 0]) + flip_at] ^= 0x04
+    open(shard, 'wb').write(bytes(data))
+    return shard, int(index[7, 0])
+
+
+def test_flipped_payload_bit_without_index_is_one_bad_record(digits_tfrecord, tmp_path):
+    shard, offset = _unindexed_copy(digits_tfrecord, tmp_path, flip_at=40)
+    dataset = DATASETS.build(dict(type='ClsDataset', max_bad_samples=1,
+                                  data_source=dict(type='TFRecord', shards=shard),
+                                  pipeline=[dict(type='LoadImage'), dict(type='PackInputs')]))
+    assert len(dataset) == 60
+    with pytest.raises(BadSampleError, match=rf"byte offset {offset}: the payload CRC"):
+        dataset.data_source[7]
+    assert dataset[8]['data_samples']['sample_idx'] == 8  # records after it read normally
+    assert dataset[7]['data_samples']['sample_idx'] == 8  # replaced by the next one
+    assert list(dataset.bad_files) == [f'{shard}@{offset}']
+
+
+def test_flipped_length_bit_without_index_names_the_real_offset(digits_tfrecord, tmp_path,
+                                                                 mmengine_warnings):
+    shard, offset = _unindexed_copy(digits_tfrecord, tmp_path, flip_at=1)  # in the length
+    source = TFRecord(shard)
+    assert len(source) == 8  # records 0-6, then the damage as one bad item
+    assert source[6]['img'].shape == (16, 16, 3)
+    with pytest.raises(BadSampleError, match=rf"byte offset {offset}: the length CRC") as err:
+        source[7]
+    assert err.value.paths == (f'{shard}@{offset}',)
+    assert any(f'byte offset {offset}' in r.getMessage() for r in mmengine_warnings)
 
 
 

@@ -56,3 +56,20 @@ def test_predictor_refuses_code_carrying_checkpoint(tmp_path):
     with pytest.raises(UnsafeCheckpointError):
         ClassificationPredictor(str(tmp_path / 'evil.pth'))
     assert not sentinel.exists()
+
+
+def test_predictor_refuses_classes_or_weights_that_do_not_fit(trained_run, tmp_path):
+    import torch
+    from easycv_like.engine.class_checks import ClassMismatchError
+    from easycv_like.utils.checkpoint import load_checkpoint_file
+    ckpt = load_checkpoint_file(trained_run['checkpoint'])
+    ckpt['meta']['dataset_meta'] = {'classes': [str(i) for i in range(9)]}
+    torch.save(ckpt, tmp_path / 'nine.pth')
+    with pytest.raises(ClassMismatchError, match=r'num_classes=10 but the data has 9 classes '
+                                                 r'\(from the classes stored in .*nine.pth'):
+        ClassificationPredictor(str(tmp_path / 'nine.pth'))
+    ckpt = load_checkpoint_file(trained_run['checkpoint'])
+    del ckpt['state_dict']['head.fc.weight']
+    torch.save(ckpt, tmp_path / 'headless.pth')
+    with pytest.raises(RuntimeError, match=r'Missing key\(s\).*head.fc.weight'):
+        ClassificationPredictor(str(tmp_path / 'headless.pth'))

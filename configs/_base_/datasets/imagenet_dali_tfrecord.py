@@ -17,5 +17,5 @@ data = dict(
              source=dict(type='tfrecord', shards=f'{_data_root}/val-*.tfrecord',
                          classes=f'{_data_root}/classes.txt')))
 eval_config = dict(interval=1, save_best='val/top1')
-eval_pipelines = [dict(name='val', data=data['val'],
+eval_pipelines = [dict(name='val', data='val',  # data.val, resolved after merging
                        evaluators=[dict(type='ClsEvaluator', topk=(1, 5))])]

@@ -28,5 +28,5 @@ data = dict(
                          classes=f'{_data_root}/classes.txt'),
         pipeline=_val_pipeline))
 eval_config = dict(interval=1, save_best='val/top1')
-eval_pipelines = [dict(name='val', data=data['val'],
+eval_pipelines = [dict(name='val', data='val',  # data.val, resolved after merging
                        evaluators=[dict(type='ClsEvaluator', topk=(1, 5))])]

@@ -1,18 +1,48 @@
 """``read_class_names``: the ``classes`` argument shared by data sources, as a list or None.
 
-Configs give class names either inline or as a text file (one name a line), e.g. ``classes.txt``
-written next to a list file.
+Configs give class names inline, as a text file (one name a line, e.g. ``classes.txt`` written
+next to a list file), or as a folder whose sub-folders are the classes (the training split of an
+ImageFolder layout), so that every split labels the same names with the same indices.
 """
 import os
+from collections import Counter
 from collections.abc import Sequence
 from typing import Optional, Union
 
+ClassesArg = Union[Sequence[str], str, os.PathLike, None]
 
-def read_class_names(classes: Union[Sequence[str], str, os.PathLike, None]) -> Optional[list[str]]:
-    """Return ``classes`` as a list of names: a path is read one non-blank line a name."""
+
+def class_folders(root: Union[str, os.PathLike]) -> list[str]:
+    """The sorted names of the sub-folders of ``root`` (an ImageFolder's classes)."""
+    return sorted(entry.name for entry in os.scandir(root) if entry.is_dir())
+
+
+def read_class_names(classes: ClassesArg) -> Optional[list[str]]:
+    """Return ``classes`` as a list of names: a text file is read one non-blank line a name, a
+    folder gives its sorted sub-folder names.
+
+    Raises:
+        ValueError: a name appears twice (labels would be ambiguous), naming it.
+    """
     if classes is None:
         return None
-    if isinstance(classes, (str, os.PathLike)):
+    if isinstance(classes, (str, os.PathLike)) and os.path.isdir(classes):
+        names = class_folders(classes)
+    elif isinstance(classes, (str, os.PathLike)):
         with open(classes, encoding='utf-8-sig') as f:
-            return [line.strip() for line in f if line.strip()]
-    return [str(name) for name in classes]
+            names = [line.strip() for line in f if line.strip()]
+    else:
+        names = [str(name) for name in classes]
+    repeated = sorted(name for name, count in Counter(names).items() if count > 1)
+    if repeated:
+        raise ValueError(f'Class list {describe_classes(classes)} names {repeated} more than '
+                         'once.')
+    return names
+
+
+def describe_classes(classes: ClassesArg) -> str:
+    """Where a class list comes from, for messages: the file, the folder, or 'the given list'."""
+    if isinstance(classes, (str, os.PathLike)):
+        kind = 'the sub-folders of' if os.path.isdir(classes) else 'the file'
+        return f'{kind} {str(classes)!r}'
+    return 'the given classes list'

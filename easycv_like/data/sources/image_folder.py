@@ -1,11 +1,19 @@
 """``ImageFolder``: a classification data source laid out as one sub-folder per class.
 
-The torchvision/ImageNet layout ``root/<class>/.../<image>``: classes are the sorted sub-folder
-names, labels their indices, and files are sorted so the order is the same on every machine.
+The torchvision/ImageNet layout ``root/<class>/.../<image>``: without ``classes`` the classes are
+the sorted sub-folder names (the training split), labels their indices, and files are sorted so
+the order is the same on every machine. Other splits are given the training split's class list
+(``classes=``), so a label means the same class in every split.
 """
+import difflib
+import logging
 import os
 from collections.abc import Sequence
 
+from mmengine.logging import print_log
+
+from easycv_like.data.sources.class_names import (ClassesArg, class_folders, describe_classes,
+                                                  read_class_names)
 from easycv_like.registry import DATA_SOURCES
 
 IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.webp')
@@ -18,24 +26,67 @@ class ImageFolder:
     Args:
         root: the folder holding one sub-folder per class.
         extensions: file name endings taken as images (case-insensitive).
+        classes: the class list, as a list of names, a text file (one name a line, e.g.
+            ``classes.txt``) or a folder whose sub-folders are the classes (the training split's
+            root). Default None: the sorted sub-folders of ``root``. With a list, a sub-folder of
+            ``root`` that is not in it is an error and a listed class without a folder a warning.
+
+    Attributes:
+        classes: the class names; label ``i`` is ``classes[i]``.
+        class_origin: where ``classes`` came from, for messages.
 
     Raises:
-        FileNotFoundError: when ``root`` holds no class folder or no image.
+        FileNotFoundError: ``root`` holds no image, or a class folder holds none (naming it:
+            an empty class would still count in the labels).
+        ValueError: a class folder is not in the given class list (naming it and close names).
     """
 
-    def __init__(self, root: str, extensions: Sequence[str] = IMAGE_EXTENSIONS) -> None:
+    def __init__(self, root: str, extensions: Sequence[str] = IMAGE_EXTENSIONS,
+                 classes: ClassesArg = None) -> None:
         self.root = str(root)
         suffixes = tuple(ext.lower() for ext in extensions)
-        self.classes = sorted(entry.name for entry in os.scandir(self.root) if entry.is_dir())
+        folders = class_folders(self.root)
+        if classes is None:
+            self.classes, self.class_origin = folders, f'the sub-folders of {self.root!r}'
+        else:
+            self.classes, self.class_origin = read_class_names(classes), describe_classes(classes)
+            self._check_folders(folders)
         self._samples: list[tuple[str, int]] = []
+        empty, present = [], set(folders)
         for label, name in enumerate(self.classes):
-            for folder, subdirs, files in os.walk(os.path.join(self.root, name), followlinks=True):
-                subdirs.sort()
-                self._samples.extend((os.path.join(folder, file), label) for file in sorted(files)
-                                     if file.lower().endswith(suffixes))
+            if name in present:
+                found = self._images_of(name, label, suffixes)
+                self._samples.extend(found)
+                empty += [] if found else [os.path.join(self.root, name)]
         if not self._samples:
             raise FileNotFoundError(f'No image ({", ".join(suffixes)}) found in class folders '
                                     f'under {self.root!r} (classes: {self.classes}).')
+        if empty:
+            raise FileNotFoundError(f'Class folder(s) {empty} hold no image '
+                                    f'({", ".join(suffixes)}); add images or remove them.')
+
+    def _check_folders(self, folders: list[str]) -> None:
+        known, present = set(self.classes), set(folders)
+        unknown = [name for name in folders if name not in known]
+        if unknown:
+            hints = [f'{name!r} (closest: {difflib.get_close_matches(name, self.classes, 2)})'
+                     for name in unknown]
+            raise ValueError(f'{self.root!r} has class folder(s) {", ".join(hints)} that are not '
+                             f'in the class list of {self.class_origin} ({len(self.classes)} '
+                             'classes); its labels would mean other classes.')
+        absent = [name for name in self.classes if name not in present]
+        if absent:
+            print_log(f'{self.root!r} has no folder for {len(absent)} of the '
+                      f'{len(self.classes)} classes of {self.class_origin}: {absent}.',
+                      logger='current', level=logging.WARNING)
+
+    def _images_of(self, name: str, label: int, suffixes: tuple) -> list[tuple[str, int]]:
+        found = []
+        for folder, subdirs, files in os.walk(os.path.join(self.root, name), followlinks=True):
+            subdirs.sort()
+            found.extend((os.path.join(folder, file), label) for file in sorted(files)
+                         if file.lower().endswith(suffixes))
+        return found
 
     def __len__(self) -> int:
         return len(self._samples)

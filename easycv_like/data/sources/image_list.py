@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Optional, Union
 
 from easycv_like.registry import DATA_SOURCES
-from easycv_like.data.sources.class_names import read_class_names
+from easycv_like.data.sources.class_names import describe_classes, read_class_names
 
 _INT = re.compile(r'[+-]?\d+')
 _NUMBER = re.compile(r'[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?')
@@ -39,6 +39,7 @@ class ImageList:
         self.list_file = str(list_file)
         self.root = str(root) if root is not None else os.path.dirname(os.path.abspath(list_file))
         self.classes = read_class_names(classes)
+        self.class_origin = describe_classes(classes)
         self._paths: list[str] = []
         self._labels: list[int] = []
         with open(self.list_file, encoding='utf-8-sig') as f:  # tolerate a BOM

@@ -19,8 +19,8 @@ from mmengine.logging import print_log
 from easycv_like.data.errors import BadSampleError
 from easycv_like.data.sources.class_names import read_class_names
 from easycv_like.data.tfrecord.example import decode_example
-from easycv_like.data.tfrecord.record_file import (read_index, read_record, resolve_shards,
-                                                   scan_offsets)
+from easycv_like.data.tfrecord.record_file import (ShardScanError, read_index, read_record,
+                                                   resolve_shards, scan_offsets)
 from easycv_like.data.transforms.loading import decode_image
 from easycv_like.registry import DATA_SOURCES
 
@@ -36,7 +36,9 @@ class TFRecord:
         shards: a glob pattern (``'data/in1k/train-*.tfrecord'``, expanded and sorted) or a list
             of shard paths.
         index_files: one ``.idx`` file per shard; default: each shard's ``.idx`` neighbour, and a
-            shard without one is scanned once at start-up (with a warning).
+            shard without one is scanned once at start-up (with a warning). A scan that meets a
+            corrupt record length or a cut stops there: the records before it are read, and the
+            damaged rest is one bad item at the end of that shard, named by its byte offset.
         classes: class names, as a list or a text file with one name a line; None when unknown.
 
     Raises:
@@ -51,15 +53,27 @@ class TFRecord:
         self.shards, indexes = resolve_shards(shards, index_files)
         self.classes = read_class_names(classes)
         tables = []
+        self._unframed: dict[int, str] = {}  # item index -> why the rest of its shard is lost
         for shard, index in zip(self.shards, indexes):
             if index is None:
                 print_log(f'TFRecord shard {shard} has no .idx index: scanning it (write indexes '
                           'with tools/convert_to_tfrecord.py or tfrecord.tools.tfrecord2idx).',
                           logger='current', level=logging.WARNING)
-            tables.append(read_index(index) if index is not None else scan_offsets(shard))
+            tables.append(read_index(index) if index is not None else self._scan(shard, tables))
         self._records = np.concatenate(tables)  # N x 2: (offset, size) of every record
         self._shard_of = np.repeat(np.arange(len(tables), dtype=np.int32),
                                    [len(t) for t in tables])
+
+    def _scan(self, shard: str, tables: list) -> np.ndarray:
+        """The records of a shard without index; damage that stops the walk becomes one last,
+        bad item (so the bad-sample policy decides), and the records before it stay readable."""
+        try:
+            return scan_offsets(shard)
+        except ShardScanError as err:
+            print_log(f'{err} Reading the {len(err.entries)} records before it; the rest of the '
+                      'shard counts as one bad sample.', logger='current', level=logging.WARNING)
+            self._unframed[sum(len(t) for t in tables) + len(err.entries)] = str(err)
+            return np.concatenate([err.entries, [[err.offset, 0]]])
 
     def __len__(self) -> int:
         return len(self._records)
@@ -67,6 +81,8 @@ class TFRecord:
     def __getitem__(self, index: int) -> dict:
         path = self.shards[self._shard_of[index]]
         offset, size = (int(v) for v in self._records[index])
+        if index in self._unframed:
+            raise BadSampleError(self._unframed[index], [f'{path}@{offset}'])
         with open(path, 'rb') as f:
             payload = read_record(f, path, offset, size)
         where = f'{path}@{offset}'

@@ -73,25 +73,54 @@ def read_record(f, path: str, offset: int, size: Optional[int] = None) -> bytes:
     return payload
 
 
+class ShardScanError(BadSampleError):
+    """A shard without index whose records cannot be walked past ``offset``.
+
+    Attributes:
+        entries: ``R x 2`` (offset, size) of the records before the damage, still readable.
+        offset: the byte offset of the record that could not be framed.
+    """
+
+    def __init__(self, message: str, path: str, offset: int, entries: np.ndarray) -> None:
+        super().__init__(message, [f'{path}@{offset}'])
+        self.offset = offset
+        self.entries = entries
+
+
 def scan_offsets(path: str) -> np.ndarray:
     """Walk the frames of a TFRecord file: ``R x 2`` int64 array of (offset, size) per record.
 
+    Each record's length is checked against its CRC, so a flipped bit in a length is found at
+    the record where it happened (payload CRCs are checked when a record is read).
+
     Raises:
-        BadSampleError: a frame runs past the end of the file, naming its byte offset.
+        ShardScanError: a record's length fails its CRC or runs past the end of the file,
+            naming its byte offset; ``entries`` holds the records before it.
     """
     entries, offset, file_size = [], 0, os.path.getsize(path)
     with open(path, 'rb') as f:
         while offset < file_size:
             header = f.read(HEADER_BYTES)
-            size = HEADER_BYTES + FOOTER_BYTES + (
-                struct.unpack('<Q', header[:8])[0] if len(header) == HEADER_BYTES else file_size)
-            if offset + size > file_size:
-                raise BadSampleError(f'Bad TFRecord {path!r} at byte offset {offset}: the file '
-                                     'ends inside this record (truncated file?).',
-                                     [f'{path}@{offset}'])
+            why = None
+            if len(header) < HEADER_BYTES:
+                why = 'the file ends inside this record\'s header (truncated file?)'
+            elif masked_crc(header[:8]) != struct.unpack('<I', header[8:])[0]:
+                why = ('the length CRC does not match (a corrupt length: the records after it '
+                       'cannot be located without an .idx index)')
+            else:
+                size = HEADER_BYTES + FOOTER_BYTES + struct.unpack('<Q', header[:8])[0]
+                if offset + size > file_size:
+                    why = 'the file ends inside this record (truncated file?)'
+            if why is not None:
+                raise ShardScanError(f'Bad TFRecord {path!r} at byte offset {offset}: {why}.',
+                                     path, offset, _as_table(entries))
             entries.append((offset, size))
             offset += size
             f.seek(offset)
+    return _as_table(entries)
+
+
+def _as_table(entries: Sequence[tuple[int, int]]) -> np.ndarray:
     return np.asarray(entries, dtype=np.int64).reshape(-1, 2)
 
 

@@ -38,12 +38,14 @@ def open_source(src_type: str, src: str, root: Optional[str] = None, split: str 
         src: the list file or the folder.
         root: folder the list's paths are relative to (``'list'`` only; default its folder).
         split: ``'train'`` or ``'test'`` (``'cifar'`` only).
-        classes: class-name file of the list (``'list'`` only), copied to ``classes.txt``.
+        classes: class-name file of the list, or for a folder the class list (a file, or the
+            training split's folder) so a val split keeps the training labels; written to
+            ``classes.txt``.
     """
     if src_type == 'list':
         return ImageList(src, root=root, classes=classes)
     if src_type == 'folder':
-        return ImageFolder(src)
+        return ImageFolder(src, classes=classes)
     if src_type == 'cifar':
         return Cifar(src, split=split)
     raise ValueError(f'Unknown source type {src_type!r}; choose one of {SOURCE_TYPES}.')

@@ -1,36 +1,63 @@
 """``LoadImage``: reads and decodes an image file into an HWC uint8 RGB array.
 
 Decoding with OpenCV is the fastest CPU path; every unusable file (missing, empty, truncated, not an
-image) becomes a ``BadSampleError`` naming the file, so a dataset can skip it on purpose.
+image, a JPEG whose compressed data the decoder reports as corrupt) becomes a ``BadSampleError``
+naming the file, so a dataset can skip it on purpose.
 """
+import os
+
 import cv2
 import numpy as np
 from mmcv.transforms import BaseTransform
 
 from easycv_like.data.errors import BadSampleError
 from easycv_like.data.image_integrity import find_image_defect
+from easycv_like.data.native_stderr import call_capturing_stderr
 from easycv_like.registry import TRANSFORMS
 
 # Parallelism comes from DataLoader workers, one process each; OpenCV's own thread pool in every
 # worker would oversubscribe the cores (and its threads do not survive fork well).
 cv2.setNumThreads(0)
 
+# libjpeg's warnings for compressed data that does not decode as written (the image comes back
+# with garbage blocks): "Corrupt JPEG data: ..." and "Premature end of JPEG file".
+_JPEG_CORRUPTION = ('Corrupt JPEG data', 'Premature end of JPEG file')
 
-def decode_image(data: bytes, name: str) -> np.ndarray:
+
+def _imdecode_jpeg_strictly(buffer: np.ndarray, name: str) -> np.ndarray:
+    img, messages = call_capturing_stderr(cv2.imdecode, buffer, cv2.IMREAD_COLOR)
+    lines = messages.splitlines(keepends=True)
+    corrupt = [line.strip() for line in lines if line.startswith(_JPEG_CORRUPTION)]
+    other = ''.join(line for line in lines if not line.startswith(_JPEG_CORRUPTION))
+    if other:
+        os.write(2, other.encode())  # not ours to swallow
+    if corrupt:
+        raise BadSampleError(f'Bad image file {name!r}: the JPEG decoder reports corrupt '
+                             f'compressed data ({"; ".join(corrupt)}).', [name])
+    return img
+
+
+def decode_image(data: bytes, name: str, reject_corrupt_jpeg: bool = True) -> np.ndarray:
     """Check and decode encoded image bytes into an H x W x 3 uint8 RGB array.
 
     Args:
         data: the encoded file (JPEG, PNG, ...).
         name: what to call the image in an error (a path, or ``shard.tfrecord@offset``).
+        reject_corrupt_jpeg: treat a JPEG the decoder reports as corrupt (garbled compressed
+            data that still decodes, into garbage blocks) as bad. Costs microseconds a file.
 
     Raises:
-        BadSampleError: the bytes are empty, truncated, or not a decodable image.
+        BadSampleError: the bytes are empty, truncated, corrupt, or not a decodable image.
     """
     defect = find_image_defect(data)
     if defect is not None:
         raise BadSampleError(f'Bad image file {name!r}: {defect}.', [name])
+    buffer = np.frombuffer(data, dtype=np.uint8)
     try:
-        img = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
+        if reject_corrupt_jpeg and data[:2] == b'\xff\xd8':
+            img = _imdecode_jpeg_strictly(buffer, name)
+        else:
+            img = cv2.imdecode(buffer, cv2.IMREAD_COLOR)
     except cv2.error as err:
         raise BadSampleError(f'Bad image file {name!r}: the decoder failed ({err}).',
                              [name]) from err
@@ -47,9 +74,18 @@ class LoadImage(BaseTransform):
     Grey and RGBA files come out as 3-channel RGB. When ``results`` already holds an ``img``
     (in-memory sources such as CIFAR) it passes through unchanged, with ``img_path`` set to ''.
 
+    Args:
+        reject_corrupt_jpeg: a JPEG whose compressed data the decoder reports as corrupt is a bad
+            sample (default True; False decodes it anyway, garbage blocks included).
+
     Raises:
-        BadSampleError: the file cannot be read, is empty, truncated, or is not a decodable image.
+        BadSampleError: the file cannot be read, is empty, truncated, corrupt, or is not a
+            decodable image.
     """
+
+    def __init__(self, reject_corrupt_jpeg: bool = True) -> None:
+        super().__init__()
+        self.reject_corrupt_jpeg = bool(reject_corrupt_jpeg)
 
     def transform(self, results: dict) -> dict:
         if results.get('img') is not None:
@@ -62,6 +98,6 @@ class LoadImage(BaseTransform):
         except OSError as err:
             raise BadSampleError(f'Bad image file {path!r}: cannot read it ({err}).',
                                  [path]) from err
-        results['img'] = decode_image(data, path)
+        results['img'] = decode_image(data, path, self.reject_corrupt_jpeg)
         results['ori_shape'] = results['img'].shape[:2]
         return results

@@ -1,5 +1,6 @@
 """Runner hooks, one job each."""
 from .checkpoint_hook import CheckpointHook
+from .class_count_check_hook import ClassCountCheckHook
 from .dino_teacher_temp_hook import DINOTeacherTempHook
 from .initial_eval_hook import InitialEvalHook
 from .momentum_update_hook import MomentumUpdateHook
@@ -12,3 +13,4 @@ from .weight_decay_schedule_hook import WeightDecayScheduleHook
 
 __all__ = ['CheckpointHook', 'DINOTeacherTempHook', 'InitialEvalHook', 'MomentumUpdateHook',
            'PlainStateHook', 'PreemptionHook', 'RNGStateHook', 'SwAVPrototypeFreezeHook', 'SwAVQueueHook', 'WeightDecayScheduleHook']
+__all__ += ['ClassCountCheckHook']

@@ -4,7 +4,7 @@ import pytest
 
 from easycv_like.data.errors import BadSampleError
 from easycv_like.data.tfrecord import frame_record, read_record, resolve_shards, scan_offsets
-from easycv_like.data.tfrecord.record_file import write_index
+from easycv_like.data.tfrecord.record_file import ShardScanError, write_index
 
 
 def _write(path, payloads) -> list:
@@ -58,3 +58,16 @@ def test_resolve_shards(tmp_path):
         resolve_shards(str(tmp_path / 'missing-*.tfrecord'))
     with pytest.raises(ValueError, match='2 TFRecord shards but 1 index'):
         resolve_shards(shards, [indexes[0]])
+
+
+def test_scan_checks_each_length_crc_and_keeps_the_records_before(tmp_path):
+    path = str(tmp_path / 'a.tfrecord')
+    entries = _write(path, [b'first', b'second', b'third'])
+    data = bytearray(open(path, 'rb').read())
+    data[entries[1][0]] ^= 0x01  # the length of record 1 claims one byte more
+    open(path, 'wb').write(bytes(data))
+    with pytest.raises(ShardScanError, match=rf'byte offset {entries[1][0]}: the length CRC') \
+            as err:
+        scan_offsets(path)
+    assert err.value.offset == entries[1][0]
+    np.testing.assert_array_equal(err.value.entries, np.asarray(entries[:1]))

@@ -135,6 +135,11 @@ def test_folder_and_cifar_sources(tmp_path):
     assert records.classes == ['cat', 'dog']
     assert [(records[i]['img_path'], records[i]['gt_label']) for i in range(2)] == [
         ('cat/cat.png', 0), ('dog/dog.png', 1)]
+    write_image(str(tmp_path / 'val' / 'dog' / 'dog.png'), random_image(3))  # no 'cat' in val
+    convert_to_tfrecord.main(['--src-type', 'folder', '--src', str(tmp_path / 'val'),
+                              '--classes', str(tmp_path / 'tree'), '--prefix', 'val',
+                              '--out', str(tmp_path / 'tree_out')])
+    assert TFRecord(str(tmp_path / 'tree_out' / 'val-*.tfrecord'))[0]['gt_label'] == 1
     _write_cifar10(tmp_path / 'cifar')
     convert_to_tfrecord.main(['--src-type', 'cifar', '--src', str(tmp_path / 'cifar'),
                               '--split', 'test', '--out', str(tmp_path / 'cifar_out'),

@@ -1,0 +1,54 @@
+"""Checks that a model, its checkpoint and its datasets agree on the class list.
+
+A label is only an index: a model trained on one class list and evaluated on a dataset labelled
+with another reports a meaningless score. These checks turn such a disagreement into an error
+that names both sides and where each list came from.
+"""
+from collections.abc import Sequence
+from typing import Any, Optional
+
+from torch import nn
+
+
+class ClassMismatchError(ValueError):
+    """Two parts of a run (model, checkpoint, datasets) disagree on the classes."""
+
+
+def dataset_classes(dataset: Any) -> tuple[Optional[list[str]], str]:
+    """``(classes or None, where they came from)`` of a built dataset (``metainfo['classes']``)."""
+    classes = (getattr(dataset, 'metainfo', None) or {}).get('classes')
+    source = getattr(getattr(dataset, 'bank', dataset), 'data_source', None)  # KNNDataset: bank
+    origin = getattr(source, 'class_origin', None) or type(source or dataset).__name__
+    return (None if classes is None else [str(c) for c in classes]), origin
+
+
+def check_same_classes(expected: Optional[Sequence[str]], expected_origin: str,
+                       actual: Optional[Sequence[str]], actual_origin: str) -> None:
+    """Raise ``ClassMismatchError`` unless both lists are equal (same names, same order).
+
+    Nothing is checked when either list is unknown (None), e.g. unlabelled SSL data.
+    """
+    if expected is None or actual is None or list(expected) == list(actual):
+        return
+    known, found = set(expected), set(actual)
+    extra = [c for c in actual if c not in known]
+    missing = [c for c in expected if c not in found]
+    detail = (f'only in the second: {extra[:10]}; only in the first: {missing[:10]}'
+              if extra or missing else 'the same names in another order, so labels differ')
+    raise ClassMismatchError(
+        f'Class lists disagree: {expected_origin} has {len(expected)} classes, {actual_origin} '
+        f'has {len(actual)} ({detail}). Give every split the same class list (classes=).')
+
+
+def check_num_classes(model: nn.Module, classes: Optional[Sequence[str]], origin: str) -> None:
+    """Raise ``ClassMismatchError`` when ``model.head.num_classes`` differs from ``len(classes)``.
+
+    Models without a classification head (SSL algorithms) and unknown class lists pass.
+    """
+    model = getattr(model, 'module', model)  # DDP and other wrappers
+    num_classes = getattr(getattr(model, 'head', None), 'num_classes', None)
+    if num_classes is None or classes is None or num_classes == len(classes):
+        return
+    raise ClassMismatchError(
+        f'model.head.num_classes={num_classes} but the data has {len(classes)} classes '
+        f'(from {origin}). Set model.head.num_classes={len(classes)} or fix the class list.')
