@@ -19,8 +19,8 @@ def box_sample(height=60, width=80, box=(10, 15, 40, 35), seed=0):
 
 
 def empty_sample(height=50, width=70, seed=0):
-    """An image without objects: K = 0 targets and an all-background seg map."""
-    img = np.random.default_rng(seed).integers(0, 255, (height, width, 3), dtype=np.uint8)
+    """An image without objects (noise, never red): K = 0 targets, an all-background seg map."""
+    img = np.random.default_rng(seed).integers(0, 150, (height, width, 3), dtype=np.uint8)
     return {'img': img, 'img_path': 'empty.png', 'img_shape': (height, width),
             'ori_shape': (height, width), 'gt_bboxes': np.zeros((0, 4), np.float32),
             'gt_labels': np.zeros(0, np.int64), 'gt_ignore': np.zeros(0, bool),
@@ -61,3 +61,31 @@ def assert_aligned(results, tol=1.5, filled=True):
     inner = red[y1 + 2:y2 - 2, x1 + 2:x2 - 2]
     assert not filled or inner.size == 0 or inner.mean() > 0.95
     assert set(np.unique(seg)) <= {0, 2, 255}
+
+
+class RectSource:
+    """An in-memory detection source: image ``i`` is ``box_sample`` of a varying size and box
+    (every fifth image is empty); ``image_size`` answers without building it."""
+
+    classes = ['a', 'b', 'c']
+
+    def __init__(self, count=10, with_seg=True):
+        self.count, self.with_seg = count, with_seg
+
+    def image_size(self, index):
+        return 40 + 4 * index, 90 - 5 * index
+
+    def __len__(self):
+        return self.count
+
+    def __getitem__(self, index):
+        height, width = self.image_size(index)
+        if index % 5 == 4:
+            sample = empty_sample(height, width, seed=index)
+        else:
+            sample = box_sample(height, width, (3 + index, 4, 20 + index, 30), seed=index)
+        sample.pop('rng')
+        sample.update(img_id=100 + index, img_path='')
+        if not self.with_seg:
+            sample.pop('gt_seg_map')
+        return sample
