@@ -47,7 +47,9 @@ def _child(parent, name, locations):
     return Registry(name, parent=parent, scope=SCOPE, locations=locations)
 
 
-MODELS = _child(mmengine_registry.MODELS, 'model', ['easycv_like.models'])
+# utils.checkpoint routes init_cfg=Pretrained loads through our weights-only loader
+MODELS = _child(mmengine_registry.MODELS, 'model', ['easycv_like.models',
+                                                    'easycv_like.utils.checkpoint'])
 DATASETS = _child(mmengine_registry.DATASETS, 'dataset', ['easycv_like.data'])
 DATA_SOURCES = Registry('data source', scope=SCOPE, locations=['easycv_like.data'])
 TRANSFORMS = _child(mmengine_registry.TRANSFORMS, 'transform', ['easycv_like.data'])
