@@ -6,7 +6,7 @@ naming the item (``images[3]``), the file and what is wrong with it.
 """
 import os
 import sys
-from typing import Any, List
+from typing import Any, List, Optional
 
 import numpy as np
 
@@ -39,22 +39,26 @@ def as_image_list(images: Any) -> list:
         f'them, got {type(images).__name__}.')
 
 
-def read_image_file(path: Any, name: str = 'image') -> np.ndarray:
-    """Decode an image file into an H x W x 3 uint8 RGB array; errors say which file and why."""
+def read_image_file(path: Any, name: Optional[str] = None) -> np.ndarray:
+    """Decode an image file into an H x W x 3 uint8 RGB array; errors say which file and why.
+
+    ``name`` (e.g. ``'images[2]'``) starts the error message when given.
+    """
     path = os.fsdecode(path)
+    prefix = f'{name}: ' if name else ''
     if os.path.isdir(path):
-        raise ImageInputError(f'{name}: {path!r} is a folder, not an image file (tools/predict.py '
+        raise ImageInputError(f'{prefix}{path!r} is a folder, not an image file (tools/predict.py '
                               'accepts folders; in Python, list the image files).')
     if not os.path.exists(path):
-        raise ImageInputError(f'{name}: no such file {path!r}.')
+        raise ImageInputError(f'{prefix}no such file {path!r}.')
     try:
         with open(path, 'rb') as f:
             data = f.read()
         return decode_image(data, path)
     except OSError as err:
-        raise ImageInputError(f'{name}: cannot read {path!r} ({err.strerror or err}).') from err
+        raise ImageInputError(f'{prefix}cannot read {path!r} ({err.strerror or err}).') from err
     except BadSampleError as err:
-        raise ImageInputError(f'{name}: {path!r} is not a usable image: '
+        raise ImageInputError(f'{prefix}{path!r} is not a usable image: '
                               f'{str(err).split(": ", 1)[-1]}') from err
 
 
