@@ -126,7 +126,7 @@ def run(args: argparse.Namespace) -> List[dict]:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> List[dict]:
-    """``tools/predict.py`` with ``argv``; a ``PredictError`` exits with status 2 and its message."""
+    """``tools/predict.py`` with ``argv``; a ``PredictError`` exits with status 2, printing it."""
     parser = predict_parser()
     args = parser.parse_args(argv)
     try:

@@ -103,7 +103,8 @@ def predict_parser() -> argparse.ArgumentParser:
     parser.add_argument('--topk', type=_positive_int, default=1,
                         help='print the K most likely classes of each image (default 1)')
     parser.add_argument('--json', metavar='OUT',
-                        help="write the predictions as JSON to OUT ('-': print JSON instead of text)")
+                        help="write the predictions as JSON to OUT "
+                             "('-': print JSON instead of text)")
     parser.add_argument('--batch-size', type=_positive_int, default=32)
     parser.add_argument('--device', default='cpu')
     _trust_checkpoint(parser)

@@ -34,7 +34,8 @@ def test_help_prints_usage_and_succeeds(script):
 
 def test_dist_train_rejects_a_bad_process_count():
     proc = _run(os.path.join(REPO, 'tools', 'dist_train.sh'), ['cfg.py', 'eight'])
-    assert proc.returncode == 2 and "NUM_PROCS must be a positive integer, got 'eight'" in proc.stderr
+    assert proc.returncode == 2
+    assert "NUM_PROCS must be a positive integer, got 'eight'" in proc.stderr
 
 
 def _executable(path, text):
