@@ -47,7 +47,9 @@ def _child(parent, name, locations):
     return Registry(name, parent=parent, scope=SCOPE, locations=locations)
 
 
-MODELS = _child(mmengine_registry.MODELS, 'model', ['easycv_like.models'])
+# utils.checkpoint routes init_cfg=Pretrained loads through our weights-only loader
+MODELS = _child(mmengine_registry.MODELS, 'model', ['easycv_like.models',
+                                                    'easycv_like.utils.checkpoint'])
 DATASETS = _child(mmengine_registry.DATASETS, 'dataset', ['easycv_like.data'])
 DATA_SOURCES = Registry('data source', scope=SCOPE, locations=['easycv_like.data'])
 TRANSFORMS = _child(mmengine_registry.TRANSFORMS, 'transform', ['easycv_like.data'])
@@ -68,3 +70,18 @@ PARAM_SCHEDULERS = _child(mmengine_registry.PARAM_SCHEDULERS, 'parameter schedul
 MODEL_WRAPPERS = _child(mmengine_registry.MODEL_WRAPPERS, 'model_wrapper', ['easycv_like.engine'])
 LOG_PROCESSORS = _child(mmengine_registry.LOG_PROCESSORS, 'log_processor', ['easycv_like.engine'])
 VISBACKENDS = _child(mmengine_registry.VISBACKENDS, 'vis_backend', ['easycv_like.engine'])
+
+# Children of mmengine's remaining root registries. The Runner builds e.g. its Visualizer and
+# mmengine builds `init_cfg` initialisers with default_scope='easycv_like'; without a child of
+# that scope in every registry tree, mmengine warns "Failed to search registry with scope" and
+# falls back to its own registry. Every lookup here goes to the parent.
+RUNNERS = _child(mmengine_registry.RUNNERS, 'runner', ['easycv_like.engine'])
+RUNNER_CONSTRUCTORS = _child(mmengine_registry.RUNNER_CONSTRUCTORS, 'runner constructor',
+                             ['easycv_like.engine'])
+STRATEGIES = _child(mmengine_registry.STRATEGIES, 'strategy', ['easycv_like.engine'])
+WEIGHT_INITIALIZERS = _child(mmengine_registry.WEIGHT_INITIALIZERS, 'weight initializer',
+                             ['easycv_like.models'])
+EVALUATOR = _child(mmengine_registry.EVALUATOR, 'evaluator', ['easycv_like.evaluation'])
+TASK_UTILS = _child(mmengine_registry.TASK_UTILS, 'task util', ['easycv_like.models'])
+VISUALIZERS = _child(mmengine_registry.VISUALIZERS, 'visualizer', ['easycv_like.engine'])
+INFERENCERS = _child(mmengine_registry.INFERENCERS, 'inferencer', ['easycv_like.predictors'])

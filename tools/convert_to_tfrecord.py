@@ -10,7 +10,7 @@ import argparse
 from collections.abc import Sequence
 from typing import Optional
 
-from easycv_like.data.tfrecord.writer import SOURCE_TYPES, convert_to_tfrecord, open_source
+SOURCE_TYPES = ('list', 'folder', 'cifar')  # easycv_like.data.tfrecord.writer's (tested equal)
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -36,6 +36,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 
 def main(argv: Optional[Sequence[str]] = None) -> list:
     args = parse_args(argv)
+    from easycv_like.data.tfrecord.writer import convert_to_tfrecord, open_source  # after parsing
     source = open_source(args.src_type, args.src, root=args.root, split=args.split,
                          classes=args.classes)
     paths = convert_to_tfrecord(source, args.out, prefix=args.prefix, num_shards=args.shards,

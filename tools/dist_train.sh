@@ -3,16 +3,37 @@
 # Multi-node: NNODES, NODE_RANK, MASTER_ADDR and PORT environment variables.
 # MAX_RESTARTS=N restarts a failed worker group N times; it resumes from the work dir.
 set -euo pipefail
+usage() {
+    cat <<'USAGE'
+Usage: bash tools/dist_train.sh CONFIG NUM_PROCS [train.py arguments...]
+
+Starts NUM_PROCS training processes per node with torchrun (tools/train.py --launcher pytorch).
+  CONFIG      config file, e.g. configs/ssl/mocov2_r50.py
+  NUM_PROCS   processes per node (one per GPU; gloo processes on a CPU-only machine)
+Environment: NNODES (1), NODE_RANK (0), MASTER_ADDR (127.0.0.1), PORT (29500),
+  MAX_RESTARTS (0; > 0 restarts a failed worker group, resuming with --resume auto),
+  PYTHON (default: the repository's .venv, else the active virtualenv/conda environment).
+Example: bash tools/dist_train.sh configs/ssl/mocov2_r50.py 8 --work_dir work_dirs/mocov2
+USAGE
+}
+if [ $# -ge 1 ] && { [ "$1" = "-h" ] || [ "$1" = "--help" ]; }; then usage; exit 0; fi
+if [ $# -lt 2 ]; then usage >&2; echo "error: CONFIG and NUM_PROCS are required." >&2; exit 2; fi
 CONFIG=$1
 NPROC=$2
 shift 2
+if ! [[ "$NPROC" =~ ^[1-9][0-9]*$ ]]; then
+    echo "error: NUM_PROCS must be a positive integer, got '$NPROC'." >&2; exit 2
+fi
 NNODES=${NNODES:-1}
 NODE_RANK=${NODE_RANK:-0}
 PORT=${PORT:-29500}
 MASTER_ADDR=${MASTER_ADDR:-127.0.0.1}
 MAX_RESTARTS=${MAX_RESTARTS:-0}
 HERE=$(cd "$(dirname "$0")" && pwd)
-PYTHON=${PYTHON:-python}
+# shellcheck source=python_env.sh
+source "$HERE/python_env.sh"
+PYTHON=$(find_python "$HERE/..")
+check_python "$PYTHON" "$HERE/.."
 export PYTHONPATH="$HERE/..${PYTHONPATH:+:$PYTHONPATH}"
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
 EXTRA=()

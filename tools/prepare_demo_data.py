@@ -6,15 +6,15 @@ Running it again rewrites the same files.
 
     python tools/prepare_demo_data.py --out data/digits [--size 32]
 """
+from __future__ import annotations
+
 import argparse
 import os
 from collections.abc import Sequence
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-import cv2
-import numpy as np
-from sklearn.datasets import load_digits
-from sklearn.model_selection import train_test_split
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -27,6 +27,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 
 def digit_image(pixels: np.ndarray, size: int) -> np.ndarray:
     """One 8 x 8 digit with values 0-16 -> a ``size`` x ``size`` uint8 grey image."""
+    import cv2
+    import numpy as np
     img = np.clip(np.rint(pixels * (255.0 / 16.0)), 0, 255).astype(np.uint8)
     if size != img.shape[0]:
         img = cv2.resize(img, (size, size), interpolation=cv2.INTER_CUBIC)
@@ -42,6 +44,10 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     args = parse_args(argv)
     if args.size < 1:
         raise SystemExit(f'--size must be positive, got {args.size}')
+    import cv2  # after parsing: --help stays instant
+    import numpy as np
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
     digits = load_digits()
     images, labels = digits.images, digits.target
     os.makedirs(os.path.join(args.out, 'images'), exist_ok=True)

@@ -1,7 +1,8 @@
 """Reading a config file with ``--cfg-options`` overrides."""
-from typing import Optional
+import argparse
+from typing import Optional, Sequence, Union
 
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 
 
 def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
@@ -10,3 +11,16 @@ def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
     if cfg_options:
         cfg.merge_from_dict(dict(cfg_options))
     return cfg
+
+
+def cfg_options_dict(pairs: Optional[Union[Sequence[str], dict]]) -> Optional[dict]:
+    """``['a.b=1', 'c=[1,2]']`` (``--cfg-options`` as parsed by ``easycv_like.cli``) -> a dict,
+    values parsed as mmengine's ``DictAction`` does; a dict or None passes through."""
+    if pairs is None or isinstance(pairs, dict):
+        return pairs
+    for pair in pairs:
+        if '=' not in pair:
+            raise ValueError(f'--cfg-options expects KEY=VALUE pairs, got {pair!r}.')
+    namespace = argparse.Namespace()
+    DictAction(option_strings=['--cfg-options'], dest='cfg_options')(None, namespace, list(pairs))
+    return namespace.cfg_options

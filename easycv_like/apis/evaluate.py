@@ -8,13 +8,12 @@ import argparse
 import json
 from typing import Dict, Optional, Sequence
 
-from mmengine.config import DictAction
-
+from ..cli.parsers import eval_parser
 from ..engine.build_runner import apply_overrides, build_runner
 from ..engine.class_checks import check_num_classes, check_same_classes, dataset_classes
 from ..engine.eval_data import resolve_eval_data
 from ..utils.checkpoint import load_checkpoint_file
-from .config import load_config
+from .config import cfg_options_dict, load_config
 from .weight_fit import load_weights_exactly
 
 
@@ -52,22 +51,16 @@ def evaluate(config_path: str, checkpoint: str, cfg_options: Optional[dict] = No
     return runner.val()
 
 
-def main(argv: Optional[Sequence[str]] = None) -> None:
-    parser = argparse.ArgumentParser(description='Evaluate a checkpoint on eval_pipelines.')
-    parser.add_argument('config')
-    parser.add_argument('checkpoint')
-    parser.add_argument('--work_dir', '--work-dir', help='where logs go')
-    parser.add_argument('--out', help='write the metrics to this JSON file')
-    parser.add_argument('--trust-checkpoint', action='store_true',
-                        help='allow checkpoints that need arbitrary unpickling (can run code)')
-    parser.add_argument('--cfg-options', '--cfg_options', nargs='+', action=DictAction)
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm'], default='none')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0,
-                        help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    metrics = evaluate(args.config, args.checkpoint, args.cfg_options, args.work_dir,
-                       args.launcher, args.trust_checkpoint)
+def run(args: argparse.Namespace) -> Dict[str, float]:
+    """Evaluate as ``args`` (parsed by ``eval_parser``) say; prints and optionally writes JSON."""
+    metrics = evaluate(args.config, args.checkpoint, cfg_options_dict(args.cfg_options),
+                       args.work_dir, args.launcher, args.trust_checkpoint)
     print(json.dumps(metrics, indent=2))
     if args.out:
         with open(args.out, 'w') as f:
             json.dump(metrics, f, indent=2)
+    return metrics
+
+
+def main(argv: Optional[Sequence[str]] = None) -> Dict[str, float]:
+    return run(eval_parser().parse_args(argv))

@@ -21,13 +21,14 @@ from mmengine.dataset import default_collate
 from torch.utils.data import DataLoader
 
 from ..engine.eval_data import resolve_eval_data
+from ..cli.parsers import FEATURE_SPLITS, extract_features_parser
 from ..predictors.base import inference_pipeline, single_view_dataset
 from ..predictors.feature_extractor import pooled_features
 from ..registry import DATASETS, MODELS
 from ..utils.checkpoint import load_checkpoint_file
 from .config import load_config
 
-SPLITS = ('train', 'val')
+SPLITS = FEATURE_SPLITS
 
 
 def feature_dataset_cfg(cfg: Config, split: str) -> dict:
@@ -114,21 +115,15 @@ def extract_features(config: Union[str, Config], checkpoint: str, split: str = '
     return result
 
 
-def main(argv: Optional[Sequence[str]] = None) -> Dict[str, np.ndarray]:
-    parser = argparse.ArgumentParser(description='Extract pooled backbone features of a split.')
-    parser.add_argument('config')
-    parser.add_argument('checkpoint')
-    parser.add_argument('--split', choices=SPLITS, default='train')
-    parser.add_argument('--out', help='folder for features.npy and labels.npy')
-    parser.add_argument('--l2norm', action='store_true', help='L2-normalise every feature')
-    parser.add_argument('--batch-size', type=int, help='default: data.imgs_per_gpu')
-    parser.add_argument('--device', help="default: 'cuda' when available, else 'cpu'")
-    parser.add_argument('--trust-checkpoint', action='store_true',
-                        help='allow checkpoints that need arbitrary unpickling (can run code)')
-    args = parser.parse_args(argv)
+def run(args: argparse.Namespace) -> Dict[str, np.ndarray]:
+    """Extract as ``args`` (parsed by ``extract_features_parser``) say."""
     result = extract_features(args.config, args.checkpoint, args.split, args.out, args.l2norm,
                               args.batch_size, args.trust_checkpoint, args.device)
     where = f' -> {args.out}' if args.out else ''
     print(f'{args.split}: {len(result["features"])} features of dimension '
           f'{result["features"].shape[1]}{where}')
     return result
+
+
+def main(argv: Optional[Sequence[str]] = None) -> Dict[str, np.ndarray]:
+    return run(extract_features_parser().parse_args(argv))

@@ -8,6 +8,7 @@ from typing import Dict, Optional, Sequence
 
 import torch
 
+from ..cli.parsers import knn_eval_parser
 from ..evaluation.knn import weighted_knn
 from ..models.losses import topk_accuracy
 from .extract_features import load_features
@@ -42,16 +43,13 @@ def knn_eval(train_features: str, val_features: str, k: int = 20,
     return dict(top1=float(top1), top5=float(top5))
 
 
-def main(argv: Optional[Sequence[str]] = None) -> Dict[str, float]:
-    parser = argparse.ArgumentParser(description='Weighted kNN accuracy of extracted features.')
-    parser.add_argument('--train-features', required=True,
-                        help='folder with features.npy and labels.npy (the memory bank)')
-    parser.add_argument('--val-features', required=True,
-                        help='folder with features.npy and labels.npy (the queries)')
-    parser.add_argument('--k', type=int, default=20)
-    parser.add_argument('--temperature', type=float, default=0.07)
-    args = parser.parse_args(argv)
+def run(args: argparse.Namespace) -> Dict[str, float]:
+    """Evaluate as ``args`` (parsed by ``knn_eval_parser``) say; prints top-1/top-5."""
     metrics = knn_eval(args.train_features, args.val_features, args.k, args.temperature)
     print(f'kNN (k={args.k}, T={args.temperature}): top1 {metrics["top1"]:.2f}  '
           f'top5 {metrics["top5"]:.2f}')
     return metrics
+
+
+def main(argv: Optional[Sequence[str]] = None) -> Dict[str, float]:
+    return run(knn_eval_parser().parse_args(argv))

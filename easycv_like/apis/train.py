@@ -46,7 +46,8 @@ def train(config_path: str, gpus: int = 1, fp16: bool = False, work_dir: Optiona
         config_path: the config file.
         gpus: processes to launch; more than one runs torchrun in a subprocess (NCCL on GPUs,
             gloo on CPUs).
-        fp16: mixed precision (bfloat16 autocast when there is no CUDA).
+        fp16: mixed precision (without CUDA: bfloat16 autocast on CPUs with native bfloat16,
+            else float32 with a warning).
         work_dir: output folder (default ``work_dirs/<config name>``).
         cfg_options: dotted-key overrides, e.g. ``{'model.head.num_classes': 10}``.
         resume: ``'auto'`` (newest checkpoint of the work dir) or a checkpoint path.

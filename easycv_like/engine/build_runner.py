@@ -19,6 +19,7 @@ from ..registry import DATASETS, MODELS, SCOPE
 from ..utils.checkpoint import set_trust_checkpoints
 from .eval_data import resolve_eval_data
 from .loader_options import pop_loader_options, use_batch_sampler
+from .cpu_precision import cpu_has_fast_bf16, slow_bf16_reason
 from .lr_config import lr_config_to_schedulers
 from .resume import find_resume_checkpoint
 
@@ -128,12 +129,20 @@ def _optim_wrapper(cfg: Config) -> dict:
                            loss_scale=fp16.get('loss_scale', 'dynamic'))
             if fp16.get('dtype'):
                 wrapper['dtype'] = fp16['dtype']
-        else:
+        elif cpu_has_fast_bf16():
             print_log('fp16 requested but CUDA is not available: training with bfloat16 '
                       'autocast on the CPU instead (no loss scaling needed).',
                       logger='current', level=logging.WARNING)
             wrapper.update(type=f'{SCOPE}.GuardedCpuAutocastOptimWrapper', dtype='bfloat16')
+        else:
+            print_log(f'fp16 requested but CUDA is not available and {slow_bf16_reason()}: '
+                      'training in float32 instead.', logger='current', level=logging.WARNING)
     return wrapper
+
+
+def _uses_autocast(cfg: Config) -> bool:
+    """``fp16`` is set and this machine runs it fast (CUDA, or a CPU with native bfloat16)."""
+    return cfg.get('fp16') is not None and (torch.cuda.is_available() or cpu_has_fast_bf16())
 
 
 def _val_setup(cfg: Config, by_epoch: bool):
@@ -151,7 +160,7 @@ def _val_setup(cfg: Config, by_epoch: bool):
         entries.append(dict(name=entry.get('name', f'val{i}'), evaluators=evaluators,
                             data=_loader_cfg(data, entry['data'], False, None)))
     val_cfg = dict(type=f'{SCOPE}.MultiDatasetValLoop', pipelines=entries,
-                   fp16=cfg.get('fp16') is not None)
+                   fp16=_uses_autocast(cfg))
     return entries[0]['data'], val_cfg, entries[0]['evaluators']
 
 

@@ -1,22 +1,43 @@
 """Image classification from a checkpoint alone."""
-from typing import List, Sequence
+from typing import Any, List
 
-import numpy as np
-
+from ..models.selfsup.base import BaseSelfSupervisor
 from .base import Predictor
+from .image_inputs import to_rgb_arrays
+
+
+class NoClassifierError(ValueError):
+    """The checkpoint's model has no classifier (e.g. a self-supervised pre-training run)."""
 
 
 class ClassificationPredictor(Predictor):
     """``predict(images)`` -> one dict per image: ``class``, ``class_name``, ``score``, ``scores``.
 
+    ``images``: a file path, a PIL image or an H x W x 3 uint8 RGB array, or a list of them
+    (mixed is fine); the result is always a list. A checkpoint of a self-supervised run is
+    refused with ``NoClassifierError`` (it has no classifier: extract features instead).
+
     Example:
         >>> p = ClassificationPredictor('work_dirs/x/latest.pth', device='cpu')
-        >>> p.predict([rgb_uint8_hwc_array])[0]['class']
+        >>> p.predict('cat.jpg')[0]['class']
     """
 
-    def predict(self, images: Sequence[np.ndarray], batch_size: int = 32) -> List[dict]:
+    def __init__(self, checkpoint: str, *args, **kwargs) -> None:
+        super().__init__(checkpoint, *args, **kwargs)
+        if isinstance(self.model, BaseSelfSupervisor):
+            raise NoClassifierError(
+                f'{checkpoint} holds a self-supervised {type(self.model).__name__} model: it has '
+                'no classifier, so it cannot classify images. Extract its features instead '
+                '(tools/extract_features.py, or easycv_like.FeatureExtractor), or train a linear '
+                'probe on them (configs/benchmarks/linear_*.py, see docs/ssl.md).')
+
+    def predict(self, images: Any, batch_size: int = 32) -> List[dict]:
         results = []
-        for out in self.forward(list(images), 'predict', batch_size):
+        for out in self.forward(to_rgb_arrays(images), 'predict', batch_size):
+            if 'pred_score' not in out:
+                raise NoClassifierError(
+                    f'{type(self.model).__name__} predicts {sorted(out)} but no class scores '
+                    "('pred_score'): it is not a classifier.")
             scores = out['pred_score'].float()
             label = int(scores.argmax())
             name = self.classes[label] if self.classes and label < len(self.classes) else None

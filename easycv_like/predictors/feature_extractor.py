@@ -4,7 +4,7 @@ Used for offline kNN, retrieval and linear evaluation of any model easycv_like t
 (Classification or a self-supervised algorithm): both answer ``extract_feat(images)`` with the
 backbone (+ neck, for Classification) feature tuple.
 """
-from typing import Sequence, Union
+from typing import Any, Sequence, Union
 
 import numpy as np
 import torch
@@ -12,6 +12,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .base import Predictor
+from .image_inputs import to_rgb_arrays
 
 
 @torch.no_grad()
@@ -59,18 +60,17 @@ class FeatureExtractor(Predictor):
         (1, 2048)
     """
 
-    def extract(self, images: Sequence[np.ndarray], l2norm: bool = False,
-                batch_size: int = 32) -> np.ndarray:
-        """Features of RGB uint8 HWC arrays, one row per image, in order.
+    def extract(self, images: Any, l2norm: bool = False, batch_size: int = 32) -> np.ndarray:
+        """Features of the images, one row per image, in order.
 
         Args:
-            images: RGB uint8 H x W x 3 arrays.
+            images: a file path, a PIL image or an H x W x 3 uint8 RGB array, or a list of them.
             l2norm: L2-normalise every row (what cosine kNN and retrieval use).
             batch_size: images per forward pass.
         """
-        images = list(images)
-        if not images:
+        if isinstance(images, (list, tuple)) and not images:
             raise ValueError('FeatureExtractor.extract got no images.')
+        images = to_rgb_arrays(images)
         rows = []
         for start in range(0, len(images), batch_size):
             batch = self.model.data_preprocessor(

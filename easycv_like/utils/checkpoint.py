@@ -18,6 +18,8 @@ from mmengine.fileio import LocalBackend, register_backend
 from mmengine.logging import print_log
 from mmengine.runner import CheckpointLoader
 
+from .file_mode import current_umask
+
 PathLike = Union[str, os.PathLike]
 
 
@@ -43,13 +45,18 @@ def _fsync_dir(folder: str) -> None:
 
 
 def atomic_write_bytes(path: PathLike, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temp file, fsync and rename."""
+    """Write ``data`` to ``path`` through a temp file, fsync and rename.
+
+    The file gets the permissions of any newly created file (0666 less the umask), not the
+    owner-only 0600 of the temporary file, so group members can read shared checkpoints.
+    """
     path = osp.abspath(path)
     folder = osp.dirname(path)
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f'.{osp.basename(path)}.', suffix='.tmp', dir=folder)
     try:
         with os.fdopen(fd, 'wb') as f:
+            os.fchmod(f.fileno(), 0o666 & ~current_umask())
             f.write(data)
             f.flush()
             os.fsync(f.fileno())

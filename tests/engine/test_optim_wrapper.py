@@ -1,4 +1,6 @@
 """optimizer / optimizer_config / fp16 -> mmengine optim wrappers."""
+import sys
+
 import torch
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
@@ -43,9 +45,11 @@ def test_grad_clip_and_paramwise_options():
     assert wrapper.clip_grad_kwargs['max_norm'] == 1.0
 
 
-def test_fp16_without_cuda_uses_bfloat16_autocast():
+def test_fp16_without_cuda_uses_bfloat16_autocast(monkeypatch):
     if torch.cuda.is_available():
         return
+    monkeypatch.setattr(sys.modules['easycv_like.engine.build_runner'], 'cpu_has_fast_bf16',
+                        lambda: True)  # the fast path, whatever this CPU is
     model = _model()
     wrapper = build_optim_wrapper(model, _optim_wrapper(Config(dict(
         optimizer=dict(type='SGD', lr=0.1), fp16=dict(loss_scale='dynamic')))))

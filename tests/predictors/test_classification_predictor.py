@@ -40,7 +40,7 @@ def test_predictor_from_checkpoint_alone(trained_run, tiny_digits, tmp_path):
 
 def test_predictor_rejects_bad_input(trained_run):
     predictor = ClassificationPredictor(trained_run['checkpoint'])
-    with pytest.raises(ValueError, match='Image 0'):
+    with pytest.raises(ValueError, match=r'images\[0\]: expected a uint8 array'):
         predictor.predict([np.zeros((16, 16), np.float32)])
 
 

@@ -3,6 +3,7 @@ import os.path as osp
 
 from mmengine.dist import is_main_process
 from mmengine.hooks import CheckpointHook as MMEngineCheckpointHook
+from mmengine.runner import EpochBasedTrainLoop
 
 from ...registry import HOOKS
 from ...utils.checkpoint import atomic_link, atomic_write_text
@@ -23,8 +24,47 @@ class CheckpointHook(MMEngineCheckpointHook):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault('backend_args', dict(backend='atomic_local'))
         super().__init__(*args, **kwargs)
+        self._pending_save = None  # (step, meta) of a save waiting for the validation after it
+        self._during_best = False
+        self._resave = None
+
+    def _save_checkpoint(self, runner) -> None:
+        """With ``save_best``, a save that a validation follows waits for it (``after_val_epoch``),
+        so the file is written once and holds the new best score: mmengine writes it before the
+        validation and again after it whenever the best improves."""
+        if not (self.save_best and self._validation_follows(runner)):
+            super()._save_checkpoint(runner)
+            return
+        if self.by_epoch:
+            step = runner.epoch + 1
+            self._pending_save = (step, dict(epoch=step, iter=runner.iter))
+        else:
+            step = runner.iter + 1
+            self._pending_save = (step, dict(epoch=runner.epoch, iter=step))
+
+    def _validation_follows(self, runner) -> bool:
+        """Whether the train loop validates right after the step being saved."""
+        loop = runner.train_loop
+        if self.by_epoch != isinstance(loop, EpochBasedTrainLoop) or runner.val_loop is None:
+            return False
+        done = runner.epoch + 1 if self.by_epoch else runner.iter + 1
+        last = loop.max_epochs if self.by_epoch else loop.max_iters
+        return done >= loop.val_begin and (done % loop.val_interval == 0 or done == last)
+
+    def after_val_epoch(self, runner, metrics) -> None:
+        pending, self._pending_save = self._pending_save, None
+        self._during_best, self._resave = True, None
+        try:
+            super().after_val_epoch(runner, metrics)
+        finally:
+            self._during_best = False
+        if pending is not None or self._resave is not None:
+            self._save_checkpoint_with_step(runner, *(pending or self._resave))
 
     def _save_checkpoint_with_step(self, runner, step, meta):
+        if self._during_best:  # mmengine's re-save after a new best: done once, after it
+            self._resave = (step, meta)
+            return
         self._drop_oldest(runner, step)
         self.save_as(runner, self.filename_tmpl.format(step), meta, self.by_epoch)
 

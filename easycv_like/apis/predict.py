@@ -1,0 +1,135 @@
+"""``tools/predict.py``: classify image files, folders of them or an image list.
+
+Folders are searched recursively for image files (``ImageFolder``'s extensions). Every problem
+stops the command with its own message: a missing file, a folder without images, a file that is
+not an image, a checkpoint without a classifier (self-supervised runs: extract features).
+"""
+import argparse
+import json
+import os
+import os.path as osp
+from typing import List, Optional, Sequence, Tuple
+
+from ..cli.parsers import predict_parser
+from ..data.sources.image_folder import IMAGE_EXTENSIONS
+from ..predictors.classification_predictor import ClassificationPredictor, NoClassifierError
+from ..predictors.image_inputs import ImageInputError, read_image_file
+from ..utils.checkpoint import CheckpointLoadError
+
+Entry = Tuple[str, Optional[int]]  # (image path, true label or None)
+
+
+class PredictError(ValueError):
+    """Something the person running tools/predict.py has to fix; the message says what."""
+
+
+def folder_images(folder: str) -> List[str]:
+    """The image files under ``folder`` (recursive, sorted); an error when there are none."""
+    found, others = [], 0
+    for root, subdirs, files in os.walk(folder, followlinks=True):
+        subdirs.sort()
+        for name in sorted(files):
+            if name.lower().endswith(IMAGE_EXTENSIONS):
+                found.append(osp.join(root, name))
+            else:
+                others += 1
+    if not found:
+        raise PredictError(f'folder {folder!r} holds no images ({", ".join(IMAGE_EXTENSIONS)}); '
+                           f'it has {others} other file(s).')
+    return found
+
+
+def list_entries(list_file: str, limit: int) -> List[Entry]:
+    """The first ``limit`` ``path [label]`` lines of an image list (paths relative to it)."""
+    if not osp.isfile(list_file):
+        raise PredictError(f'no such list file {list_file!r}.')
+    root = osp.dirname(list_file)
+    entries: List[Entry] = []
+    with open(list_file, encoding='utf-8') as f:
+        for line in f:
+            parts = line.split()
+            if not parts:
+                continue
+            label = int(parts[-1]) if len(parts) > 1 and parts[-1].lstrip('-').isdigit() else None
+            path = ' '.join(parts[:-1] if label is not None else parts)
+            entries.append((osp.join(root, path), label))
+            if len(entries) == limit:
+                break
+    return entries
+
+
+def collect_entries(images: Sequence[str], list_file: Optional[str] = None,
+                    limit: int = 8) -> List[Entry]:
+    """Image files as given, folders expanded, then the ``--list`` entries."""
+    entries: List[Entry] = []
+    for path in images:
+        if osp.isdir(path):
+            entries.extend((p, None) for p in folder_images(path))
+        elif osp.exists(path):
+            entries.append((path, None))
+        else:
+            raise PredictError(f'no such file or folder {path!r}.')
+    if list_file:
+        entries.extend(list_entries(list_file, limit))
+    return entries
+
+
+def top_classes(result: dict, classes: Optional[Sequence[str]], k: int) -> List[dict]:
+    """The ``k`` highest-scoring classes of one prediction, best first."""
+    scores = result['scores']
+    order = sorted(range(len(scores)), key=lambda i: -scores[i])[:k]
+    return [{'class': i, 'class_name': classes[i] if classes and i < len(classes) else None,
+             'score': scores[i]} for i in order]
+
+
+def _text_line(record: dict) -> str:
+    preds = ' | '.join(f'class {p["class"]} ({p["class_name"]}) score {p["score"]:.3f}'
+                       for p in record['predictions'])
+    truth = '' if record.get('true_class') is None else f'  (true {record["true_class"]})'
+    return f'{record["path"]}: {preds}{truth}'
+
+
+def run(args: argparse.Namespace) -> List[dict]:
+    """Predict as ``args`` (parsed by ``predict_parser``) say; returns one record per image."""
+    entries = collect_entries(args.images, args.list, args.limit)
+    if not entries:
+        raise PredictError('give image files, folders or --list.')
+    try:
+        predictor = ClassificationPredictor(args.checkpoint, args.device, args.trust_checkpoint)
+    except (CheckpointLoadError, NoClassifierError) as err:
+        raise PredictError(str(err)) from err
+    num_classes = getattr(getattr(predictor.model, 'head', None), 'num_classes', None)
+    if num_classes is not None and args.topk > num_classes:
+        raise PredictError(f'--topk {args.topk} is more than the {num_classes} classes of '
+                           f'{args.checkpoint}.')
+    records = []
+    for start in range(0, len(entries), args.batch_size):
+        batch = entries[start:start + args.batch_size]
+        try:
+            arrays = [read_image_file(path) for path, _ in batch]
+        except ImageInputError as err:
+            raise PredictError(str(err)) from err
+        for (path, truth), result in zip(batch, predictor.predict(arrays, args.batch_size)):
+            record = dict(path=path, predictions=top_classes(result, predictor.classes, args.topk))
+            if truth is not None:
+                record['true_class'] = truth
+            records.append(record)
+            if args.json != '-':
+                print(_text_line(record))
+    if args.json == '-':
+        print(json.dumps(records, indent=2))
+    elif args.json:
+        with open(args.json, 'w', encoding='utf-8') as f:
+            json.dump(records, f, indent=2)
+        print(f'wrote {len(records)} predictions to {args.json}')
+    return records
+
+
+def main(argv: Optional[Sequence[str]] = None) -> List[dict]:
+    """``tools/predict.py`` with ``argv``; a ``PredictError`` exits with status 2, printing it."""
+    parser = predict_parser()
+    args = parser.parse_args(argv)
+    try:
+        return run(args)
+    except PredictError as err:
+        parser.exit(2, f'{parser.prog}: error: {err}\n')

@@ -1,0 +1,111 @@
+"""The argument parsers of ``tools/*.py``: plain ``argparse``, no torch or mmengine imports.
+
+Each tool parses its arguments first and imports the heavy modules only afterwards, so
+``--help`` and usage errors answer at once. ``--cfg-options`` values stay ``key=value`` strings
+here; ``easycv_like.apis.config.cfg_options_dict`` turns them into a dict (mmengine's parsing).
+"""
+import argparse
+
+FEATURE_SPLITS = ('train', 'val')
+LAUNCHERS = ('none', 'pytorch', 'slurm')
+
+
+def _trust_checkpoint(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument('--trust-checkpoint', action='store_true',
+                        help='allow checkpoints that need arbitrary unpickling (can run code)')
+
+
+def _cfg_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument('--cfg-options', '--cfg_options', nargs='+', action='extend',
+                        metavar='KEY=VALUE', help='override config keys: a.b=1 c="x"')
+
+
+def _launcher(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument('--launcher', choices=LAUNCHERS, default='none')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0,
+                        help=argparse.SUPPRESS)
+
+
+def train_parser() -> argparse.ArgumentParser:
+    """``tools/train.py`` (also what torchrun starts in every process)."""
+    parser = argparse.ArgumentParser(description='Train a model from an easycv_like config.')
+    parser.add_argument('config', help='config file')
+    parser.add_argument('--work_dir', '--work-dir', help='output folder')
+    parser.add_argument('--fp16', action='store_true',
+                        help='mixed precision (CUDA AMP; without CUDA bfloat16 autocast on CPUs '
+                             'with native bfloat16, else float32 with a warning)')
+    parser.add_argument('--resume', nargs='?', const='auto', default=None,
+                        help="'auto' (newest checkpoint of the work dir) or a checkpoint path")
+    parser.add_argument('--load_from', '--load-from', help='initial weights (partial load)')
+    _trust_checkpoint(parser)
+    _cfg_options(parser)
+    _launcher(parser)
+    return parser
+
+
+def eval_parser() -> argparse.ArgumentParser:
+    """``tools/eval.py``."""
+    parser = argparse.ArgumentParser(description='Evaluate a checkpoint on eval_pipelines.')
+    parser.add_argument('config')
+    parser.add_argument('checkpoint')
+    parser.add_argument('--work_dir', '--work-dir', help='where logs go')
+    parser.add_argument('--out', help='write the metrics to this JSON file')
+    _trust_checkpoint(parser)
+    _cfg_options(parser)
+    _launcher(parser)
+    return parser
+
+
+def extract_features_parser() -> argparse.ArgumentParser:
+    """``tools/extract_features.py``."""
+    parser = argparse.ArgumentParser(description='Extract pooled backbone features of a split.')
+    parser.add_argument('config')
+    parser.add_argument('checkpoint')
+    parser.add_argument('--split', choices=FEATURE_SPLITS, default='train')
+    parser.add_argument('--out', help='folder for features.npy and labels.npy')
+    parser.add_argument('--l2norm', action='store_true', help='L2-normalise every feature')
+    parser.add_argument('--batch-size', type=int, help='default: data.imgs_per_gpu')
+    parser.add_argument('--device', help="default: 'cuda' when available, else 'cpu'")
+    _trust_checkpoint(parser)
+    return parser
+
+
+def knn_eval_parser() -> argparse.ArgumentParser:
+    """``tools/knn_eval.py``."""
+    parser = argparse.ArgumentParser(description='Weighted kNN accuracy of extracted features.')
+    parser.add_argument('--train-features', required=True,
+                        help='folder with features.npy and labels.npy (the memory bank)')
+    parser.add_argument('--val-features', required=True,
+                        help='folder with features.npy and labels.npy (the queries)')
+    parser.add_argument('--k', type=int, default=20)
+    parser.add_argument('--temperature', type=float, default=0.07)
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f'must be a positive integer, got {value}')
+    return value
+
+
+def predict_parser() -> argparse.ArgumentParser:
+    """``tools/predict.py``."""
+    parser = argparse.ArgumentParser(
+        description='Classify images with a checkpoint alone.',
+        epilog='IMAGES may be image files or folders (every image in them, recursively). '
+               'A self-supervised checkpoint has no classifier: use tools/extract_features.py.')
+    parser.add_argument('checkpoint', help='a checkpoint written by easycv_like training')
+    parser.add_argument('images', nargs='*', help='image files and/or folders of images')
+    parser.add_argument('--list', help='image list file (`path label` lines, relative to it)')
+    parser.add_argument('--limit', type=_positive_int, default=8,
+                        help='read only the first N lines of --list (default 8)')
+    parser.add_argument('--topk', type=_positive_int, default=1,
+                        help='print the K most likely classes of each image (default 1)')
+    parser.add_argument('--json', metavar='OUT',
+                        help="write the predictions as JSON to OUT "
+                             "('-': print JSON instead of text)")
+    parser.add_argument('--batch-size', type=_positive_int, default=32)
+    parser.add_argument('--device', default='cpu')
+    _trust_checkpoint(parser)
+    return parser

@@ -1,0 +1,115 @@
+"""tools/predict.py: folders, --topk, --json, and a distinct message for each mistake."""
+import json
+import os
+import os.path as osp
+import shutil
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from easycv_like.apis.predict import main
+from easycv_like.predictors import ClassificationPredictor
+from easycv_like.registry import MODELS
+
+from ..conftest import REPO
+
+
+@pytest.fixture(scope='module')
+def image_folder(tmp_path_factory, tiny_digits):
+    """Six digit PNGs in two sub-folders, plus a README that is not an image."""
+    root = tmp_path_factory.mktemp('to_predict')
+    for i in range(6):
+        sub = root / ('a' if i < 3 else 'b')
+        sub.mkdir(exist_ok=True)
+        shutil.copy(osp.join(tiny_digits, 'images', f'{i:04d}.png'), sub / f'{i}.png')
+    (root / 'README.txt').write_text('not an image')
+    return str(root)
+
+
+def _error(capsys, argv):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    return capsys.readouterr().err
+
+
+def test_folder_topk_and_json(trained_run, image_folder, tmp_path, capsys):
+    out = tmp_path / 'preds.json'
+    records = main([trained_run['checkpoint'], image_folder, '--topk', '3', '--json', str(out)])
+    paths = [r['path'] for r in records]
+    assert paths == sorted(paths) and len(paths) == 6  # recursive, README skipped
+    assert all(len(r['predictions']) == 3 for r in records)
+    predictor = ClassificationPredictor(trained_run['checkpoint'])
+    expected = predictor.predict(paths)
+    for record, exp in zip(records, expected):
+        best = record['predictions']
+        assert best[0]['class'] == exp['class'] and best[0]['score'] == pytest.approx(exp['score'])
+        assert best[0]['score'] >= best[1]['score'] >= best[2]['score']
+        assert best[1]['score'] == pytest.approx(sorted(exp['scores'])[-2])
+        assert best[0]['class_name'] == str(best[0]['class'])
+    assert json.loads(out.read_text()) == records
+    text = capsys.readouterr().out
+    assert f'{paths[0]}: class {records[0]["predictions"][0]["class"]} (' in text
+    assert text.count(' | ') == 12 and f'wrote 6 predictions to {out}' in text
+
+
+def test_list_with_truth_and_json_to_stdout(trained_run, tiny_digits, capsys):
+    records = main([trained_run['checkpoint'], '--list', osp.join(tiny_digits, 'val_small.txt'),
+                    '--limit', '4', '--json', '-'])
+    assert len(records) == 4
+    with open(osp.join(tiny_digits, 'val_small.txt')) as f:
+        truths = [int(line.split()[1]) for line in list(f)[:4]]
+    assert [r['true_class'] for r in records] == truths
+    assert json.loads(capsys.readouterr().out) == records
+
+
+def test_missing_file(trained_run, tmp_path, capsys):
+    err = _error(capsys, [trained_run['checkpoint'], str(tmp_path / 'nope.jpg')])
+    assert "error: no such file or folder '" in err and 'nope.jpg' in err
+
+
+def test_folder_without_images(trained_run, tmp_path, capsys):
+    (tmp_path / 'notes.txt').write_text('x')
+    err = _error(capsys, [trained_run['checkpoint'], str(tmp_path)])
+    assert 'holds no images (.jpg, .jpeg, .png, .bmp, .webp); it has 1 other file(s)' in err
+
+
+def test_file_that_is_not_an_image(trained_run, image_folder, capsys):
+    err = _error(capsys, [trained_run['checkpoint'], osp.join(image_folder, 'README.txt')])
+    assert "README.txt' is not a usable image: not a decodable image" in err
+
+
+def test_topk_above_the_number_of_classes(trained_run, image_folder, capsys):
+    err = _error(capsys, [trained_run['checkpoint'], image_folder, '--topk', '11'])
+    assert 'error: --topk 11 is more than the 10 classes' in err
+
+
+def test_nothing_to_predict_and_missing_checkpoint(trained_run, image_folder, tmp_path, capsys):
+    assert 'give image files, folders or --list' in _error(capsys, [trained_run['checkpoint']])
+    err = _error(capsys, [str(tmp_path / 'missing.pth'), image_folder])
+    assert 'missing.pth does not exist' in err
+
+
+def test_self_supervised_checkpoint_points_to_feature_extraction(tmp_path, image_folder,
+                                                                 capsys):
+    model_cfg = dict(type='DINO', backbone=dict(
+        type='VisionTransformer', img_size=16, patch_size=4, embed_dim=32, depth=1, num_heads=2),
+        head=dict(type='DINOHead', in_channels=32, out_channels=16, hid_channels=24,
+                  bottleneck_channels=8))
+    path = str(tmp_path / 'dino.pth')
+    torch.save({'state_dict': MODELS.build(model_cfg).state_dict(),
+                'meta': {'config_dict': dict(model=model_cfg)}}, path)
+    err = _error(capsys, [path, image_folder])
+    assert 'self-supervised DINO model: it has no classifier' in err
+    assert 'tools/extract_features.py' in err
+
+
+def test_the_tool_script_reports_errors_without_a_traceback(trained_run, tmp_path):
+    env = dict(os.environ, PYTHONPATH=REPO)
+    proc = subprocess.run([sys.executable, osp.join(REPO, 'tools', 'predict.py'),
+                           trained_run['checkpoint'], str(tmp_path / 'gone.png')],
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 2 and 'Traceback' not in proc.stderr
+    assert "predict.py: error: no such file or folder '" in proc.stderr
