@@ -8,15 +8,16 @@ image holds no shape. The files are a function of ``--seed`` only; no download, 
 
     python tools/make_shapes_dataset.py --out data/shapes [--seed 0]
 """
+from __future__ import annotations
+
 import argparse
 import json
 import os
 from collections.abc import Sequence
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-import cv2
-import numpy as np
-from pycocotools import mask as mask_utils
+if TYPE_CHECKING:  # heavy modules are imported where used, so --help stays instant
+    import numpy as np
 
 CLASSES = ('circle', 'square', 'triangle')
 SPLITS = {'train': 0, 'val': 1}
@@ -36,6 +37,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 
 def background(rng: np.random.Generator, height: int, width: int) -> np.ndarray:
     """Muted texture: blurred coarse noise plus faint stripes at a random angle."""
+    import cv2
+    import numpy as np
     coarse = rng.uniform(60, 170, (height // 16 + 2, width // 16 + 2, 3)).astype(np.float32)
     img = cv2.resize(coarse, (width, height), interpolation=cv2.INTER_CUBIC)
     ys, xs = np.mgrid[0:height, 0:width]
@@ -48,6 +51,8 @@ def background(rng: np.random.Generator, height: int, width: int) -> np.ndarray:
 
 def shape_mask(rng: np.random.Generator, kind: int, height: int, width: int) -> np.ndarray:
     """A filled shape of class ``kind`` at a random size and place, fully inside the image."""
+    import cv2
+    import numpy as np
     mask = np.zeros((height, width), np.uint8)
     size = int(rng.integers(12, max(13, min(height, width) // 2)))
     cx = int(rng.integers(size // 2 + 1, width - size // 2 - 1))
@@ -67,6 +72,7 @@ def shape_mask(rng: np.random.Generator, kind: int, height: int, width: int) -> 
 
 def render(rng: np.random.Generator, height: int, width: int, num_shapes: int):
     """An image, its instance map (-1 = background) and the class of every instance."""
+    import numpy as np
     img = background(rng, height, width)
     instances = np.full((height, width), -1, np.int32)
     kinds = []
@@ -89,6 +95,8 @@ def render(rng: np.random.Generator, height: int, width: int, num_shapes: int):
 
 def semantic_mask(instances: np.ndarray, kinds: list) -> np.ndarray:
     """Class index per pixel (0 background, 1.. shapes) with 255 on the edges of shapes."""
+    import cv2
+    import numpy as np
     lut = np.array([0] + [k + 1 for k in kinds], np.uint8)
     labels = lut[instances + 1]
     instance_ids = (instances + 1).astype(np.uint16)
@@ -100,6 +108,8 @@ def semantic_mask(instances: np.ndarray, kinds: list) -> np.ndarray:
 
 def annotations(instances: np.ndarray, kinds: list, image_id: int, first_id: int) -> list:
     """COCO annotations of the visible part of every instance."""
+    import numpy as np
+    from pycocotools import mask as mask_utils
     anns = []
     for k, kind in enumerate(kinds):
         visible = instances == k
@@ -114,6 +124,8 @@ def annotations(instances: np.ndarray, kinds: list, image_id: int, first_id: int
 
 
 def write_split(out: str, split: str, count: int, args: argparse.Namespace) -> None:
+    import cv2
+    import numpy as np
     for sub in ('images', 'masks'):
         os.makedirs(os.path.join(out, split, sub), exist_ok=True)
     images, anns = [], []

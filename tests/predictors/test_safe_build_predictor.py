@@ -2,6 +2,7 @@
 import shlex
 import sys
 
+import cv2
 import numpy as np
 import pytest
 import torch
@@ -88,8 +89,10 @@ def test_predict_tool_refuses_the_file(trained_run, tmp_path, monkeypatch):
 
     def edit(meta):
         meta['config_dict']['model'] = dict(type='os.system', command=_touch(marker))
+    image = tmp_path / 'x.png'
+    cv2.imwrite(str(image), np.zeros((16, 16, 3), np.uint8))
     monkeypatch.setattr(sys, 'argv', ['predict.py', _crafted(trained_run, tmp_path, edit),
-                                      'x.png'])
+                                      str(image)])
     with pytest.raises(UntrustedConfigError, match='os.system'):
         predict.main()
     assert not marker.exists()
