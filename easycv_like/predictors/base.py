@@ -9,6 +9,7 @@ from mmengine.utils import import_modules_from_strings
 
 from ..registry import MODELS, TRANSFORMS
 from ..utils.checkpoint import CheckpointLoadError, load_checkpoint_file
+from ..utils.weight_loading import load_weights
 
 
 def single_view_dataset(dataset: dict) -> dict:
@@ -55,7 +56,7 @@ class Predictor:
             import_modules_from_strings(imports)
         self.device = torch.device(device)
         self.model = MODELS.build(self.cfg.model)
-        self.model.load_state_dict(ckpt['state_dict'], strict=True)
+        load_weights(self.model, ckpt, strict=True, source=str(checkpoint))
         self.model.to(self.device).eval()
         self.classes = (meta.get('dataset_meta') or {}).get('classes')
         self.pipeline = Compose([TRANSFORMS.build(t) for t in inference_pipeline(self.cfg)])

@@ -9,6 +9,8 @@ from .rng_state_hook import RNGStateHook
 from .swav_prototype_freeze_hook import SwAVPrototypeFreezeHook
 from .swav_queue_hook import SwAVQueueHook
 from .weight_decay_schedule_hook import WeightDecayScheduleHook
+from .weight_load_hook import WeightLoadHook
 
 __all__ = ['CheckpointHook', 'DINOTeacherTempHook', 'InitialEvalHook', 'MomentumUpdateHook',
-           'PlainStateHook', 'PreemptionHook', 'RNGStateHook', 'SwAVPrototypeFreezeHook', 'SwAVQueueHook', 'WeightDecayScheduleHook']
+           'PlainStateHook', 'PreemptionHook', 'RNGStateHook', 'SwAVPrototypeFreezeHook', 'SwAVQueueHook', 'WeightDecayScheduleHook',
+           'WeightLoadHook']
