@@ -76,3 +76,15 @@ def test_predict_and_tensor_use_the_whole_image():
 def test_rejects_bad_mask_ratio():
     with pytest.raises(ValueError, match='mask_ratio'):
         _mae(mask_ratio=1.0)
+
+
+def test_decoder_position_embedding_uses_the_reference_order():
+    """Token (row 1, column 2) of a 4x4 grid: [sin(2w), cos(2w), sin(1w), cos(1w)] (MAE order),
+    behind a zero row for the class token."""
+    from easycv_like.models.necks.mae_decoder import MAEDecoder
+    decoder = MAEDecoder(in_channels=8, img_size=16, patch_size=4, embed_dim=8, depth=1,
+                         num_heads=2)
+    freqs = torch.tensor([1.0, 0.01])  # 1 / 10000 ** (k / 2)
+    expect = torch.cat([(2 * freqs).sin(), (2 * freqs).cos(), freqs.sin(), freqs.cos()])
+    assert torch.allclose(decoder.pos_embed[0, 1 + 1 * 4 + 2], expect, atol=1e-6)
+    assert torch.equal(decoder.pos_embed[0, 0], torch.zeros(8))
