@@ -24,7 +24,7 @@ LR = 0.1
 
 def lr_trace(lr_config, total=10, by_epoch=False, epoch_length=None):
     """The learning rate of every iteration, stepped as mmengine's Runner steps it."""
-    import easycv_like.engine  # noqa: F401  (registers the schedulers)
+    import easycv_like.engine  # noqa: F401  (registers WarmupPolicyLR)
     param = torch.nn.Parameter(torch.zeros(1))
     wrapper = OptimWrapper(torch.optim.SGD([param], lr=LR))
     schedulers = [PARAM_SCHEDULERS.build(cfg, default_args=dict(optimizer=wrapper,
