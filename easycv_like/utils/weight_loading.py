@@ -166,6 +166,20 @@ def match_state(module: nn.Module, state: Dict[str, torch.Tensor], report: LoadR
     return loadable
 
 
+def suggest_prefix(module: nn.Module, state: Dict[str, torch.Tensor]) -> str:
+    """A hint naming the first-level prefix of ``state`` that would match the most parameters."""
+    params = {name for name, _ in module.named_parameters()}
+    best, best_count = None, 0
+    for group in _key_groups(list(state)):
+        count = sum(k[len(group) + 1:] in params for k in state if k.startswith(f'{group}.'))
+        if count > best_count:
+            best, best_count = group, count
+    if best is None:
+        return ''
+    return (f" prefix='{best}.' would match {best_count} of the {len(params)} parameters "
+            f'({len([k for k in state if k.startswith(best + ".")])} keys).')
+
+
 def load_weights(module: nn.Module, checkpoint: Union[PathLike, Mapping], *,
                  prefix: Optional[str] = None, container: Optional[str] = None,
                  min_match: float = 0.5, strict: bool = False, trust: bool = False,
@@ -203,7 +217,8 @@ def load_weights(module: nn.Module, checkpoint: Union[PathLike, Mapping], *,
         raise WeightLoadError(
             f'Only {100 * report.match_fraction:.1f}% of the parameters of '
             f'{report.target} were found in {source} (min_match={min_match}); check prefix / '
-            f'container, or lower min_match to allow this partial load.\n{report.summary()}')
+            f'container, or lower min_match to allow this partial load.'
+            f'{suggest_prefix(module, state)}\n{report.summary()}')
     with torch.no_grad():
         module.load_state_dict(loadable, strict=False)
     print_log(report.summary(), logger='current',

@@ -59,6 +59,7 @@ def test_too_few_matches_fail_and_name_the_prefixes(tmp_path):
     with pytest.raises(WeightLoadError, match=r'0\.0% .*ssl\.pth') as err:
         load_weights(target, tmp_path / 'ssl.pth')
     assert 'backbone.0.weight' in str(err.value)  # the unexpected names are listed
+    assert "prefix='backbone.' would match 6 of the 6 parameters" in str(err.value)
     _assert_same(target, before)  # nothing was loaded
     with pytest.raises(WeightLoadError, match="starts with 'neck.'.*'backbone' \\(9\\)"):
         load_weights(target, tmp_path / 'ssl.pth', prefix='neck.')
