@@ -56,3 +56,13 @@ def test_load_from_of_a_foreign_file_stops_the_run(tmp_path, tiny_digits):
     cfg.load_cfg = dict(min_match=0.0)
     cfg.total_epochs = 1
     build_runner(cfg).train()  # explicitly allowed: the run goes on
+
+
+def test_resume_hook_is_strict():
+    model, source = _net(0), _net(1).state_dict()
+    del source['1.bias']
+    options = weight_load_hooks('iter_4.pth', True, None)[0]
+    options.pop('type')
+    with pytest.raises(WeightLoadError, match=r'(?s)Strict load failed.*iter_4\.pth.*1\.bias'):
+        WeightLoadHook(**options).after_load_checkpoint(SimpleNamespace(model=model),
+                                                        {'state_dict': source})
