@@ -25,7 +25,7 @@ from ..cli.parsers import FEATURE_SPLITS, extract_features_parser
 from ..predictors.base import inference_pipeline, single_view_dataset
 from ..predictors.feature_extractor import pooled_features
 from ..registry import DATASETS, MODELS
-from ..utils.checkpoint import load_checkpoint_file
+from ..utils.weight_loading import load_weights
 from .config import load_config
 
 SPLITS = FEATURE_SPLITS
@@ -49,11 +49,10 @@ def feature_dataset_cfg(cfg: Config, split: str) -> dict:
 
 def build_model_from(cfg: Config, checkpoint: str, device: Union[str, torch.device],
                      trust_checkpoint: bool = False) -> torch.nn.Module:
-    """``cfg.model`` with the weights of ``checkpoint`` (strict), in eval mode on ``device``."""
-    ckpt = load_checkpoint_file(checkpoint, map_location='cpu', trust=trust_checkpoint)
-    state = ckpt['state_dict'] if isinstance(ckpt, dict) and 'state_dict' in ckpt else ckpt
+    """``cfg.model`` with the weights of ``checkpoint`` (strict, with a key report), in eval mode
+    on ``device``."""
     model = MODELS.build(cfg.model)
-    model.load_state_dict(state, strict=True)
+    load_weights(model, checkpoint, strict=True, trust=trust_checkpoint)
     return model.to(device).eval()
 
 

@@ -20,6 +20,7 @@ from ..utils.checkpoint import set_trust_checkpoints
 from .eval_data import resolve_eval_data
 from .loader_options import pop_loader_options, use_batch_sampler
 from .cpu_precision import cpu_has_fast_bf16, slow_bf16_reason
+from .hooks.weight_load_hook import weight_load_hooks
 from .lr_config import lr_config_to_schedulers
 from .resume import find_resume_checkpoint
 
@@ -28,7 +29,7 @@ SCHEMA_KEYS = frozenset({
     'total_iters', 'checkpoint_config', 'log_config', 'eval_config', 'eval_pipelines',
     'custom_hooks', 'load_from', 'resume_from', 'dist_params', 'cudnn_benchmark', 'seed',
     'deterministic', 'compile', 'channels_last', 'work_dir', 'custom_imports', 'log_level',
-    'find_unused_parameters', 'model_wrapper_cfg', 'trust_checkpoint'})
+    'find_unused_parameters', 'model_wrapper_cfg', 'trust_checkpoint', 'load_cfg'})
 LOGGER_TYPES = {'TextLoggerHook', 'JsonLoggerHook', 'TensorboardLoggerHook'}
 
 
@@ -266,7 +267,8 @@ def build_runner(cfg: Config, launcher: str = 'none') -> Runner:
         optim_wrapper=_optim_wrapper(cfg),
         param_scheduler=lr_config_to_schedulers(cfg.get('lr_config'), by_epoch, total),
         default_hooks=_default_hooks(cfg, by_epoch),
-        custom_hooks=_custom_hooks(cfg),
+        custom_hooks=_custom_hooks(cfg) + weight_load_hooks(load_from, resume,
+                                                           cfg.get('load_cfg')),
         load_from=load_from, resume=resume,
         launcher=launcher,
         env_cfg=_env_cfg(cfg, launcher),

@@ -1,57 +1,55 @@
-"""``lr_config`` (EasyCV/mmcv style) -> mmengine parameter-scheduler configs.
+"""``lr_config`` (EasyCV/mmcv style) -> the mmengine parameter scheduler that implements it.
 
-The warm-up multiplies the regular schedule, as in mmcv: both start at step 0 and mmengine chains
-them. Warm-up is counted in iterations unless ``warmup_by_epoch=True``. ``poly`` follows
-mmengine: it reaches ``min_lr`` at the last step, ``lr_t = (lr - min_lr) * (1 - t / (T - 1)) **
-power + min_lr``.
+The schedule is mmcv's, evaluated in closed form by ``WarmupPolicyLR`` every iteration:
+``lr = regular_lr(progress) * warmup_factor(iter)`` during the warm-up, ``regular_lr`` after.
+``by_epoch`` (default: whether the run counts ``total_epochs``) says whether the policy advances
+per epoch (constant within an epoch) or per iteration over all the run's iterations; the
+warm-up always counts iterations (epochs with ``warmup_by_epoch=True``). Policies:
+
+- ``step``: ``lr * gamma ** k``, ``k`` = milestones of ``step`` passed (a list), or
+  ``progress // step`` (an int: decay every ``step``); floored at ``min_lr`` when set.
+- ``CosineAnnealing``: ``t + (lr - t) * (1 + cos(pi * p / P)) / 2``, ``t = min_lr`` or
+  ``lr * min_lr_ratio``.
+- ``poly``: ``(lr - min_lr) * (1 - p / P) ** power + min_lr``.
+- ``fixed``: ``lr``.
+
+Warm-ups (``warmup_ratio`` r, ``warmup_iters`` W, iteration i < W): ``constant`` r,
+``linear`` ``1 - (1 - i / W) * (1 - r)``, ``exp`` ``r ** (1 - i / W)``.
 """
+import difflib
 from typing import List, Optional
 
-POLICIES = ('step', 'CosineAnnealing', 'poly', 'fixed')
-WARMUPS = {'linear': 'LinearLR', 'constant': 'ConstantLR', 'exp': 'ExponentialWarmupLR'}
+from ..registry import SCOPE
+from .schedulers.warmup_policy_lr import POLICIES, WARMUPS
+
+COMMON_KEYS = {'policy', 'by_epoch', 'warmup', 'warmup_iters', 'warmup_ratio', 'warmup_by_epoch'}
+POLICY_KEYS = {'fixed': set(), 'step': {'step', 'gamma', 'min_lr'},
+               'CosineAnnealing': {'min_lr', 'min_lr_ratio'}, 'poly': {'power', 'min_lr'}}
 
 
-def _main_policy(lr_config: dict, by_epoch: bool, total: int) -> Optional[dict]:
+def _check(lr_config: dict) -> str:
     policy = lr_config.get('policy', 'fixed')
-    span = dict(by_epoch=by_epoch, begin=0, end=total)
-    smooth = dict(convert_to_iter_based=True) if by_epoch else {}
-    if policy == 'fixed':
-        return None
-    if policy == 'step':
-        steps = lr_config['step']
-        milestones = [steps] if isinstance(steps, int) else list(steps)
-        return dict(type='MultiStepLR', milestones=milestones, gamma=lr_config.get('gamma', 0.1),
-                    **span)
-    if policy == 'CosineAnnealing':
-        floor = (dict(eta_min_ratio=lr_config['min_lr_ratio']) if 'min_lr_ratio' in lr_config
-                 else dict(eta_min=lr_config.get('min_lr', 0.0)))
-        return dict(type='CosineAnnealingLR', T_max=total, **floor, **span, **smooth)
-    if policy == 'poly':
-        return dict(type='PolyLR', power=lr_config.get('power', 1.0),
-                    eta_min=lr_config.get('min_lr', 0.0), **span, **smooth)
-    raise KeyError(f"Unknown lr_config.policy '{policy}'; choose from {list(POLICIES)}.")
-
-
-def _warmup(lr_config: dict) -> Optional[dict]:
-    kind = lr_config.get('warmup')
-    if not kind:
-        return None
-    if kind not in WARMUPS:
-        raise KeyError(f"Unknown lr_config.warmup '{kind}'; choose from {sorted(WARMUPS)}.")
-    ratio = lr_config.get('warmup_ratio', 0.1)
-    # mmengine's warm-ups reach the target one step before ``end``; +1 gives mmcv's meaning:
-    # steps 0..warmup_iters-1 are warmed up and step warmup_iters runs at the full rate.
-    span = dict(by_epoch=lr_config.get('warmup_by_epoch', False), begin=0,
-                end=lr_config.get('warmup_iters', 0) + 1)
-    if kind == 'linear':
-        return dict(type='LinearLR', start_factor=ratio, end_factor=1.0, **span)
-    if kind == 'constant':
-        return dict(type='ConstantLR', factor=ratio, **span)
-    return dict(type='ExponentialWarmupLR', ratio=ratio, **span)
+    if policy not in POLICIES:
+        raise KeyError(f"Unknown lr_config.policy '{policy}'; choose from {list(POLICIES)}.")
+    known = COMMON_KEYS | POLICY_KEYS[policy]
+    for key in lr_config:
+        if key not in known:
+            close = difflib.get_close_matches(key, sorted(known), 1)
+            hint = f' (did you mean {close[0]!r}?)' if close else ''
+            raise KeyError(f'lr_config key {key!r} is not used by policy {policy!r}{hint}; '
+                           f'its keys: {sorted(known)}.')
+    if lr_config.get('warmup') and lr_config['warmup'] not in WARMUPS:
+        raise KeyError(f"Unknown lr_config.warmup '{lr_config['warmup']}'; choose from "
+                       f'{sorted(WARMUPS)}.')
+    if policy == 'step' and 'step' not in lr_config:
+        raise KeyError("lr_config.policy='step' needs lr_config.step (an int or a list).")
+    if 'min_lr' in lr_config and 'min_lr_ratio' in lr_config:
+        raise KeyError('Set only one of lr_config.min_lr / lr_config.min_lr_ratio.')
+    return policy
 
 
 def lr_config_to_schedulers(lr_config: Optional[dict], by_epoch: bool, total: int) -> List[dict]:
-    """Scheduler configs for mmengine's Runner: the optional warm-up, then the policy.
+    """The scheduler config for mmengine's Runner (one ``WarmupPolicyLR``).
 
     Args:
         lr_config: ``dict(policy=..., warmup=..., warmup_iters=..., warmup_ratio=..., ...)``;
@@ -60,8 +58,12 @@ def lr_config_to_schedulers(lr_config: Optional[dict], by_epoch: bool, total: in
         total: the training length, in epochs or iterations.
     """
     lr_config = dict(lr_config or {})
-    if lr_config.get('by_epoch') is not None:
-        by_epoch = lr_config['by_epoch']
-    schedulers = [_warmup(lr_config), _main_policy(lr_config, by_epoch, total)]
-    schedulers = [s for s in schedulers if s is not None]
-    return schedulers or [dict(type='ConstantLR', factor=1.0, by_epoch=False, begin=0, end=1)]
+    policy = _check(lr_config)
+    options = {k: v for k, v in lr_config.items() if k not in ('policy', 'by_epoch')}
+    if options.get('warmup') is None:
+        options.pop('warmup', None)
+    scheduler = dict(type=f'{SCOPE}.WarmupPolicyLR', policy=policy, run_length=total,
+                     policy_by_epoch=lr_config.get('by_epoch', by_epoch), **options)
+    if by_epoch:  # the Runner passes the epoch length and the scheduler steps per iteration
+        scheduler.update(by_epoch=True, convert_to_iter_based=True)
+    return [scheduler]

@@ -2,7 +2,7 @@
 
 Importing this package registers every model class in ``easycv_like.registry.MODELS``.
 """
-from . import backbones, detection, heads, losses, necks, selfsup
+from . import backbones, detection, heads, losses, necks, pretrained_init, selfsup
 from .classification import Classification
 from .data_preprocessor import ClsDataPreprocessor
 

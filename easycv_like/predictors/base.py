@@ -10,6 +10,7 @@ from ..engine.class_checks import check_num_classes
 from ..registry import MODELS, TRANSFORMS
 from ..utils.checkpoint import CheckpointLoadError, load_checkpoint_file
 from ..utils.safe_build import build_from_stored_config, import_stored_custom_imports
+from ..utils.weight_loading import load_weights
 
 
 def single_view_dataset(dataset: dict) -> dict:
@@ -57,7 +58,7 @@ class Predictor:
         import_stored_custom_imports(self.cfg, checkpoint, trust=trust_checkpoint)
         self.device = torch.device(device)
         self.model = build_from_stored_config(MODELS, self.cfg.model, 'model', checkpoint)
-        self.model.load_state_dict(ckpt['state_dict'], strict=True)
+        load_weights(self.model, ckpt, strict=True, source=str(checkpoint))
         self.model.to(self.device).eval()
         self.classes = (meta.get('dataset_meta') or {}).get('classes')
         check_num_classes(self.model, self.classes, f'the classes stored in {checkpoint}')

@@ -101,14 +101,14 @@ def test_evaluate_refuses_an_ssl_checkpoint_naming_the_keys(folder_run, tmp_path
     ssl_file = str(tmp_path / 'ssl.pth')
     torch.save(dict(state_dict=state, meta=dict(ckpt['meta'], dataset_meta={'classes': None})),
                ssl_file)
-    with pytest.raises(ValueError, match=r'2 missing keys: head.fc.weight, head.fc.bias.*'
-                                         r'1 unexpected keys: queue'):
+    with pytest.raises(ValueError, match=r'(?s)missing.*: 2: head.fc.weight, head.fc.bias.*'
+                                         r'unexpected.*: 1: queue'):
         evaluate(folder_run['config'], ssl_file, work_dir=str(tmp_path))
 
 
 def test_evaluate_refuses_a_head_of_another_size(folder_run, tmp_path):
-    with pytest.raises(ValueError, match=r'head.fc.weight \(checkpoint \[3, 512\], '
-                                         r'model \[4, 512\]\)'):
+    with pytest.raises(ValueError, match=r'head.fc.weight \(3, 512\) in file vs '
+                                         r'\(4, 512\) in model'):
         evaluate(folder_run['config'], folder_run['checkpoint'], work_dir=str(tmp_path),
                  cfg_options={'model.head.num_classes': 4})
 

@@ -11,6 +11,7 @@ from easycv_like.apis.config import load_config
 from easycv_like.apis.extract_features import (extract_features, feature_dataset_cfg,
                                                load_features, main)
 from easycv_like.registry import MODELS
+from easycv_like.utils.weight_loading import WeightLoadError
 
 from ..conftest import REPO
 from ..predictors.test_classification_predictor import _val_images
@@ -107,3 +108,13 @@ def test_self_supervised_checkpoint(tiny_digits, tmp_path):
 
     train = extract_features(config, ckpt, split='train', device='cpu')  # multi-view config
     assert train['features'].shape == (120, 512) and train['features'].dtype == np.float32
+
+
+def test_checkpoint_missing_a_key_is_refused_with_its_name(trained_run, tmp_path):
+    ckpt = torch.load(trained_run['checkpoint'], map_location='cpu', weights_only=True)
+    del ckpt['state_dict']['head.fc.bias']
+    torch.save(ckpt, tmp_path / 'cut.pth')
+    with pytest.raises(WeightLoadError, match=r'(?s)cut\.pth.*missing .*: 1: head\.fc\.bias'):
+        extract_features(trained_run['config'], str(tmp_path / 'cut.pth'), device='cpu')
+    with pytest.raises(WeightLoadError, match=r'(?s)cut\.pth.*head\.fc\.bias'):
+        FeatureExtractor(str(tmp_path / 'cut.pth'))

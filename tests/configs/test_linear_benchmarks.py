@@ -109,3 +109,77 @@ def test_load_from_full_model_wins_over_init_cfg(tmp_path, tiny_digits):
         _runner(config, str(tmp_path / 'work'), hook).train()
     for key, value in full_state.items():
         assert torch.equal(hook.state[key], value), key
+
+
+def _frozen_features(data_root, split, backbone, preprocessor):
+    """Pooled features of a digits split through a frozen backbone (no augmentation)."""
+    from mmengine.dataset import default_collate
+
+    from easycv_like.registry import DATASETS
+    dataset = DATASETS.build(dict(
+        type='ClsDataset', pipeline=[dict(type='LoadImage'), dict(type='PackInputs')],
+        data_source=dict(type='ImageList', list_file=f'{data_root}/{split}.txt',
+                         classes=f'{data_root}/classes.txt')))
+    batch = preprocessor(default_collate([dataset[i] for i in range(len(dataset))]), False)
+    with torch.no_grad():
+        feats = backbone(batch['inputs'])[-1].mean(dim=(2, 3))
+    return feats, torch.as_tensor(batch['data_samples']['gt_label'])
+
+
+def _train_probe(cfg, feats, labels, seed=0):
+    """The config's neck + head trained on fixed features with its optimizer and schedule."""
+    from mmengine.optim import build_optim_wrapper
+
+    from easycv_like.engine.build_runner import _optim_wrapper
+    from easycv_like.engine.lr_config import lr_config_to_schedulers
+    from easycv_like.registry import PARAM_SCHEDULERS
+    torch.manual_seed(seed)
+    model = MODELS.build(cfg.model)
+    probe = torch.nn.ModuleDict(dict(neck=model.neck or torch.nn.Identity(), head=model.head))
+    wrapper = build_optim_wrapper(probe, _optim_wrapper(cfg))
+    batch, count = cfg.data.imgs_per_gpu, len(feats)
+    epoch_length = -(-count // batch)
+    schedulers = [PARAM_SCHEDULERS.build(s, default_args=dict(optimizer=wrapper,
+                                                              epoch_length=epoch_length))
+                  for s in lr_config_to_schedulers(cfg.lr_config, True, cfg.total_epochs)]
+    probe.train()
+    for _ in range(cfg.total_epochs):
+        order = torch.randperm(count)
+        for start in range(0, count, batch):
+            idx = order[start:start + batch]
+            logits = probe.head(probe.neck((feats[idx, :, None, None],)))
+            wrapper.update_params(probe.head.loss(logits, labels[idx])['loss'])
+            for scheduler in schedulers:
+                scheduler.step()
+    probe.eval()
+    return probe
+
+
+@pytest.fixture(scope='module')
+def digits_features(tiny_digits):
+    """Train / val features of the whole 16x16 digits set through a random-init backbone."""
+    cfg = load_config(osp.join(BENCHMARKS, 'linear_r18_digits.py'))
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model).eval()  # fixed, cheap features
+    return [_frozen_features(tiny_digits, split, model.backbone, model.data_preprocessor)
+            for split in ('train', 'val')]
+
+
+@pytest.mark.parametrize('scale', [1.0, 100.0])
+def test_linear_probe_recipe_matches_logistic_regression(digits_features, scale):
+    """Frozen features of any scale: the config's probe is within a point of sklearn's
+    logistic regression (standardised features) on the same train / val features."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    (train_x, train_y), (val_x, val_y) = digits_features
+    train_x, val_x = train_x * scale, val_x * scale
+    reference = make_pipeline(StandardScaler(), LogisticRegression(max_iter=3000))
+    reference.fit(train_x.numpy(), train_y.numpy())
+    expected = 100 * reference.score(val_x.numpy(), val_y.numpy())
+    probe = _train_probe(load_config(osp.join(BENCHMARKS, 'linear_r18_digits.py')),
+                         train_x, train_y)
+    with torch.no_grad():
+        logits = probe.head(probe.neck((val_x[:, :, None, None],)))
+    top1 = 100 * (logits.argmax(1) == val_y).float().mean().item()
+    assert top1 >= expected - 1.0, (top1, expected)

@@ -89,3 +89,15 @@ def test_builds_from_the_config_schema_with_custom_keys():
     assert flags[id(model[0].weight)] is True and flags[id(model[0].bias)] is False
     model(torch.randn(5, 4)).sum().backward()
     wrapper.step()
+
+
+def test_byol_convention_keeps_the_learning_rate_outside_the_buffer():
+    p = _param([1.0, 0.0], [1.0, 0.0])  # ||w|| = ||d|| = 1: trust = eta
+    opt = LARS([p], lr=1.0, momentum=0.5, eta=0.1, eps=0.0, lr_inside_momentum=False)
+    opt.step()  # v = 0.1 * (1, 0); w = (1, 0) - 1 * v = (0.9, 0)
+    assert torch.allclose(p.detach(), torch.tensor([0.9, 0.0]))
+    opt.param_groups[0]['lr'] = 2.0
+    p.grad = torch.tensor([2.0, 0.0])  # trust = 0.1 * 0.9 / 2 = 0.045
+    opt.step()  # v = 0.5 * 0.1 + 0.045 * 2 = 0.14; w = 0.9 - 2 * 0.14 (SimCLR's: 0.9 - 0.23)
+    assert torch.allclose(opt.state[p]['momentum_buffer'], torch.tensor([0.14, 0.0]))
+    assert torch.allclose(p.detach(), torch.tensor([0.62, 0.0]), atol=1e-6)

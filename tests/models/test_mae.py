@@ -76,3 +76,65 @@ def test_predict_and_tensor_use_the_whole_image():
 def test_rejects_bad_mask_ratio():
     with pytest.raises(ValueError, match='mask_ratio'):
         _mae(mask_ratio=1.0)
+
+
+def test_decoder_position_embedding_uses_the_reference_order():
+    """Token (row 1, column 2) of a 4x4 grid: [sin(2w), cos(2w), sin(1w), cos(1w)] (MAE order),
+    behind a zero row for the class token."""
+    from easycv_like.models.necks.mae_decoder import MAEDecoder
+    decoder = MAEDecoder(in_channels=8, img_size=16, patch_size=4, embed_dim=8, depth=1,
+                         num_heads=2)
+    freqs = torch.tensor([1.0, 0.01])  # 1 / 10000 ** (k / 2)
+    expect = torch.cat([(2 * freqs).sin(), (2 * freqs).cos(), freqs.sin(), freqs.cos()])
+    assert torch.allclose(decoder.pos_embed[0, 1 + 1 * 4 + 2], expect, atol=1e-6)
+    assert torch.equal(decoder.pos_embed[0, 0], torch.zeros(8))
+
+
+def _reference_sincos(dim, grid):
+    """MAE's get_2d_sincos_pos_embed (with the class token's zero row), written with numpy."""
+    import numpy as np
+
+    def one_d(d, pos):
+        omega = 1.0 / 10000 ** (np.arange(d // 2, dtype=np.float64) / (d / 2.0))
+        out = np.einsum('m,d->md', pos.reshape(-1), omega)
+        return np.concatenate([np.sin(out), np.cos(out)], axis=1)
+
+    coords = np.stack(np.meshgrid(np.arange(grid, dtype=np.float64),
+                                  np.arange(grid, dtype=np.float64)), axis=0)
+    emb = np.concatenate([one_d(dim // 2, coords[0]), one_d(dim // 2, coords[1])], axis=1)
+    return torch.tensor(np.concatenate([np.zeros((1, dim)), emb]), dtype=torch.float32)[None]
+
+
+def _official_names(state):
+    """Our MAE state renamed to the reference code's names, as its checkpoints hold them."""
+    out = {}
+    for key, value in state.items():
+        if key.startswith('backbone.'):
+            out[key[len('backbone.'):]] = value
+        elif key == 'neck.mask_token':
+            out['mask_token'] = value
+        else:
+            out['decoder_' + key[len('neck.'):]] = value
+    out['decoder_pos_embed'] = _reference_sincos(16, 4)
+    return out
+
+
+def test_official_mae_checkpoint_continues_with_the_same_decoder():
+    from easycv_like.utils.weight_loading import WeightLoadError, load_weights
+    torch.manual_seed(0)
+    source = _mae()
+    official = _official_names(source.state_dict())
+    assert torch.allclose(official['pos_embed'], _reference_sincos(32, 4), atol=1e-6)
+    torch.manual_seed(1)
+    target = _mae()
+    load_weights(target, {'model': official}, source='mae_pretrain.pth', strict=True)
+    images = torch.randn(2, 3, 16, 16)
+    noise = torch.rand(2, 16)
+    with torch.no_grad():
+        outs = [m.neck(*m.backbone.forward_masked(images, 0.75, noise)[::2])
+                for m in (source, target)]
+    assert torch.equal(outs[0], outs[1])
+    official['decoder_pos_embed'] = official['decoder_pos_embed'][:, :, [*range(8, 16),
+                                                                         *range(8)]]
+    with pytest.raises(WeightLoadError, match='decoder_pos_embed'):  # the transposed order
+        load_weights(_mae(), official, source='old.pth')

@@ -1,11 +1,15 @@
 """VisionTransformer: output kinds, position-embedding interpolation, masked forward, layer ids."""
+import math
+
 import pytest
 import torch
+import torch.nn.functional as F
 
 from easycv_like.models.backbones import VisionTransformer
 from easycv_like.models.backbones.vision_transformer import random_masking, sincos_pos_embed
 from easycv_like.models.heads import ClsHead
 from easycv_like.models.selfsup import BaseSelfSupervisor
+from easycv_like.utils.weight_loading import load_weights
 
 
 def _vit(**kwargs):
@@ -56,8 +60,8 @@ def test_rejects_bad_arguments():
 def test_sincos_pos_embed_is_fixed_and_well_formed():
     emb = sincos_pos_embed(2, 3, 8)
     assert emb.shape == (6, 8)
-    # the first quarter of channels is sin(row * freq): zero on row 0
-    assert torch.allclose(emb[:3, :2], torch.zeros(3, 2))
+    # the first quarter of channels is sin(column * freq): zero in column 0 (tokens 0 and 3)
+    assert torch.allclose(emb[[0, 3], :2], torch.zeros(2, 2))
     model = _vit(pos_embed='sincos')
     assert not model.pos_embed.requires_grad
     assert torch.allclose(model.pos_embed[0, 1:], sincos_pos_embed(8, 8, 32))
@@ -121,3 +125,63 @@ def test_works_with_cls_head_and_selfsup_predict():
                         mode='predict')
         assert results[0]['feature'].shape == (32,) and results[1]['gt_label'] == 2
         assert torch.allclose(results[0]['feature'].norm(), torch.tensor(1.0))
+
+
+def test_sincos_values_follow_the_mae_reference_order():
+    """MAE's get_2d_sincos_pos_embed: [sin(x w), cos(x w), sin(y w), cos(y w)], x = column."""
+    dim, grid_h, grid_w = 8, 2, 3
+    freqs = [1 / 10000 ** (k / 2) for k in range(2)]
+    expect = []
+    for y in range(grid_h):
+        for x in range(grid_w):
+            expect.append([math.sin(x * f) for f in freqs] + [math.cos(x * f) for f in freqs]
+                          + [math.sin(y * f) for f in freqs] + [math.cos(y * f) for f in freqs])
+    assert torch.allclose(sincos_pos_embed(grid_h, grid_w, dim), torch.tensor(expect), atol=1e-6)
+
+
+def _timm_vit_state(dim=32, depth=2, grid=8, patch=4, pooled=True):
+    """A state dict with timm's / MAE's names and shapes, written out by hand."""
+    shapes = {'cls_token': (1, 1, dim), 'pos_embed': (1, 1 + grid * grid, dim),
+              'patch_embed.proj.weight': (dim, 3, patch, patch), 'patch_embed.proj.bias': (dim,)}
+    for i in range(depth):
+        for name, shape in (('norm1.weight', (dim,)), ('norm1.bias', (dim,)),
+                            ('attn.qkv.weight', (3 * dim, dim)), ('attn.qkv.bias', (3 * dim,)),
+                            ('attn.proj.weight', (dim, dim)), ('attn.proj.bias', (dim,)),
+                            ('norm2.weight', (dim,)), ('norm2.bias', (dim,)),
+                            ('mlp.fc1.weight', (4 * dim, dim)), ('mlp.fc1.bias', (4 * dim,)),
+                            ('mlp.fc2.weight', (dim, 4 * dim)), ('mlp.fc2.bias', (dim,))):
+            shapes[f'blocks.{i}.{name}'] = shape
+    norm = 'fc_norm' if pooled else 'norm'
+    shapes.update({f'{norm}.weight': (dim,), f'{norm}.bias': (dim,)})
+    torch.manual_seed(3)
+    return {k: torch.randn(s) for k, s in shapes.items()}
+
+
+@pytest.mark.parametrize('output,pooled', [('avg', True), ('cls', False)])
+def test_timm_and_mae_finetuned_names_load_strictly(output, pooled):
+    state = _timm_vit_state(pooled=pooled)
+    model = _vit(output=output)
+    report = load_weights(model, {'model': state}, source='timm.pth', strict=True)
+    assert report.complete and report.match_fraction == 1.0
+    for key, value in state.items():
+        assert torch.equal(model.state_dict()[key], value), key
+    if pooled:  # the pooled feature goes through fc_norm
+        images = torch.randn(2, 3, 32, 32)
+        tokens = model._with_cls(model.embed(images)[0])
+        for block in model.blocks:
+            tokens = block(tokens)
+        expect = F.layer_norm(tokens[:, 1:].mean(1), (32,), state['fc_norm.weight'],
+                              state['fc_norm.bias'], eps=1e-6)
+        assert torch.allclose(model(images)[0], expect, atol=1e-5)
+
+
+def test_pos_embed_of_another_grid_is_interpolated_at_load():
+    state = _timm_vit_state(grid=14)  # e.g. a 224 px checkpoint (14 x 14 patches) ...
+    model = _vit(img_size=96, output='avg')  # ... loaded at 384 px (24 x 24)
+    load_weights(model, state, source='224.pth', strict=True)
+    old = state['pos_embed']
+    grid = old[:, 1:].reshape(1, 14, 14, 32).permute(0, 3, 1, 2)
+    expect = F.interpolate(grid, size=(24, 24), mode='bicubic', align_corners=False)
+    assert model.pos_embed.shape == (1, 1 + 24 * 24, 32)
+    assert torch.equal(model.pos_embed[:, :1], old[:, :1])  # the class token is kept
+    assert torch.allclose(model.pos_embed[0, 1:], expect[0].flatten(1).t(), atol=1e-6)

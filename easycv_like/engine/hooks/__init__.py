@@ -10,7 +10,8 @@ from .rng_state_hook import RNGStateHook
 from .swav_prototype_freeze_hook import SwAVPrototypeFreezeHook
 from .swav_queue_hook import SwAVQueueHook
 from .weight_decay_schedule_hook import WeightDecayScheduleHook
+from .weight_load_hook import WeightLoadHook
 
-__all__ = ['CheckpointHook', 'DINOTeacherTempHook', 'InitialEvalHook', 'MomentumUpdateHook',
-           'PlainStateHook', 'PreemptionHook', 'RNGStateHook', 'SwAVPrototypeFreezeHook', 'SwAVQueueHook', 'WeightDecayScheduleHook']
-__all__ += ['ClassCountCheckHook']
+__all__ = ['CheckpointHook', 'ClassCountCheckHook', 'DINOTeacherTempHook', 'InitialEvalHook',
+           'MomentumUpdateHook', 'PlainStateHook', 'PreemptionHook', 'RNGStateHook',
+           'SwAVPrototypeFreezeHook', 'SwAVQueueHook', 'WeightDecayScheduleHook', 'WeightLoadHook']

@@ -12,14 +12,14 @@ class LARS(Optimizer):
     """SGD with momentum whose step for each parameter tensor is rescaled by a trust ratio.
 
     The large-batch optimizer of SimCLR, BYOL and SwAV. For every parameter ``w`` with gradient
-    ``g`` (the update form of the SimCLR and BYOL reference code):
+    ``g``: ``d = g + weight_decay * w``; ``trust = eta * ||w|| / (||d|| + eps)`` (1 where
+    ``||w||`` or ``||d||`` is 0); then one of two conventions, which differ only while the
+    learning rate changes (the buffer either carries the rates of past steps or not):
 
-    ``d = g + weight_decay * w``;
-    ``trust = eta * ||w|| / (||d|| + eps)`` (1 where ``||w||`` or ``||d||`` is 0);
-    ``v <- momentum * v + lr * trust * d``; ``w <- w - v``.
-
-    The learning rate sits inside the momentum buffer, as in those references (the buffer
-    carries the lr of past steps when a schedule changes it).
+    - ``lr_inside_momentum=True`` (default; SimCLR's reference ``LARSOptimizer``):
+      ``v <- momentum * v + lr * trust * d``; ``w <- w - v``.
+    - ``lr_inside_momentum=False`` (BYOL's reference ``scale_by_lars`` followed by the rate):
+      ``v <- momentum * v + trust * d``; ``w <- w - lr * v``.
 
     Excluded parameters get neither the trust ratio nor weight decay (``d = g``, ``trust = 1``):
     SimCLR and BYOL exclude biases and normalisation layers. Two ways to exclude:
@@ -41,17 +41,20 @@ class LARS(Optimizer):
         eps: added to the update norm in the trust ratio. Default 1e-8.
         exclude_1d: exclude every 1-D parameter from adaptation and weight decay.
             Default False.
+        lr_inside_momentum: the convention above. Default True (SimCLR).
     """
 
     def __init__(self, params: Iterable[Union[torch.Tensor, dict]], lr: float,
                  momentum: float = 0.9, weight_decay: float = 0.0, eta: float = 0.001,
-                 eps: float = 1e-8, exclude_1d: bool = False) -> None:
+                 eps: float = 1e-8, exclude_1d: bool = False,
+                 lr_inside_momentum: bool = True) -> None:
         if lr < 0.0 or momentum < 0.0 or weight_decay < 0.0 or eta <= 0.0:
             raise ValueError(f'LARS needs lr, momentum, weight_decay >= 0 and eta > 0, got '
                              f'lr={lr}, momentum={momentum}, weight_decay={weight_decay}, '
                              f'eta={eta}')
         defaults = dict(lr=lr, momentum=momentum, weight_decay=weight_decay, eta=eta, eps=eps,
-                        exclude_1d=exclude_1d, lars_exclude=False)
+                        exclude_1d=exclude_1d, lars_exclude=False,
+                        lr_inside_momentum=lr_inside_momentum)
         super().__init__(params, defaults)
 
     @staticmethod
@@ -77,7 +80,9 @@ class LARS(Optimizer):
                                         group['eta'] * param_norm / (update_norm + group['eps']),
                                         torch.ones_like(param_norm))
                     update = update * trust
-                update = update * group['lr']
+                inside = group['lr_inside_momentum']
+                if inside:
+                    update = update * group['lr']
                 if group['momentum'] != 0:
                     state = self.state[param]
                     if 'momentum_buffer' not in state:
@@ -85,5 +90,5 @@ class LARS(Optimizer):
                     else:
                         state['momentum_buffer'].mul_(group['momentum']).add_(update)
                     update = state['momentum_buffer']
-                param.sub_(update)
+                param.sub_(update if inside else update * group['lr'])
         return loss

@@ -13,6 +13,7 @@ from typing import Optional
 
 import torch
 import torch.nn.functional as F
+from mmengine.logging import print_log
 from mmengine.model import BaseModule
 from torch import nn
 
@@ -24,8 +25,10 @@ OUTPUTS = ('cls', 'avg', 'featmap')
 def sincos_pos_embed(grid_h: int, grid_w: int, dim: int) -> torch.Tensor:
     """Fixed 2-D sine-cosine position embedding (MAE): ``(grid_h * grid_w) x dim``, row-major.
 
-    Half of the channels encode the row, half the column; each half is sin/cos of the position
-    at ``dim / 4`` frequencies ``1 / 10000 ** (k / (dim / 4))``.
+    The first half of the channels encodes the column, the second half the row (the order of
+    MAE's reference code, whose ``emb_h`` reads the x coordinate of ``np.meshgrid(w, h)``), so
+    MAE checkpoints see the embedding they were trained with. Each half is sin then cos of the
+    position at ``dim / 4`` frequencies ``1 / 10000 ** (k / (dim / 4))``.
     """
     if dim % 4:
         raise ValueError(f'sin-cos position embedding needs dim divisible by 4, got {dim}')
@@ -37,7 +40,7 @@ def sincos_pos_embed(grid_h: int, grid_w: int, dim: int) -> torch.Tensor:
         angles = pos.reshape(-1, 1) * freqs
         return torch.cat([angles.sin(), angles.cos()], dim=1)
 
-    return torch.cat([encode(rows), encode(cols)], dim=1).float()
+    return torch.cat([encode(cols), encode(rows)], dim=1).float()
 
 
 def random_masking(tokens: torch.Tensor, mask_ratio: float,
@@ -154,14 +157,17 @@ class VisionTransformer(BaseModule):
 
     Paper: https://arxiv.org/abs/2010.11929 (DeiT: https://arxiv.org/abs/2012.12877).
     Images whose size differs from ``img_size`` (e.g. 96 px multi-crop views) get a bicubically
-    resized patch position embedding. Index ``i`` of ``out_indices`` is the output of block ``i``
+    resized patch position embedding, and a checkpoint with another grid (a 224 px file for a
+    384 px model) is resized when loaded through ``load_weights`` (bicubic on the grid, class
+    token kept). Index ``i`` of ``out_indices`` is the output of block ``i``
     (negative indices count from the end); the final LayerNorm only follows the last block.
 
     Outputs (``output``), per selected block:
 
     - ``'cls'``: the class token, N x D (DINO/MoBY heads, ``ClsHead(with_avg_pool=False)``);
-    - ``'avg'``: the mean of the patch tokens, N x D; here the final norm is applied after the
-      pooling (MAE fine-tuning's ``fc_norm``);
+    - ``'avg'``: the mean of the patch tokens, N x D, through its own LayerNorm ``fc_norm``
+      (the final norm of the tokens is then absent, as in timm and MAE fine-tuning, so their
+      checkpoints load strictly);
     - ``'featmap'``: the patch tokens as a map N x D x H/p x W/p (dense heads, pooled by
       ``BaseSelfSupervisor.predict`` and ``ClsHead``).
 
@@ -177,7 +183,8 @@ class VisionTransformer(BaseModule):
         drop_path_rate: stochastic depth, rising linearly from 0 to this value over the blocks.
             Default 0.0.
         out_indices: blocks whose output is returned, in this order. Default (-1,).
-        final_norm: LayerNorm after the last block. Default True.
+        final_norm: LayerNorm after the last block (``fc_norm`` after pooling for ``'avg'``).
+            Default True.
         output: ``'cls'``, ``'avg'`` or ``'featmap'``. Default 'cls'.
         pos_embed: ``'learned'`` (trained, truncated-normal init) or ``'sincos'`` (fixed 2-D
             sine-cosine, as in MAE). Default 'learned'.
@@ -216,7 +223,11 @@ class VisionTransformer(BaseModule):
         rates = torch.linspace(0, drop_path_rate, depth).tolist()
         self.blocks = nn.ModuleList(
             TransformerBlock(embed_dim, num_heads, mlp_ratio, qkv_bias, rate) for rate in rates)
-        self.norm = nn.LayerNorm(embed_dim, eps=1e-6) if final_norm else nn.Identity()
+        pooled_norm = output == 'avg' and final_norm
+        self.norm = nn.LayerNorm(embed_dim, eps=1e-6) if final_norm and not pooled_norm \
+            else nn.Identity()
+        if pooled_norm:
+            self.fc_norm = nn.LayerNorm(embed_dim, eps=1e-6)
         self._init_parameters(pos_embed)
 
     def _init_parameters(self, pos_embed: str) -> None:
@@ -258,6 +269,24 @@ class VisionTransformer(BaseModule):
         pos = F.interpolate(pos, size=(grid_h, grid_w), mode='bicubic', align_corners=False)
         return pos.flatten(2).transpose(1, 2)  # 1 x (h*w) x D
 
+    def adapt_checkpoint_state(self, state: dict, prefix: str = '') -> None:
+        """Resize a checkpoint's ``pos_embed`` of another grid to this model's (``load_weights``
+        calls this): bicubic on the square patch grid, the class token's entry kept."""
+        key = f'{prefix}pos_embed'
+        pos = state.get(key)
+        if pos is None or pos.shape == self.pos_embed.shape or pos.dim() != 3:
+            return
+        num_patches = pos.shape[1] - 1
+        old = int(round(num_patches**0.5))
+        if old * old != num_patches or pos.shape[2] != self.embed_dim:
+            return  # not a grid we can resize: the report lists it as shape-mismatched
+        grid = pos[:, 1:].reshape(1, old, old, -1).permute(0, 3, 1, 2).float()
+        grid = F.interpolate(grid, size=(self.grid, self.grid), mode='bicubic',
+                             align_corners=False)
+        state[key] = torch.cat([pos[:, :1], grid.flatten(2).transpose(1, 2).to(pos.dtype)], 1)
+        print_log(f'{key}: resized the position embedding from a {old}x{old} grid to '
+                  f'{self.grid}x{self.grid}.', logger='current')
+
     def embed(self, x: torch.Tensor) -> tuple[torch.Tensor, int, int]:
         """Images N x C x H x W -> (patch tokens with position N x (h*w) x D, h, w)."""
         x = self.patch_embed(x)  # N x D x h x w
@@ -272,7 +301,7 @@ class VisionTransformer(BaseModule):
         """Tokens N x (1 + h*w) x D of one block -> the feature chosen by ``output``."""
         if self.output == 'avg':
             pooled = tokens[:, 1:].mean(dim=1)  # N x D
-            return self.norm(pooled) if last else pooled
+            return self.fc_norm(pooled) if last and hasattr(self, 'fc_norm') else pooled
         if last:
             tokens = self.norm(tokens)
         if self.output == 'cls':

@@ -6,6 +6,7 @@ import torch
 from ...registry import MODELS
 from ..losses.mae_loss import mae_loss, patchify
 from .base import BaseSelfSupervisor
+from .mae_checkpoint import is_official_mae, rename_official_mae
 
 
 @MODELS.register_module()
@@ -16,7 +17,9 @@ class MAE(BaseSelfSupervisor):
     ``1 - mask_ratio`` share of each image's patches (``forward_masked``); the light decoder
     (``neck``, an ``MAEDecoder``) predicts every patch, and the loss is the (per-patch
     normalised) pixel error on the masked patches only. ``predict``/``tensor`` run the encoder
-    on the whole image, for kNN evaluation and feature extraction.
+    on the whole image, for kNN evaluation and feature extraction. An official MAE pre-training
+    checkpoint (the reference code's names) loads through ``load_weights`` and continues with
+    the same decoder.
 
     Args:
         backbone: ``VisionTransformer`` config.
@@ -44,3 +47,8 @@ class MAE(BaseSelfSupervisor):
         pred = self.neck(tokens, ids_restore)  # N x L x (p*p*C)
         target = patchify(images, self.backbone.patch_size)  # N x L x (p*p*C)
         return dict(loss=mae_loss(pred, target, mask, self.norm_pix))
+
+    def adapt_checkpoint_state(self, state: Dict[str, torch.Tensor], prefix: str = '') -> None:
+        """Rename an official MAE checkpoint's keys to ours (called by ``load_weights``)."""
+        if is_official_mae(state, prefix):
+            rename_official_mae(state, self.neck.pos_embed, prefix)

@@ -1,0 +1,119 @@
+"""The learning rate of an mmcv-style ``lr_config``, computed in closed form every iteration.
+
+mmcv's definition: ``lr(i) = regular_lr(progress) * warmup_factor(i)`` for the iterations ``i <
+warmup_iters``, ``regular_lr(progress)`` after; ``progress`` is the epoch (``by_epoch=True``)
+or the iteration, out of the run's epochs or iterations. A chain of mmengine schedulers
+multiplies factors step by step and drifts from this when the policy has a floor (``min_lr``),
+so this scheduler evaluates the formula directly from each group's initial rate.
+"""
+import math
+from typing import List, Optional, Sequence, Union
+
+from mmengine.optim.scheduler.lr_scheduler import LRSchedulerMixin
+from mmengine.optim.scheduler.param_scheduler import INF, _ParamScheduler
+
+from ...registry import PARAM_SCHEDULERS
+
+POLICIES = ('fixed', 'step', 'CosineAnnealing', 'poly')
+WARMUPS = ('constant', 'linear', 'exp')
+
+
+def regular_lr(policy: str, base_lr: float, progress: int, max_progress: int,
+               step: Union[int, Sequence[int], None] = None, gamma: float = 0.1,
+               min_lr: Optional[float] = None, min_lr_ratio: Optional[float] = None,
+               power: float = 1.0) -> float:
+    """mmcv's ``get_lr`` of each policy at ``progress`` (epochs or iterations)."""
+    if policy == 'fixed':
+        return base_lr
+    if policy == 'step':
+        if isinstance(step, int):
+            exp = progress // step
+        else:
+            exp = next((i for i, s in enumerate(step) if progress < s), len(step))
+        lr = base_lr * gamma ** exp
+        return max(lr, min_lr) if min_lr is not None else lr
+    if policy == 'CosineAnnealing':
+        target = base_lr * min_lr_ratio if min_lr_ratio is not None else (min_lr or 0.0)
+        return target + 0.5 * (base_lr - target) * (1 + math.cos(math.pi * progress /
+                                                                 max_progress))
+    if policy == 'poly':
+        floor = min_lr or 0.0
+        return (base_lr - floor) * (1 - progress / max_progress) ** power + floor
+    raise KeyError(f'Unknown lr_config.policy {policy!r}; choose from {list(POLICIES)}.')
+
+
+def warmup_factor(kind: str, cur_iter: int, warmup_iters: int, ratio: float) -> float:
+    """mmcv's warm-up multiplier of the regular rate at iteration ``cur_iter < warmup_iters``."""
+    if kind == 'constant':
+        return ratio
+    if kind == 'linear':
+        return 1 - (1 - cur_iter / warmup_iters) * (1 - ratio)
+    if kind == 'exp':
+        return ratio ** (1 - cur_iter / warmup_iters)
+    raise KeyError(f'Unknown lr_config.warmup {kind!r}; choose from {list(WARMUPS)}.')
+
+
+@PARAM_SCHEDULERS.register_module()
+class WarmupPolicyLR(LRSchedulerMixin, _ParamScheduler):
+    """Iteration-stepped scheduler for ``lr_config`` (see the module docstring).
+
+    Args:
+        optimizer: the optimizer or optim wrapper.
+        policy: ``'fixed'``, ``'step'``, ``'CosineAnnealing'`` or ``'poly'``.
+        run_length: the run's length: epochs when ``epoch_length`` is given, else iterations.
+        policy_by_epoch: the policy advances once per epoch (mmcv ``by_epoch``); needs
+            ``epoch_length``. Default False (once per iteration, over all iterations).
+        epoch_length: iterations per epoch (given by the Runner for epoch-based runs).
+        step, gamma, min_lr, min_lr_ratio, power: the policy's parameters, as in mmcv.
+        warmup: None, ``'constant'``, ``'linear'`` or ``'exp'``.
+        warmup_iters: warm-up length in iterations (in epochs with ``warmup_by_epoch``).
+        warmup_ratio: the warm-up's starting factor.
+    """
+
+    def __init__(self, optimizer, policy: str = 'fixed', run_length: int = 1,
+                 policy_by_epoch: bool = False, epoch_length: Optional[int] = None,
+                 step: Union[int, List[int], None] = None, gamma: float = 0.1,
+                 min_lr: Optional[float] = None, min_lr_ratio: Optional[float] = None,
+                 power: float = 1.0, warmup: Optional[str] = None, warmup_iters: int = 0,
+                 warmup_ratio: float = 0.1, warmup_by_epoch: bool = False, begin: int = 0,
+                 end: int = INF, last_step: int = -1, by_epoch: bool = False,
+                 verbose: bool = False) -> None:
+        if (policy_by_epoch or warmup_by_epoch) and not epoch_length:
+            raise ValueError('lr_config.by_epoch / warmup_by_epoch need an epoch-based run '
+                             '(total_epochs); this run counts iterations (total_iters).')
+        if by_epoch:
+            raise ValueError('WarmupPolicyLR steps every iteration: build it with '
+                             'convert_to_iter_based=True for an epoch-based run.')
+        regular_lr(policy, 1.0, 0, 1, step, gamma, min_lr, min_lr_ratio, power)  # validates
+        if warmup is not None:
+            warmup_factor(warmup, 0, 1, warmup_ratio)
+        self.policy, self.step_cfg, self.gamma, self.power = policy, step, gamma, power
+        self.min_lr, self.min_lr_ratio = min_lr, min_lr_ratio
+        self.policy_by_epoch, self.epoch_length = policy_by_epoch, epoch_length
+        self.max_progress = run_length * (epoch_length or 1) if not policy_by_epoch \
+            else run_length
+        self.warmup, self.warmup_ratio = warmup, warmup_ratio
+        self.warmup_iters = warmup_iters * epoch_length if warmup_by_epoch else warmup_iters
+        super().__init__(optimizer, begin=begin, end=end, last_step=last_step,
+                         by_epoch=False, verbose=verbose)
+
+    @classmethod
+    def build_iter_from_epoch(cls, *args, epoch_length: int, by_epoch: bool = True,
+                              **kwargs) -> 'WarmupPolicyLR':
+        """The Runner's constructor for epoch-based runs: it passes the epoch length (and an
+        ``end`` in epochs, which does not apply: this scheduler counts iterations to the end)."""
+        kwargs.pop('begin', None)
+        kwargs.pop('end', None)
+        return cls(*args, epoch_length=epoch_length, **kwargs)
+
+    def lr_at(self, base_lr: float, cur_iter: int) -> float:
+        """The learning rate of a group whose initial rate is ``base_lr`` at ``cur_iter``."""
+        progress = cur_iter // self.epoch_length if self.policy_by_epoch else cur_iter
+        lr = regular_lr(self.policy, base_lr, progress, self.max_progress, self.step_cfg,
+                        self.gamma, self.min_lr, self.min_lr_ratio, self.power)
+        if self.warmup is not None and cur_iter < self.warmup_iters:
+            lr *= warmup_factor(self.warmup, cur_iter, self.warmup_iters, self.warmup_ratio)
+        return lr
+
+    def _get_value(self) -> List[float]:
+        return [self.lr_at(base, self.last_step) for base in self.base_values]
