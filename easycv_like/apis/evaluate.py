@@ -30,7 +30,8 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     parser.add_argument('--out', help='write the metrics to this JSON file')
     parser.add_argument('--trust-checkpoint', action='store_true',
                         help='allow checkpoints that need arbitrary unpickling (can run code)')
-    parser.add_argument('--cfg-options', '--cfg_options', nargs='+', action=DictAction)
+    parser.add_argument('--cfg-options', '--cfg_options', nargs='+', action=DictAction,
+                        help='override config keys: a.b=1; a new key needs a + prefix')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm'], default='none')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0,
                         help=argparse.SUPPRESS)

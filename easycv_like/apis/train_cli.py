@@ -22,7 +22,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument('--trust-checkpoint', action='store_true',
                         help='allow checkpoints that need arbitrary unpickling (can run code)')
     parser.add_argument('--cfg-options', '--cfg_options', nargs='+', action=DictAction,
-                        help='override config keys: a.b=1 c="x"')
+                        help='override config keys: a.b=1 c="x"; a key the config does not '
+                        'have yet needs a + prefix (+model.backbone.drop_path_rate=0.1)')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm'], default='none')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0,
                         help=argparse.SUPPRESS)
