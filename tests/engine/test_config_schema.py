@@ -191,14 +191,19 @@ def test_class_arguments_follow_kwargs_to_the_base_class():
     class NoInit:
         pass
 
-    class Anything:
-        def __init__(self, *args, **kwargs):
-            pass
+    class KwargsElsewhere(NoInit):
+        def __init__(self, d, **kwargs):
+            self.options = kwargs
 
     assert accepted_arguments(Child) == {'a', 'b', 'c'}
     assert accepted_arguments(NoInit) == set()
-    assert accepted_arguments(Anything) == set()  # object() takes no arguments either
+    assert accepted_arguments(KwargsElsewhere) is None
     assert accepted_arguments(lambda x, **kw: None) is None
+    assert accepted_arguments(lambda x, y=1: None) == {'x', 'y'}
+
+
+def test_kwargs_that_no_base_class_takes_accept_anything():
+    validate_config(_cfg(custom_hooks=[dict(type='EMAHook', momentum=0.001)]))
 
 
 def test_init_cfg_and_norm_cfg_are_left_to_the_class():

@@ -19,23 +19,27 @@ def accepted_arguments(target: Callable) -> Optional[Set[str]]:
     """Keyword arguments ``target`` accepts, or None when they cannot be known.
 
     A class whose ``__init__`` has ``**kwargs`` is taken to forward them to its base class, so
-    the bases' arguments are added until one without ``**kwargs`` (``object`` takes none).
+    the bases' arguments are added until one without ``**kwargs``. If no base takes them (only
+    ``object`` is left), they go elsewhere (mmengine's ``EMAHook`` passes them to the averaged
+    model), so any argument is accepted.
     """
     classes = inspect.getmro(target) if inspect.isclass(target) else (target,)
     names: Set[str] = set()
+    open_kwargs = False
     for owner in classes:
         if owner is object:
-            return names
-        func = owner.__init__ if inspect.isclass(owner) else owner
+            return None if open_kwargs else names
         if inspect.isclass(owner) and '__init__' not in vars(owner):
             continue
         try:
-            params = inspect.signature(func).parameters.values()
+            params = inspect.signature(owner.__init__ if inspect.isclass(owner) else owner)
         except (TypeError, ValueError):
             return None
-        names.update(p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+        values = params.parameters.values()
+        names.update(p.name for p in values if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
                      and p.name != 'self')
-        if not any(p.kind == p.VAR_KEYWORD for p in params):
+        open_kwargs = any(p.kind == p.VAR_KEYWORD for p in values)
+        if not open_kwargs:
             return names
     return None
 
