@@ -172,6 +172,22 @@ def test_type_config_errors_list_the_accepted_arguments_and_check_nested_entries
     assert "eval_pipelines[0].evaluators[0].topq for ClsEvaluator (did you mean 'topk'" in eval_text
 
 
+@pytest.mark.parametrize('key,value,expected', [
+    ('model.head.num_classes', '10', "model.head.num_classes for ClsHead must be an int, got str"),
+    ('model.head.label_smoothing', '0.1', 'label_smoothing for ClsHead must be a number'),
+    ('model.backbone.norm_eval', 'yes', 'model.backbone.norm_eval for ResNet must be True/False'),
+    ('optimizer.momentum', '0.9', 'optimizer.momentum for SGD must be a number, got str'),
+    ('data.train.max_bad_samples', 1.5, 'max_bad_samples for ClsDataset must be an int'),
+])
+def test_type_config_values_are_checked_against_plain_annotations(key, value, expected):
+    assert expected in _error(_cfg(**{key: value}))
+
+
+def test_arguments_with_richer_annotations_are_not_type_checked():
+    cfg = validate_config(_cfg(**{'model.backbone.out_indices': [3], 'model.head.topk': [1]}))
+    assert cfg.model.backbone.out_indices == [3]
+
+
 def test_unknown_type_names_the_registry_and_close_names():
     text = _error(_cfg(**{'model.head.type': 'ClsHeadd'}))
     assert "model.head.type: Unknown type 'ClsHeadd' in the 'model' registry" in text

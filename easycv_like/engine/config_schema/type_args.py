@@ -5,6 +5,7 @@ import inspect
 from typing import Any, Callable, Optional, Set
 
 from ...registry import DATA_SOURCES, TRANSFORMS
+from .argument_types import check_argument_types
 from .errors import ConfigError, closest
 
 # Arguments whose nested ``type=`` dicts come from another registry than their parent's.
@@ -83,7 +84,9 @@ def check_type_config(cfg: dict, registry: Any, path: str, skip: tuple = ()) -> 
     if cls is None:
         return
     given = {k for k in cfg if k not in ('type', '_delete_') and k not in skip}
-    check_arguments(cls, given, path, f"{getattr(cls, '__name__', cls)}")
+    what = getattr(cls, '__name__', str(cls))
+    check_arguments(cls, given, path, what)
+    check_argument_types(cls, {k: cfg[k] for k in given}, path, what)
     for name in given - NOT_CHECKED:
         _check_nested(cfg[name], NESTED_REGISTRY.get(name, registry), f'{path}.{name}')
 

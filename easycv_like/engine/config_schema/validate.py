@@ -89,21 +89,19 @@ def _check_range(value: Any, key: Key, path: str) -> None:
 
 def _check_dict(value: dict, key: Key, path: str) -> dict:
     out = {k: v for k, v in value.items() if k != '_delete_'}
-    if key.registry is not None:
-        check_type_config(out, key.registry, path, skip=key.own)
-    if key.signature_of is not None:
-        check_arguments(key.signature_of, set(out), path, key.signature_of.__name__)
-    if key.sub is None:
-        return out
-    if key.registry is None:
+    if key.sub is not None and key.registry is None:
         for name in out:
             if name not in key.sub:
                 raise ConfigError(f'Unknown config key {path}.{name}{closest(name, key.sub)}. '
                                   f'{path} accepts: {", ".join(key.sub)}.')
-    for name, sub_key in key.sub.items():
+    for name, sub_key in (key.sub or {}).items():
         checked = check_value(out.get(name, MISSING), sub_key, f'{path}.{name}')
         if checked is not MISSING:
             out[name] = checked
+    if key.registry is not None:
+        check_type_config(out, key.registry, path, skip=key.own)
+    if key.signature_of is not None:
+        check_arguments(key.signature_of, set(out), path, key.signature_of.__name__)
     return out
 
 
