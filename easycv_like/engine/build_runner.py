@@ -21,7 +21,6 @@ from .lr_config import lr_config_to_schedulers
 from .resume import find_resume_checkpoint
 
 
-
 def check_schema(cfg: Config) -> Config:
     """``cfg`` checked against the schema (``config_schema/keys.py``), defaults filled in.
 
