@@ -22,6 +22,7 @@ from torch.utils.data import DataLoader
 
 from ..engine.eval_data import resolve_eval_data
 from ..cli.parsers import FEATURE_SPLITS, extract_features_parser
+from ..engine.config_schema import section
 from ..predictors.base import inference_pipeline, single_view_dataset
 from ..predictors.feature_extractor import pooled_features
 from ..registry import DATASETS, MODELS
@@ -86,7 +87,7 @@ def extract_features(config: Union[str, Config], checkpoint: str, split: str = '
         split: ``'train'`` or ``'val'``.
         out_dir: also write ``features.npy`` / ``labels.npy`` there. Default None.
         l2norm: L2-normalise every feature row. Default False.
-        batch_size: images per forward pass. Default ``data.imgs_per_gpu`` (else 32).
+        batch_size: images per forward pass. Default ``data.imgs_per_gpu``.
         trust_checkpoint: allow a checkpoint that needs arbitrary unpickling (can run code).
         device: default ``'cuda'`` when available, else ``'cpu'``.
 
@@ -96,12 +97,12 @@ def extract_features(config: Union[str, Config], checkpoint: str, split: str = '
     cfg = resolve_eval_data(load_config(config) if isinstance(config, str) else config)
     device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
     model = build_model_from(cfg, checkpoint, device, trust_checkpoint)
-    data = cfg.get('data') or {}
+    data = section(cfg, 'data')  # with the schema's defaults
     dataset = DATASETS.build(feature_dataset_cfg(cfg, split))
     if len(dataset) == 0:
         raise ValueError(f'The {split} dataset is empty: no features to extract.')
-    loader = DataLoader(dataset, batch_size=batch_size or data.get('imgs_per_gpu', 32), shuffle=False,
-                        num_workers=data.get('workers_per_gpu', 0), collate_fn=default_collate)
+    loader = DataLoader(dataset, batch_size=batch_size or data['imgs_per_gpu'], shuffle=False,
+                        num_workers=data['workers_per_gpu'], collate_fn=default_collate)
     rows, labels = [], []
     for batch in loader:
         labels.append(torch.as_tensor(batch['data_samples']['gt_label']).view(-1))

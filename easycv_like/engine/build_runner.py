@@ -2,7 +2,6 @@
 into an mmengine Runner. Nothing else in the package knows mmengine's own config keys."""
 import copy
 import datetime
-import difflib
 import inspect
 import logging
 import os.path as osp
@@ -17,34 +16,21 @@ from mmengine.runner import Runner, set_random_seed
 from ..data.dali import DaliBaseDataset, DALILoader
 from ..registry import DATASETS, MODELS, SCOPE
 from ..utils.checkpoint import set_trust_checkpoints
-from .eval_data import resolve_eval_data
-from .loader_options import pop_loader_options, use_batch_sampler
+from .config_schema import section, validate_config
 from .cpu_precision import cpu_has_fast_bf16, slow_bf16_reason
+from .eval_data import resolve_eval_data
 from .hooks.weight_load_hook import weight_load_hooks
+from .loader_options import pop_loader_options, use_batch_sampler
 from .lr_config import lr_config_to_schedulers
 from .resume import find_resume_checkpoint
 
-SCHEMA_KEYS = frozenset({
-    'model', 'data', 'optimizer', 'optimizer_config', 'fp16', 'lr_config', 'total_epochs',
-    'total_iters', 'checkpoint_config', 'log_config', 'eval_config', 'eval_pipelines',
-    'custom_hooks', 'load_from', 'resume_from', 'dist_params', 'cudnn_benchmark', 'seed',
-    'deterministic', 'compile', 'channels_last', 'work_dir', 'custom_imports', 'log_level',
-    'find_unused_parameters', 'model_wrapper_cfg', 'trust_checkpoint', 'load_cfg'})
-LOGGER_TYPES = {'TextLoggerHook', 'JsonLoggerHook', 'TensorboardLoggerHook'}
 
+def check_schema(cfg: Config) -> Config:
+    """``cfg`` checked against the schema (``config_schema/keys.py``), defaults filled in.
 
-def check_schema(cfg: Config) -> None:
-    """Raise ``KeyError`` naming every unknown top-level key (and the closest known ones)."""
-    unknown = sorted(k for k in cfg.keys() if k not in SCHEMA_KEYS and not k.startswith('_'))
-    if unknown:
-        hints = [f"'{k}' (did you mean {difflib.get_close_matches(k, SCHEMA_KEYS, 1)[0]!r}?)"
-                 if difflib.get_close_matches(k, SCHEMA_KEYS, 1) else f"'{k}'" for k in unknown]
-        raise KeyError(f"Unknown top-level config key(s): {', '.join(hints)}. "
-                       'The schema is documented in docs/config.md.')
-    if (cfg.get('total_epochs') is None) == (cfg.get('total_iters') is None):
-        raise KeyError('Set exactly one of total_epochs / total_iters.')
-    if 'model' not in cfg:
-        raise KeyError("The config has no 'model'.")
+    Raises ``ConfigError`` (a ``KeyError`` and a ``ValueError``) naming the dotted key.
+    """
+    return validate_config(cfg)
 
 
 def apply_overrides(cfg: Config, work_dir: Optional[str] = None, fp16: bool = False,
@@ -81,9 +67,9 @@ def _dali_loader(data: dict, dataset: dict, train: bool, seed: Optional[int]) ->
     """A DALI dataset runs its own pipeline: the Runner gets a ready loader (a DataLoader to it)."""
     if seed is not None:
         dataset.setdefault('seed', seed)
-    return DALILoader(DATASETS.build(dataset), batch_size=data.get('imgs_per_gpu', 32),
-                      shuffle=train, drop_last=train and data.get('drop_last', False),
-                      num_threads=data.get('workers_per_gpu', 2))
+    return DALILoader(DATASETS.build(dataset), batch_size=data['imgs_per_gpu'],
+                      shuffle=train, drop_last=train and data['drop_last'],
+                      num_threads=data['workers_per_gpu'])
 
 
 def _loader_cfg(data: dict, dataset: dict, train: bool,
@@ -95,11 +81,11 @@ def _loader_cfg(data: dict, dataset: dict, train: bool,
     if seed is not None and 'seed' not in dataset and _accepts(dataset, 'seed'):
         dataset['seed'] = seed
     return use_batch_sampler(dict(
-        batch_size=data.get('imgs_per_gpu', 32),
-        num_workers=data.get('workers_per_gpu', 2),
+        batch_size=data['imgs_per_gpu'],
+        num_workers=data['workers_per_gpu'],
         persistent_workers=False,
         pin_memory=torch.cuda.is_available(),
-        drop_last=train and data.get('drop_last', False),
+        drop_last=train and data['drop_last'],
         sampler=dict(type=f'{SCOPE}.EpochIndexSampler', shuffle=train),
         collate_fn=collate_fn,
         # workers' base seed from a private generator, so creating a loader never advances the
@@ -109,25 +95,24 @@ def _loader_cfg(data: dict, dataset: dict, train: bool,
 
 
 def _optim_wrapper(cfg: Config) -> dict:
-    optimizer = copy.deepcopy(dict(cfg.optimizer))
+    optimizer = copy.deepcopy(dict(section(cfg, 'optimizer')))
     paramwise = optimizer.pop('paramwise_options', None)
     constructor = optimizer.pop('constructor', None)
-    opt_cfg = cfg.get('optimizer_config') or {}
+    opt_cfg = section(cfg, 'optimizer_config')
     wrapper = dict(type=f'{SCOPE}.GuardedOptimWrapper', optimizer=optimizer,
-                   accumulative_counts=opt_cfg.get('update_interval', 1),
-                   nonfinite=opt_cfg.get('nonfinite', 'stop'),
-                   max_nonfinite=opt_cfg.get('max_nonfinite', 10))
+                   accumulative_counts=opt_cfg['update_interval'],
+                   nonfinite=opt_cfg['nonfinite'], max_nonfinite=opt_cfg['max_nonfinite'])
     if constructor:
         wrapper['constructor'] = constructor
     if opt_cfg.get('grad_clip'):
         wrapper['clip_grad'] = dict(opt_cfg['grad_clip'])
     if paramwise:
         wrapper['paramwise_cfg'] = dict(paramwise)
-    fp16 = cfg.get('fp16')
+    fp16 = section(cfg, 'fp16')
     if fp16 is not None:
         if torch.cuda.is_available():
             wrapper.update(type=f'{SCOPE}.GuardedAmpOptimWrapper',
-                           loss_scale=fp16.get('loss_scale', 'dynamic'))
+                           loss_scale=fp16['loss_scale'])
             if fp16.get('dtype'):
                 wrapper['dtype'] = fp16['dtype']
         elif cpu_has_fast_bf16():
@@ -148,17 +133,14 @@ def _uses_autocast(cfg: Config) -> bool:
 
 def _val_setup(cfg: Config, by_epoch: bool):
     """``eval_pipelines`` -> (val_dataloader placeholder, val_cfg, val_evaluator placeholder)."""
-    pipelines = cfg.get('eval_pipelines') or []
-    if not pipelines:
+    if not cfg.eval_pipelines:
         return None, None, None
-    eval_cfg = cfg.get('eval_config') or {}
-    collect = 'gpu' if eval_cfg.get('gpu_collect') else 'cpu'
+    collect = 'gpu' if cfg.eval_config.gpu_collect else 'cpu'
     entries = []
-    for i, entry in enumerate(pipelines):
+    for entry in cfg.eval_pipelines:
         evaluators = [dict(e, collect_device=collect) for e in entry['evaluators']]
-        data = dict(cfg.data, imgs_per_gpu=entry.get('imgs_per_gpu', cfg.data.get(
-            'imgs_per_gpu', 32)))
-        entries.append(dict(name=entry.get('name', f'val{i}'), evaluators=evaluators,
+        data = dict(cfg.data, imgs_per_gpu=entry['imgs_per_gpu'])
+        entries.append(dict(name=entry['name'], evaluators=evaluators,
                             data=_loader_cfg(data, entry['data'], False, None)))
     val_cfg = dict(type=f'{SCOPE}.MultiDatasetValLoop', pipelines=entries,
                    fp16=_uses_autocast(cfg))
@@ -166,7 +148,7 @@ def _val_setup(cfg: Config, by_epoch: bool):
 
 
 def _train_cfg(cfg: Config, by_epoch: bool) -> dict:
-    interval = (cfg.get('eval_config') or {}).get('interval', 1)
+    interval = cfg.eval_config.interval
     if by_epoch:
         return dict(type=f'{SCOPE}.ResumableEpochBasedTrainLoop', max_epochs=cfg.total_epochs,
                     val_interval=interval)
@@ -175,28 +157,21 @@ def _train_cfg(cfg: Config, by_epoch: bool) -> dict:
 
 
 def _default_hooks(cfg: Config, by_epoch: bool) -> dict:
-    ckpt = dict(cfg.get('checkpoint_config') or {})
-    eval_cfg = cfg.get('eval_config') or {}
-    log_cfg = cfg.get('log_config') or {}
-    checkpoint = dict(type=f'{SCOPE}.CheckpointHook', interval=ckpt.get('interval', 1),
-                      by_epoch=ckpt.get('by_epoch', by_epoch),
-                      max_keep_ckpts=ckpt.get('max_keep_ckpts', -1),
-                      save_optimizer=ckpt.get('save_optimizer', True), save_last=True)
+    ckpt, eval_cfg = cfg.checkpoint_config, cfg.eval_config
+    checkpoint = dict(type=f'{SCOPE}.CheckpointHook', interval=ckpt.interval,
+                      by_epoch=ckpt.by_epoch, max_keep_ckpts=ckpt.max_keep_ckpts,
+                      save_optimizer=ckpt.save_optimizer, save_last=True)
     if eval_cfg.get('save_best'):
-        checkpoint.update(save_best=eval_cfg['save_best'], rule=eval_cfg.get('rule', 'greater'))
+        checkpoint.update(save_best=eval_cfg.save_best, rule=eval_cfg.rule)
     return dict(timer=dict(type='IterTimerHook'),
-                logger=dict(type='LoggerHook', interval=log_cfg.get('interval', 10)),
+                logger=dict(type='LoggerHook', interval=cfg.log_config.interval),
                 param_scheduler=dict(type='ParamSchedulerHook'),
                 checkpoint=checkpoint,
                 sampler_seed=dict(type='DistSamplerSeedHook'))
 
 
 def _visualizer(cfg: Config) -> dict:
-    hooks = (cfg.get('log_config') or {}).get('hooks', [dict(type='TextLoggerHook')])
-    types = {h['type'] for h in hooks}
-    if types - LOGGER_TYPES:
-        raise KeyError(f'Unknown log_config hook(s) {sorted(types - LOGGER_TYPES)}; '
-                       f'choose from {sorted(LOGGER_TYPES)}.')
+    types = {h['type'] for h in cfg.log_config.hooks}  # the schema allows LOGGER_TYPES only
     backends = [dict(type='LocalVisBackend')]
     if 'TensorboardLoggerHook' in types:
         backends.append(dict(type='TensorboardVisBackend'))
@@ -207,18 +182,17 @@ def _custom_hooks(cfg: Config) -> list:
     hooks = [dict(type=f'{SCOPE}.{name}')
              for name in ('PlainStateHook', 'RNGStateHook', 'PreemptionHook',
                           'ClassCountCheckHook')]
-    hooks += [dict(h) for h in cfg.get('custom_hooks') or []]
-    if (cfg.get('eval_config') or {}).get('initial') and cfg.get('eval_pipelines'):
+    hooks += [dict(h) for h in cfg.custom_hooks or []]
+    if cfg.eval_config.initial and cfg.eval_pipelines:
         hooks.append(dict(type=f'{SCOPE}.InitialEvalHook'))
     return hooks
 
 
 def _env_cfg(cfg: Config, launcher: str) -> dict:
-    dist = dict(cfg.get('dist_params') or {})
+    dist = dict(cfg.dist_params)
     if not torch.cuda.is_available():
         dist['backend'] = 'gloo'
-    dist.setdefault('backend', 'nccl')
-    return dict(cudnn_benchmark=cfg.get('cudnn_benchmark', False), dist_cfg=dist,
+    return dict(cudnn_benchmark=cfg.cudnn_benchmark, dist_cfg=dist,
                 mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0))
 
 
@@ -227,37 +201,46 @@ def _init_cpu_process_group(cfg: Config, launcher: str) -> None:
     ``torch.cuda.set_device``, which fails without a GPU."""
     if launcher != 'pytorch' or torch.cuda.is_available() or dist.is_initialized():
         return
-    timeout = (cfg.get('dist_params') or {}).get('timeout')
+    timeout = cfg.dist_params.get('timeout')
     kwargs = dict(timeout=datetime.timedelta(seconds=timeout)) if timeout else {}
     dist.init_process_group(backend='gloo', **kwargs)
 
 
 def _build_model(cfg: Config) -> torch.nn.Module:
     model = MODELS.build(cfg.model)
-    if cfg.get('channels_last'):
+    if cfg.channels_last:
         model = model.to(memory_format=torch.channels_last)
         if hasattr(model.data_preprocessor, 'channels_last'):
             model.data_preprocessor.channels_last = True
     return model
 
 
+def _runner_cfg(cfg: Config) -> Config:
+    """The config the Runner keeps (dumped to the work dir, in every checkpoint's meta).
+
+    mmengine reads two keys of it itself: ``compile`` (torch.compile options) and
+    ``model_wrapper_cfg`` (the DDP wrapper); both are set here from the validated values.
+    """
+    runner_cfg = copy.deepcopy(cfg)
+    runner_cfg.compile = cfg.compile
+    runner_cfg.model_wrapper_cfg = cfg.get('model_wrapper_cfg') or dict(
+        type=f'{SCOPE}.DeviceAgnosticDDP', broadcast_buffers=False,
+        find_unused_parameters=cfg.find_unused_parameters)
+    return runner_cfg
+
+
 def build_runner(cfg: Config, launcher: str = 'none') -> Runner:
     """Validate ``cfg`` (already passed through :func:`apply_overrides`) and build the Runner."""
-    check_schema(cfg)
-    cfg = resolve_eval_data(cfg)  # eval_pipelines' data='val' -> data.val, after merging
+    cfg = check_schema(resolve_eval_data(cfg))  # data='val' -> data.val, after merging
     by_epoch = cfg.get('total_epochs') is not None
     total = cfg.total_epochs if by_epoch else cfg.total_iters
-    set_trust_checkpoints(cfg.get('trust_checkpoint', False))
+    set_trust_checkpoints(cfg.trust_checkpoint)
     _init_cpu_process_group(cfg, launcher)
     resume, load_from = find_resume_checkpoint(cfg)
-    runner_cfg = copy.deepcopy(cfg)
-    runner_cfg.setdefault('model_wrapper_cfg', dict(
-        type=f'{SCOPE}.DeviceAgnosticDDP', broadcast_buffers=False,
-        find_unused_parameters=cfg.get('find_unused_parameters', False)))
     val_loader, val_cfg, val_evaluator = _val_setup(cfg, by_epoch)
     seed = cfg.get('seed')
     if seed is not None:  # the model is built before the Runner seeds: seed its init here
-        set_random_seed(seed, deterministic=cfg.get('deterministic', False))
+        set_random_seed(seed, deterministic=cfg.deterministic)
     return Runner(
         model=_build_model(cfg),
         work_dir=cfg.work_dir,
@@ -265,17 +248,15 @@ def build_runner(cfg: Config, launcher: str = 'none') -> Runner:
         val_dataloader=val_loader, val_cfg=val_cfg, val_evaluator=val_evaluator,
         train_cfg=_train_cfg(cfg, by_epoch),
         optim_wrapper=_optim_wrapper(cfg),
-        param_scheduler=lr_config_to_schedulers(cfg.get('lr_config'), by_epoch, total),
+        param_scheduler=lr_config_to_schedulers(cfg.lr_config, by_epoch, total),
         default_hooks=_default_hooks(cfg, by_epoch),
-        custom_hooks=_custom_hooks(cfg) + weight_load_hooks(load_from, resume,
-                                                           cfg.get('load_cfg')),
+        custom_hooks=_custom_hooks(cfg) + weight_load_hooks(load_from, resume, cfg.load_cfg),
         load_from=load_from, resume=resume,
         launcher=launcher,
         env_cfg=_env_cfg(cfg, launcher),
-        log_processor=dict(by_epoch=by_epoch,
-                           window_size=(cfg.get('log_config') or {}).get('interval', 10)),
-        log_level=cfg.get('log_level', 'INFO'),
+        log_processor=dict(by_epoch=by_epoch, window_size=cfg.log_config.interval),
+        log_level=cfg.log_level,
         visualizer=_visualizer(cfg),
         default_scope=SCOPE,
-        randomness=dict(seed=seed, deterministic=cfg.get('deterministic', False)),
-        cfg=runner_cfg)
+        randomness=dict(seed=seed, deterministic=cfg.deterministic),
+        cfg=_runner_cfg(cfg))

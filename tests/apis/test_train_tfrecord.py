@@ -63,7 +63,7 @@ def _tiny_moco(digits_tfrecord, batch: int, **extra) -> dict:
     """cfg_options shrinking the MoCo v2 DALI config to digits: ResNet-18, 16x16 views."""
     return {'data.train.source.shards': osp.join(digits_tfrecord, 'train-*.tfrecord'),
             'data.train.view.size': 16, 'data.imgs_per_gpu': batch, 'data.workers_per_gpu': 1,
-            'model.backbone.depth': 18, 'model.backbone.stem': 'small',
+            'model.backbone.depth': 18, '+model.backbone.stem': 'small',
             'model.neck.in_channels': 512, 'model.neck.hid_channels': 64,
             'model.queue_len': 120, 'log_config.interval': 1, **extra}
 

@@ -6,7 +6,10 @@ from easycv_like.engine.build_runner import apply_overrides, check_schema
 
 
 def _cfg(**extra):
-    return Config(dict(model=dict(type='Classification'), data=dict(), total_epochs=1, **extra))
+    data = dict(train=dict(type='ClsDataset', data_source=dict(type='ImageList', list_file='x'),
+                           pipeline=[]))
+    return Config(dict(model=dict(type='Classification'), data=data, total_epochs=1,
+                       optimizer=dict(type='SGD', lr=0.1), **extra))
 
 
 def test_unknown_top_level_keys_are_named():

@@ -1,0 +1,52 @@
+"""The ``_base_`` graph of a config file, read without executing anything (``ast``), so a cycle
+or a missing base is reported with the files involved before mmengine recurses into them."""
+import ast
+import os.path as osp
+from typing import List, Set
+
+from ..engine.config_schema import ConfigError
+
+
+def base_files(path: str) -> List[str]:
+    """Absolute paths of the ``_base_`` files ``path`` names (resolved against its folder).
+
+    Only literal values are read (a string or a list of strings); anything else, and
+    package-scoped bases (``'pkg::path'``), is left to mmengine.
+    """
+    if not path.endswith('.py'):
+        return []
+    with open(path, encoding='utf-8') as f:
+        tree = ast.parse(f.read(), filename=path)
+    for node in tree.body:
+        if (isinstance(node, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == '_base_' for t in node.targets)):
+            try:
+                value = ast.literal_eval(node.value)
+            except ValueError:
+                return []
+            names = [value] if isinstance(value, str) else list(value)
+            return [osp.abspath(osp.join(osp.dirname(path), name)) for name in names
+                    if isinstance(name, str) and '::' not in name]
+    return []
+
+
+def check_base_files(path: str) -> None:
+    """Raise if the ``_base_`` chain of ``path`` has a cycle (``ConfigError`` naming its files)
+    or names a file that does not exist (``FileNotFoundError`` naming the file that asked)."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'Config file {path} does not exist.')
+    _walk(osp.abspath(path), [], set())
+
+
+def _walk(path: str, chain: List[str], done: Set[str]) -> None:
+    if path in chain:
+        cycle = chain[chain.index(path):] + [path]
+        raise ConfigError(f'_base_ cycle: {" -> ".join(cycle)}. A config cannot inherit from '
+                          'itself; remove one of these _base_ entries.')
+    if path in done:
+        return
+    for base in base_files(path):
+        if not osp.isfile(base):
+            raise FileNotFoundError(f'{path} names _base_ file {base}, which does not exist.')
+        _walk(base, chain + [path], done)
+    done.add(path)
