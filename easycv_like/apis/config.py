@@ -8,7 +8,8 @@ from .cfg_options import merge_cfg_options
 from .config_bases import check_base_files
 
 
-def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
+def load_config(path: str,
+                cfg_options: Optional[Union[dict, Sequence[str]]] = None) -> Config:
     """``Config.fromfile`` (``_base_``, ``_delete_``, ``custom_imports``) plus dotted overrides.
 
     The ``_base_`` chain is checked first (a cycle or a missing base names the files), and every
@@ -17,7 +18,7 @@ def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
     check_base_files(path)
     cfg = Config.fromfile(path)
     if cfg_options:
-        merge_cfg_options(cfg, dict(cfg_options))
+        merge_cfg_options(cfg, cfg_options_dict(cfg_options))
     return cfg
 
 

@@ -26,11 +26,12 @@ from .resume import find_resume_checkpoint
 
 
 def check_schema(cfg: Config) -> Config:
-    """``cfg`` checked against the schema (``config_schema/keys.py``), defaults filled in.
+    """``cfg`` checked against the schema (``config_schema/keys.py``), defaults filled in, after
+    ``eval_pipelines``' split names (``data='val'``) are resolved to the merged ``data`` entries.
 
     Raises ``ConfigError`` (a ``KeyError`` and a ``ValueError``) naming the dotted key.
     """
-    return validate_config(cfg)
+    return validate_config(resolve_eval_data(cfg))
 
 
 def apply_overrides(cfg: Config, work_dir: Optional[str] = None, fp16: bool = False,
@@ -231,7 +232,7 @@ def _runner_cfg(cfg: Config) -> Config:
 
 def build_runner(cfg: Config, launcher: str = 'none') -> Runner:
     """Validate ``cfg`` (already passed through :func:`apply_overrides`) and build the Runner."""
-    cfg = check_schema(resolve_eval_data(cfg))  # data='val' -> data.val, after merging
+    cfg = check_schema(cfg)
     by_epoch = cfg.get('total_epochs') is not None
     total = cfg.total_epochs if by_epoch else cfg.total_iters
     set_trust_checkpoints(cfg.trust_checkpoint)

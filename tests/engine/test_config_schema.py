@@ -98,7 +98,7 @@ def test_unknown_top_level_keys_are_all_named():
     ('checkpoint_config.interval', True, 'checkpoint_config.interval must be an int'),
     ('eval_config.save_best', 1, 'eval_config.save_best must be a string'),
     ('custom_hooks', dict(type='MomentumUpdateHook'), 'custom_hooks must be a list'),
-    ('lr_config.policy', 'cosine', "lr_config.policy must be one of ['step', 'CosineAnnealing'"),
+    ('lr_config.policy', 'cosine', "lr_config.policy must be one of ['fixed', 'step', 'CosineAnnealing'"),
     ('optimizer_config.nonfinite', 'ignore', 'optimizer_config.nonfinite must be one of'),
     ('log_config.hooks', [dict(type='WandbLoggerHook')], 'log_config.hooks[0].type must be one'),
     ('compile', 'yes', 'compile must be True/False or a dict'),
