@@ -5,6 +5,7 @@ import torch
 from mmengine.runner import BaseLoop, autocast
 
 from ..registry import LOOPS
+from .preemptible_batches import preemptible_batches
 
 
 @LOOPS.register_module()
@@ -39,7 +40,7 @@ class MultiDatasetValLoop(BaseLoop):
         self.runner.model.eval()
         metrics: Dict[str, float] = {}
         for name, loader, evaluator in self.entries:
-            for idx, data_batch in enumerate(loader):
+            for idx, data_batch in enumerate(preemptible_batches(self.runner, loader)):
                 self._run_iter(idx, data_batch, evaluator)
             results = evaluator.evaluate(len(loader.dataset))
             metrics.update({f'{name}/{key}': value for key, value in results.items()})
