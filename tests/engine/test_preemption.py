@@ -109,14 +109,17 @@ def _assert_same_weights(a_path, b_path):
         assert torch.equal(sa['momentum_buffer'], sb['momentum_buffer'])
 
 
-def test_group_sigterm_with_two_workers_saves_exits_143_and_resumes_exactly(runs):
-    status, log, work = _kill_group_when_marked(runs, 'train_kill', 'at_iter=2')
+@pytest.mark.parametrize('at_iter', [2, 4])  # mid-epoch; the epoch's last step
+def test_group_sigterm_with_two_workers_saves_exits_143_and_resumes_exactly(runs, at_iter):
+    status, log, work = _kill_group_when_marked(runs, f'train_kill{at_iter}',
+                                                f'at_iter={at_iter}')
     assert status == 143, log[-3000:]
-    assert 'Received SIGTERM: saved iteration 2' in log
+    assert f'Received SIGTERM: saved iteration {at_iter}' in log
     assert 'SyntaxError' not in log and 'DataLoader worker' not in log
-    meta = load_checkpoint_file(work / 'iter_2.pth')['meta']
-    assert (meta['epoch'], meta['iter']) == (0, 2)
-    assert open(work / 'last_checkpoint').read().endswith('iter_2.pth')
+    meta = load_checkpoint_file(work / f'iter_{at_iter}.pth')['meta']
+    assert (meta['epoch'], meta['iter']) == (0, at_iter)
+    assert open(work / 'last_checkpoint').read().endswith(f'iter_{at_iter}.pth')
+    assert not (work / 'epoch_1.pth').exists()
     resumed = train(runs.plain, work_dir=str(work), resume='auto')
     _assert_same_weights(runs.final, osp.join(resumed['work_dir'], 'epoch_1.pth'))
 
