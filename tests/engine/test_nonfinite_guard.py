@@ -64,7 +64,8 @@ def nan_plugin(tmp_path, monkeypatch):
 
 
 class _QueueNet(nn.Module):
-    """Batch norm plus a MoCo-like queue and pointer that the forward pass updates."""
+    """Batch norm, a MoCo-like queue and pointer updated in place, and a DINO-like centre that
+    the forward pass replaces by a new tensor."""
 
     def __init__(self):
         super().__init__()
@@ -72,12 +73,14 @@ class _QueueNet(nn.Module):
         self.bn = nn.BatchNorm1d(2)
         self.register_buffer('queue', torch.zeros(4, 2))
         self.register_buffer('ptr', torch.zeros(1, dtype=torch.long))
+        self.register_buffer('center', torch.zeros(2))
 
     def forward(self, x):
         out = self.bn(self.fc(x))
         with torch.no_grad():
             self.queue[self.ptr] = out[0].detach()
             self.ptr += 1
+            self.center = 0.9 * self.center + 0.1 * out.mean(0)
         return out.square().mean()
 
 
@@ -102,7 +105,7 @@ def test_skip_restores_every_buffer_the_forward_touched():
     after = _state(net)
     assert wrapper.total_skips == 1
     for key, value in before.items():
-        assert torch.equal(value, after[key]), key  # params, BN stats, queue, pointer
+        assert torch.equal(value, after[key]), key  # params, BN stats, queue, pointer, centre
     with wrapper.optim_context(net):
         loss = net(torch.randn(4, 3))
     wrapper.update_params(loss)

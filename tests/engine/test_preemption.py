@@ -13,7 +13,8 @@ import pytest
 import torch
 
 from easycv_like import train
-from easycv_like.engine.hooks.preemption_hook import PreemptionHook, _ignore_child_exit
+from easycv_like.engine.hooks.preemption_hook import (PreemptionHook, _ignore_child_exit,
+                                                      _unformatted_config)
 from easycv_like.engine.preemptible_batches import preemptible_batches
 from easycv_like.utils.checkpoint import load_checkpoint_file
 
@@ -195,6 +196,30 @@ def test_a_pending_signal_preempts_without_fetching_more(armed_hook):
     with pytest.raises(_Preempted):
         next(batches)
     assert fetched == [0] and saved == [signal.SIGINT]
+
+
+def test_another_ranks_failed_fetch_stops_this_rank(armed_hook, monkeypatch):
+    hook, runner, saved = armed_hook
+    monkeypatch.setattr(hook, 'agree', lambda fetch_failed: (0, True))
+    with pytest.raises(RuntimeError, match='data loader of another rank failed'):
+        list(preemptible_batches(runner, iter([1, 2])))
+
+
+def test_preemption_save_does_not_format_the_config(monkeypatch):
+    """A loader worker dying inside yapf used to surface as "Failed to format the config"."""
+    import mmengine.config.config as mm_config
+    from mmengine.config import Config
+
+    def broken_formatter(*args, **kwargs):
+        raise RuntimeError('DataLoader worker (pid 1) is killed by signal: Terminated.')
+    monkeypatch.setattr(mm_config, 'FormatCode', broken_formatter)
+    cfg = Config(dict(model=dict(type='Classification'), total_epochs=1))
+    with pytest.raises(SyntaxError, match='Failed to format'):
+        cfg.pretty_text  # what a periodic save does
+    with _unformatted_config(cfg):
+        assert "type='Classification'" in cfg.pretty_text
+    with pytest.raises(SyntaxError):
+        cfg.pretty_text  # restored afterwards
 
 
 def test_signal_stops_loader_worker_deaths_from_raising():
