@@ -10,7 +10,6 @@ import time
 from types import SimpleNamespace
 
 import pytest
-import torch
 
 from easycv_like import train
 from easycv_like.engine.hooks.preemption_hook import (PreemptionHook, _ignore_child_exit,
@@ -19,6 +18,7 @@ from easycv_like.engine.preemptible_batches import preemptible_batches
 from easycv_like.utils.checkpoint import load_checkpoint_file
 
 from ..conftest import REPO, write_tiny_config
+from .test_fault_tolerance import _assert_same_final_state
 
 PLUGIN = '''
 import os, time
@@ -101,15 +101,6 @@ def _kill_group_when_marked(runs, name, hook_args):
     return status, log.read_text(), work
 
 
-def _assert_same_weights(a_path, b_path):
-    a, b = load_checkpoint_file(a_path), load_checkpoint_file(b_path)
-    assert a['meta']['iter'] == b['meta']['iter']
-    for key, value in a['state_dict'].items():
-        assert torch.equal(value, b['state_dict'][key]), key
-    for sa, sb in zip(a['optimizer']['state'].values(), b['optimizer']['state'].values()):
-        assert torch.equal(sa['momentum_buffer'], sb['momentum_buffer'])
-
-
 @pytest.mark.parametrize('at_iter', [2, 4])  # mid-epoch; the epoch's last step
 def test_group_sigterm_with_two_workers_saves_exits_143_and_resumes_exactly(runs, at_iter):
     status, log, work = _kill_group_when_marked(runs, f'train_kill{at_iter}',
@@ -122,7 +113,7 @@ def test_group_sigterm_with_two_workers_saves_exits_143_and_resumes_exactly(runs
     assert open(work / 'last_checkpoint').read().endswith(f'iter_{at_iter}.pth')
     assert not (work / 'epoch_1.pth').exists()
     resumed = train(runs.plain, work_dir=str(work), resume='auto')
-    _assert_same_weights(runs.final, osp.join(resumed['work_dir'], 'epoch_1.pth'))
+    _assert_same_final_state(runs.final, osp.join(resumed['work_dir'], 'epoch_1.pth'))
 
 
 def test_group_sigterm_during_validation_saves_the_trained_state(runs):
@@ -132,7 +123,7 @@ def test_group_sigterm_during_validation_saves_the_trained_state(runs):
     assert 'Received SIGTERM: saved iteration 4' in log
     meta = load_checkpoint_file(work / 'iter_4.pth')['meta']  # epoch 1 done, in its validation
     assert (meta['epoch'], meta['iter']) == (1, 4)
-    _assert_same_weights(runs.final, work / 'iter_4.pth')  # exactly the trained state
+    _assert_same_final_state(runs.final, work / 'iter_4.pth')  # exactly the trained state
 
 
 class _Preempted(Exception):
