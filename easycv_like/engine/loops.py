@@ -6,6 +6,7 @@ from mmengine.runner import BaseLoop, autocast
 
 from ..registry import LOOPS
 from .class_checks import check_same_classes, dataset_classes
+from .preemptible_batches import preemptible_batches
 
 
 @LOOPS.register_module()
@@ -52,7 +53,7 @@ class MultiDatasetValLoop(BaseLoop):
         self.runner.model.eval()
         metrics: Dict[str, float] = {}
         for name, loader, evaluator in self.entries:
-            for idx, data_batch in enumerate(loader):
+            for idx, data_batch in enumerate(preemptible_batches(self.runner, loader)):
                 self._run_iter(idx, data_batch, evaluator)
             results = evaluator.evaluate(len(loader.dataset))
             metrics.update({f'{name}/{key}': value for key, value in results.items()})

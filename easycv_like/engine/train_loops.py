@@ -11,6 +11,7 @@ from mmengine.runner import EpochBasedTrainLoop, IterBasedTrainLoop
 from mmengine.runner.loops import _InfiniteDataloaderIterator
 
 from ..registry import LOOPS
+from .preemptible_batches import preemptible_batches
 
 
 def _skip_to(dataloader, epoch: int, batches_done: int) -> None:
@@ -41,7 +42,8 @@ class ResumableEpochBasedTrainLoop(EpochBasedTrainLoop):
         start = self._iter - self._epoch * len(self.dataloader)
         if start > 0:
             _skip_to(self.dataloader, self._epoch, start)
-        for idx, data_batch in enumerate(self.dataloader, start=max(start, 0)):
+        batches = preemptible_batches(self.runner, self.dataloader)
+        for idx, data_batch in enumerate(batches, start=max(start, 0)):
             self.run_iter(idx, data_batch)
         self.runner.call_hook('after_train_epoch')
         self._epoch += 1
@@ -62,9 +64,10 @@ class ResumableIterBasedTrainLoop(IterBasedTrainLoop):
         self.runner.call_hook('before_train_epoch')
         if self._iter > 0:
             self._position_data()
+        batches = preemptible_batches(self.runner, self.dataloader_iterator)
         while self._iter < self._max_iters and not self.stop_training:
             self.runner.model.train()
-            self.run_iter(next(self.dataloader_iterator))
+            self.run_iter(next(batches))
             self._decide_current_val_interval()
             if (self.runner.val_loop is not None and self._iter >= self.val_begin
                     and (self._iter % self.val_interval == 0 or self._iter == self._max_iters)):

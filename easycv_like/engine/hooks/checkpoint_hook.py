@@ -1,15 +1,32 @@
-"""mmengine's CheckpointHook with crash-safe files and a ``latest.pth`` beside the numbered ones."""
+"""mmengine's CheckpointHook with crash-safe files and a ``latest.pth`` beside the numbered ones.
+
+It also refuses to write a checkpoint of a broken model (``engine/checkpoint_integrity.py``),
+names the file when a write fails (a full disk), and with ``save_best`` writes a step's checkpoint
+once, after the validation that follows it.
+"""
 import os.path as osp
+from contextlib import contextmanager
+from typing import Iterator, Optional
 
 from mmengine.dist import is_main_process
 from mmengine.hooks import CheckpointHook as MMEngineCheckpointHook
+from mmengine.model import is_model_wrapper
 from mmengine.runner import EpochBasedTrainLoop
 
 from ...registry import HOOKS
 from ...utils.checkpoint import atomic_link, atomic_write_text
+from ..checkpoint_integrity import NonFiniteCheckpointError, broken_tensors
 
 LATEST_NAME = 'latest.pth'
 POINTER_NAME = 'last_checkpoint'
+@contextmanager
+def _naming_failed_write(path: Optional[str]) -> Iterator[None]:
+    """An ``OSError`` while saving (e.g. ENOSPC) is re-raised naming the checkpoint file."""
+    try:
+        yield
+    except OSError as err:
+        raise OSError(err.errno, f'Could not write checkpoint {path}: {err.strerror or err}. '
+                      'The previous checkpoints are intact.') from err
 
 
 @HOOKS.register_module()
@@ -24,6 +41,7 @@ class CheckpointHook(MMEngineCheckpointHook):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault('backend_args', dict(backend='atomic_local'))
         super().__init__(*args, **kwargs)
+        self._writing = None
         self._pending_save = None  # (step, meta) of a save waiting for the validation after it
         self._during_best = False
         self._resave = None
@@ -61,6 +79,26 @@ class CheckpointHook(MMEngineCheckpointHook):
         if pending is not None or self._resave is not None:
             self._save_checkpoint_with_step(runner, *(pending or self._resave))
 
+    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        """Refuse (raise) before a checkpoint of a broken model is written; saves through
+        :meth:`save_as` were checked already, on every rank."""
+        if self._writing is None:
+            self._refuse_broken(runner, checkpoint, 'the best checkpoint')
+
+    def _refuse_broken(self, runner, checkpoint: dict, target: str) -> None:
+        problems = broken_tensors(checkpoint)
+        if problems:
+            shown = '; '.join(problems[:5]) + (f'; and {len(problems) - 5} more'
+                                               if len(problems) > 5 else '')
+            raise NonFiniteCheckpointError(
+                f'Refusing to write {target}: the model is broken at iteration {runner.iter}: '
+                f'{shown}. The earlier checkpoints are intact; lower the learning rate, clip '
+                "gradients or use optimizer_config.nonfinite='skip'.")
+
+    def _save_best_checkpoint(self, runner, metrics) -> None:
+        with _naming_failed_write(getattr(self, 'best_ckpt_path', None) or self.out_dir):
+            super()._save_best_checkpoint(runner, metrics)
+
     def _save_checkpoint_with_step(self, runner, step, meta):
         if self._during_best:  # mmengine's re-save after a new best: done once, after it
             self._resave = (step, meta)
@@ -71,15 +109,28 @@ class CheckpointHook(MMEngineCheckpointHook):
     def save_as(self, runner, filename: str, meta: dict, by_epoch: bool) -> str:
         """Save to ``filename`` in the checkpoint folder, then repoint ``latest.pth`` and
         ``last_checkpoint``; returns the path. Also used for preemption saves (``iter_N.pth``)."""
-        self.last_ckpt = self.file_backend.join_path(self.out_dir, filename)
+        path = self.file_backend.join_path(self.out_dir, filename)
+        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        state = dict(state_dict=model.state_dict())
+        if self.save_optimizer:
+            state['optimizer'] = runner.optim_wrapper.state_dict()
+        self._refuse_broken(runner, state, path)  # every rank: under DDP all stop together
+        self.last_ckpt = path
         runner.message_hub.update_info('last_ckpt', self.last_ckpt)
-        runner.save_checkpoint(
-            self.out_dir, filename, self.file_client_args,
-            save_optimizer=self.save_optimizer, save_param_scheduler=self.save_param_scheduler,
-            meta=meta, by_epoch=by_epoch, backend_args=self.backend_args, **self.args)
+        self._writing = self.last_ckpt
+        try:
+            with _naming_failed_write(self.last_ckpt):
+                runner.save_checkpoint(
+                    self.out_dir, filename, self.file_client_args,
+                    save_optimizer=self.save_optimizer,
+                    save_param_scheduler=self.save_param_scheduler, meta=meta,
+                    by_epoch=by_epoch, backend_args=self.backend_args, **self.args)
+                if is_main_process():
+                    atomic_link(self.last_ckpt, osp.join(self.out_dir, LATEST_NAME))
+                    atomic_write_text(osp.join(runner.work_dir, POINTER_NAME), self.last_ckpt)
+        finally:
+            self._writing = None
         if is_main_process():
-            atomic_link(self.last_ckpt, osp.join(self.out_dir, LATEST_NAME))
-            atomic_write_text(osp.join(runner.work_dir, POINTER_NAME), self.last_ckpt)
             runner.logger.info(f'Saved checkpoint {self.last_ckpt}')
         return self.last_ckpt
 
