@@ -37,7 +37,9 @@ def _check(lr_config: dict) -> str:
             close = difflib.get_close_matches(key, sorted(known), 1)
             hint = f' (did you mean {close[0]!r}?)' if close else ''
             raise KeyError(f'lr_config key {key!r} is not used by policy {policy!r}{hint}; '
-                           f'its keys: {sorted(known)}.')
+                           f'its keys: {sorted(known)}. (A config that changes the policy of '
+                           'its base inherits the base\'s keys: write lr_config = '
+                           'dict(_delete_=True, policy=...).)')
     if lr_config.get('warmup') and lr_config['warmup'] not in WARMUPS:
         raise KeyError(f"Unknown lr_config.warmup '{lr_config['warmup']}'; choose from "
                        f'{sorted(WARMUPS)}.')

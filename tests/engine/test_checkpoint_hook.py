@@ -33,7 +33,7 @@ def test_broken_tensors_names_non_finite_and_absurd_values():
 
 def test_huge_learning_rate_is_refused_before_the_checkpoint_is_written(tmp_path, tiny_digits):
     cfg = write_tiny_config(str(tmp_path), tiny_digits, extra=_ONE_ITER + (
-        "optimizer = dict(lr=3e38)\nlr_config = dict(policy='fixed')\n"))
+        "optimizer = dict(lr=3e38)\nlr_config = dict(_delete_=True, policy='fixed')\n"))
     with pytest.raises(NonFiniteCheckpointError, match=r'Refusing to write .*iter_1\.pth.*'
                        r'state_dict\.backbone\.conv1\.weight'):
         train(cfg, work_dir=str(tmp_path / 'W'))
