@@ -17,6 +17,7 @@ from mmengine.runner import Runner, set_random_seed
 from ..data.dali import DaliBaseDataset, DALILoader
 from ..registry import DATASETS, MODELS, SCOPE
 from ..utils.checkpoint import set_trust_checkpoints
+from .loader_options import pop_loader_options, use_batch_sampler
 from .lr_config import lr_config_to_schedulers
 from .resume import find_resume_checkpoint
 
@@ -87,20 +88,21 @@ def _loader_cfg(data: dict, dataset: dict, train: bool,
     dataset = copy.deepcopy(dataset)
     if issubclass(_dataset_class(dataset), DaliBaseDataset):
         return _dali_loader(data, dataset, train, seed)
+    collate_fn, batch_sampler = pop_loader_options(dataset)
     if seed is not None and 'seed' not in dataset and _accepts(dataset, 'seed'):
         dataset['seed'] = seed
-    return dict(
+    return use_batch_sampler(dict(
         batch_size=data.get('imgs_per_gpu', 32),
         num_workers=data.get('workers_per_gpu', 2),
         persistent_workers=False,
         pin_memory=torch.cuda.is_available(),
         drop_last=train and data.get('drop_last', False),
         sampler=dict(type=f'{SCOPE}.EpochIndexSampler', shuffle=train),
-        collate_fn=dict(type='default_collate'),
+        collate_fn=collate_fn,
         # workers' base seed from a private generator, so creating a loader never advances the
         # global torch RNG (a resumed run then continues the original random stream)
         generator=torch.Generator().manual_seed(seed or 0),
-        dataset=dataset)
+        dataset=dataset), batch_sampler)
 
 
 def _optim_wrapper(cfg: Config) -> dict:

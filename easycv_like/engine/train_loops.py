@@ -15,16 +15,19 @@ from ..registry import LOOPS
 
 def _skip_to(dataloader, epoch: int, batches_done: int) -> None:
     """Select ``epoch`` and make the next pass start after ``batches_done`` batches."""
-    sampler = dataloader.sampler
+    # under a batch sampler (batch_size None) it is the one that skips, counting batches
+    by_batch = dataloader.batch_size is None
+    sampler = dataloader.batch_sampler if by_batch else dataloader.sampler
+    count = batches_done if by_batch else batches_done * dataloader.batch_size
     if hasattr(sampler, 'set_epoch'):
         sampler.set_epoch(epoch)
     if batches_done and not hasattr(sampler, 'skip'):
         raise TypeError(f'{type(sampler).__name__} cannot resume mid-epoch; use the '
                         'EpochIndexSampler (the default) or resume at an epoch boundary.')
     if batches_done:
-        sampler.skip(batches_done * dataloader.batch_size)
+        sampler.skip(count)
         print_log(f'Resuming epoch {epoch} at batch {batches_done}: the first '
-                  f'{batches_done * dataloader.batch_size} samples of this rank are skipped '
+                  f'{count} {"batches" if by_batch else "samples"} of this rank are skipped '
                   'by index, not loaded.', logger='current', level=logging.INFO)
 
 

@@ -5,6 +5,7 @@ from easycv_like.data.transforms import (CenterCrop, RandomHorizontalFlip, Rando
                                          Resize)
 from easycv_like.registry import TRANSFORMS
 
+from .dense_samples import assert_aligned, box_sample, empty_sample
 from .image_files import random_image
 
 
@@ -79,3 +80,48 @@ def test_flip():
 def test_unknown_interpolation():
     with pytest.raises(ValueError, match='bilinear'):
         Resize(8, interpolation='linear')
+
+
+GEOMETRY_CFGS = [dict(type='Resize', size=(30, 50)), dict(type='Resize', size=40),
+                 dict(type='RandomHorizontalFlip', prob=1.0), dict(type='CenterCrop', size=50),
+                 dict(type='CenterCrop', size=(100, 90)),
+                 dict(type='RandomResizedCrop', size=48, scale=(0.3, 1.0))]
+
+
+@pytest.mark.parametrize('cfg', GEOMETRY_CFGS, ids=lambda c: c['type'])
+@pytest.mark.parametrize('seed', range(5))
+def test_boxes_and_seg_maps_follow_the_pixels(cfg, seed):
+    assert_aligned(TRANSFORMS.build(cfg)(box_sample(seed=seed)), tol=2.0)
+
+
+@pytest.mark.parametrize('cfg', GEOMETRY_CFGS, ids=lambda c: c['type'])
+def test_empty_dense_samples_pass(cfg):
+    out = TRANSFORMS.build(cfg)(empty_sample())
+    assert out['gt_bboxes'].shape == (0, 4) and out['gt_seg_map'].shape == out['img'].shape[:2]
+
+
+def test_resize_and_flip_record_the_geometry():
+    out = Resize((30, 160))(box_sample(height=60, width=80))
+    assert out['scale_factor'] == pytest.approx((2.0, 0.5)) and out['img_shape'] == (30, 160)
+    np.testing.assert_allclose(out['gt_bboxes'][0], [20, 7.5, 80, 17.5])
+    out = Resize((60, 80))(out)  # cumulative
+    assert out['scale_factor'] == pytest.approx((1.0, 1.0))
+    flipped = RandomHorizontalFlip(prob=1.0)(box_sample())
+    assert flipped['flip'] is True and flipped['flip_direction'] == 'horizontal'
+    np.testing.assert_array_equal(flipped['gt_bboxes'][0], [40, 15, 70, 35])
+    assert RandomHorizontalFlip(prob=0.0)(box_sample())['flip'] is False
+
+
+@pytest.mark.parametrize('cls, kwargs', [(RandomHorizontalFlip, {}), (Resize, dict(size=20)),
+                                         (CenterCrop, dict(size=20)),
+                                         (RandomResizedCrop, dict(size=20))])
+def test_targets_they_cannot_move_raise(cls, kwargs):
+    sample = box_sample()
+    sample['gt_keypoints'] = np.zeros((1, 17, 3), np.float32)
+    with pytest.raises(ValueError, match='gt_keypoints'):
+        cls(**kwargs)(sample)
+    unloaded = box_sample()
+    unloaded.pop('gt_seg_map')
+    unloaded['seg_map_path'] = 'mask.png'
+    with pytest.raises(ValueError, match='LoadSegMap'):
+        cls(**kwargs)(unloaded)

@@ -1,3 +1,4 @@
+import cv2
 import numpy as np
 import pytest
 
@@ -44,3 +45,33 @@ def test_bad_files_raise_naming_file_and_reason(tmp_path, name, why):
     assert path in str(info.value) and why in str(info.value)
     assert info.value.paths == (path,)
     assert isinstance(info.value, ValueError)
+
+
+def test_in_memory_images_get_ori_shape():
+    out = LoadImage()({'img': np.zeros((7, 9, 3), np.uint8)})
+    assert out['ori_shape'] == (7, 9) and out['img_shape'] == (7, 9)
+
+
+def test_files_get_ori_shape(tmp_path):
+    path = str(tmp_path / 'a.png')
+    cv2.imwrite(path, np.zeros((5, 6, 3), np.uint8))
+    assert LoadImage()({'img_path': path})['ori_shape'] == (5, 6)
+
+
+def test_load_seg_map_keeps_palette_indices_and_checks_size(tmp_path):
+    from PIL import Image
+
+    from easycv_like.data.transforms import LoadSegMap
+    indices = np.array([[0, 1, 2], [255, 1, 0]], np.uint8)
+    png = Image.fromarray(indices, mode='P')
+    png.putpalette([0, 0, 0, 200, 0, 0, 0, 200, 0] + [255] * (253 * 3))
+    png.save(tmp_path / 'm.png')
+    out = LoadSegMap()({'img': np.zeros((2, 3, 3), np.uint8),
+                        'seg_map_path': str(tmp_path / 'm.png')})
+    np.testing.assert_array_equal(out['gt_seg_map'], indices)
+    with pytest.raises(ValueError, match='is \\(2, 3\\) but its image'):
+        LoadSegMap()({'img': np.zeros((4, 3, 3), np.uint8),
+                      'seg_map_path': str(tmp_path / 'm.png'), 'img_path': 'x.png'})
+    with pytest.raises(BadSampleError, match='missing.png'):
+        LoadSegMap()({'img': np.zeros((2, 3, 3), np.uint8),
+                      'seg_map_path': str(tmp_path / 'missing.png')})

@@ -1,7 +1,9 @@
 """Geometric transforms on HWC uint8 images: random-resized crop, resize, centre crop, flip.
 
 The classification and SSL pipelines of EasyCV/torchvision, written with cv2/numpy so workers stay
-fast; the random ones draw only from ``results['rng']`` (see ``rng.py``).
+fast; the random ones draw only from ``results['rng']`` (see ``rng.py``). Dense targets (boxes,
+seg map) move with the pixels and the geometry record is kept (``targets.py``); a target they
+cannot move raises.
 """
 import math
 from collections.abc import Sequence
@@ -12,6 +14,8 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from easycv_like.data.transforms.rng import get_rng
+from easycv_like.data.transforms.targets import (check_targets, crop_targets, flip_targets,
+                                                 resize_targets)
 from easycv_like.registry import TRANSFORMS
 
 Size = Union[int, Sequence[int]]
@@ -86,9 +90,12 @@ class RandomResizedCrop(BaseTransform):
         return (height - h) // 2, (width - w) // 2, h, w
 
     def transform(self, results: dict) -> dict:
+        check_targets(results, 'RandomResizedCrop')
         img = results['img']
         top, left, h, w = self.crop_box(img.shape[0], img.shape[1], get_rng(results))
         results['img'] = _resize(img[top:top + h, left:left + w], *self.size, self.interpolation)
+        crop_targets(results, top, left, h, w)
+        resize_targets(results, (h, w), *self.size)
         return results
 
 
@@ -114,7 +121,9 @@ class Resize(BaseTransform):
             h, w = (self.size, new_long) if height <= width else (new_long, self.size)
         else:
             h, w = self.size
+        check_targets(results, 'Resize')
         results['img'] = _resize(img, h, w, self.interpolation)
+        resize_targets(results, (height, width), h, w)
         return results
 
 
@@ -130,6 +139,7 @@ class CenterCrop(BaseTransform):
         self.size = _pair(size)
 
     def transform(self, results: dict) -> dict:
+        check_targets(results, 'CenterCrop')
         img = results['img']
         h, w = self.size
         pad_h, pad_w = max(h - img.shape[0], 0), max(w - img.shape[1], 0)
@@ -139,12 +149,13 @@ class CenterCrop(BaseTransform):
         top = int(round((img.shape[0] - h) / 2.0))
         left = int(round((img.shape[1] - w) / 2.0))
         results['img'] = np.ascontiguousarray(img[top:top + h, left:left + w])
+        crop_targets(results, top - pad_h // 2, left - pad_w // 2, h, w)
         return results
 
 
 @TRANSFORMS.register_module()
 class RandomHorizontalFlip(BaseTransform):
-    """Mirror the image left-right with probability ``prob``.
+    """Mirror the image (and its boxes / seg map) left-right with probability ``prob``.
 
     Args:
         prob: probability of flipping.
@@ -154,6 +165,9 @@ class RandomHorizontalFlip(BaseTransform):
         self.prob = float(prob)
 
     def transform(self, results: dict) -> dict:
+        check_targets(results, 'RandomHorizontalFlip')
+        results.setdefault('flip', False)
         if get_rng(results).random() < self.prob:
             results['img'] = np.ascontiguousarray(results['img'][:, ::-1])
+            flip_targets(results, results['img'].shape[1])
         return results

@@ -1,0 +1,47 @@
+"""``DetDataset``: a detection data source (COCO, VOC...) run through a box-aware pipeline.
+
+Items follow the "Dense tasks" contract of docs/contracts.md (pipelines end with
+``PackDetInputs``); batches need ``collate=dict(type='pad_collate', ...)`` on the dataset entry.
+"""
+from collections.abc import Callable, Sequence
+from typing import Any, Union
+
+from easycv_like.data.datasets.base_dataset import BaseDataset
+from easycv_like.registry import DATASETS
+
+
+@DATASETS.register_module()
+class DetDataset(BaseDataset):
+    """One image and its boxes per item; augmentation is a function of (seed, epoch, index).
+
+    ``metainfo`` adds what the source knows beyond ``classes``: ``ann_file`` and ``cat_ids``
+    (label i is category ``cat_ids[i]`` of the annotation file), used by COCO evaluation.
+
+    Args:
+        data_source: a DATA_SOURCES config, e.g. ``dict(type='Coco', ann_file=..., img_root=...)``.
+        pipeline: TRANSFORMS configs, ``LoadImage`` ... ``PackDetInputs``.
+        seed: seed of the augmentation randomness.
+        max_bad_samples: how many distinct bad files may be skipped (see ``BaseDataset``).
+    """
+
+    def __init__(self, data_source: Union[dict, Any], pipeline: Sequence[Union[dict, Callable]],
+                 seed: int = 0, max_bad_samples: int = 0) -> None:
+        super().__init__(data_source, pipeline, seed=seed, max_bad_samples=max_bad_samples)
+
+    @property
+    def metainfo(self) -> dict:
+        info = super().metainfo
+        for key in ('ann_file', 'cat_ids'):
+            value = getattr(self.data_source, key, None)
+            if value is not None:
+                info[key] = list(value) if key == 'cat_ids' else str(value)
+        return info
+
+    def aspect_ratio(self, index: int) -> float:
+        """Width / height of image ``index`` without decoding it (the source's ``image_size``)."""
+        if not hasattr(self.data_source, 'image_size'):
+            raise TypeError(f'{type(self.data_source).__name__} has no image_size(); aspect-ratio '
+                            'grouping needs a source that knows its image sizes (Coco, VocXml, '
+                            'SegFolder).')
+        height, width = self.data_source.image_size(index)
+        return width / height

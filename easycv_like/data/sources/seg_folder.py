@@ -1,0 +1,56 @@
+"""``SegFolder``: a semantic-segmentation data source of images and index-PNG masks with the
+same file stem (``images/a.jpg`` <-> ``masks/a.png``; 0..C-1 class ids, 255 = ignore)."""
+import os
+from collections.abc import Sequence
+from typing import Union
+
+from PIL import Image
+
+from easycv_like.data.sources.class_names import read_class_names
+from easycv_like.registry import DATA_SOURCES
+
+IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.webp')
+
+
+@DATA_SOURCES.register_module()
+class SegFolder:
+    """Every image of ``img_dir`` paired with ``mask_dir/<stem><mask_suffix>``.
+
+    Args:
+        img_dir: folder of images (files with an image extension, sorted by name).
+        mask_dir: folder of index PNGs.
+        classes: class names (a list or a text file, one a line); index i names class i.
+        mask_suffix: mask file extension.
+
+    Raises:
+        FileNotFoundError: an image without its mask (naming both), or an empty ``img_dir``.
+    """
+
+    def __init__(self, img_dir: str, mask_dir: str,
+                 classes: Union[Sequence[str], str, None] = None,
+                 mask_suffix: str = '.png') -> None:
+        self.img_dir, self.mask_dir = str(img_dir), str(mask_dir)
+        self.classes = read_class_names(classes)
+        names = sorted(f for f in os.listdir(self.img_dir)
+                       if os.path.splitext(f)[1].lower() in IMAGE_SUFFIXES)
+        if not names:
+            raise FileNotFoundError(f'SegFolder: no images in {self.img_dir!r}.')
+        self._pairs = []
+        for name in names:
+            mask = os.path.join(self.mask_dir, os.path.splitext(name)[0] + mask_suffix)
+            if not os.path.isfile(mask):
+                raise FileNotFoundError(f'SegFolder: image {name!r} has no mask {mask!r}.')
+            self._pairs.append((os.path.join(self.img_dir, name), mask))
+
+    def image_size(self, index: int) -> tuple[int, int]:
+        """(h, w) of image ``index``, from its mask's PNG header (no decoding)."""
+        with Image.open(self._pairs[index][1]) as mask:
+            width, height = mask.size
+        return height, width
+
+    def __len__(self) -> int:
+        return len(self._pairs)
+
+    def __getitem__(self, index: int) -> dict:
+        img_path, mask_path = self._pairs[index]
+        return {'img_path': img_path, 'seg_map_path': mask_path, 'img_id': index}
