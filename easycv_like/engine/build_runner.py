@@ -17,6 +17,7 @@ from mmengine.runner import Runner, set_random_seed
 from ..data.dali import DaliBaseDataset, DALILoader
 from ..registry import DATASETS, MODELS, SCOPE
 from ..utils.checkpoint import set_trust_checkpoints
+from .ema_config import ema_hook_cfg
 from .loader_options import pop_loader_options, use_batch_sampler
 from .lr_config import lr_config_to_schedulers
 from .resume import find_resume_checkpoint
@@ -26,7 +27,7 @@ SCHEMA_KEYS = frozenset({
     'total_iters', 'checkpoint_config', 'log_config', 'eval_config', 'eval_pipelines',
     'custom_hooks', 'load_from', 'resume_from', 'dist_params', 'cudnn_benchmark', 'seed',
     'deterministic', 'compile', 'channels_last', 'work_dir', 'custom_imports', 'log_level',
-    'find_unused_parameters', 'model_wrapper_cfg', 'trust_checkpoint'})
+    'find_unused_parameters', 'model_wrapper_cfg', 'trust_checkpoint', 'ema'})
 LOGGER_TYPES = {'TextLoggerHook', 'JsonLoggerHook', 'TensorboardLoggerHook'}
 
 
@@ -196,6 +197,9 @@ def _custom_hooks(cfg: Config) -> list:
     hooks = [dict(type=f'{SCOPE}.{name}')
              for name in ('PlainStateHook', 'RNGStateHook', 'PreemptionHook')]
     hooks += [dict(h) for h in cfg.get('custom_hooks') or []]
+    ema = ema_hook_cfg(cfg.get('ema'))
+    if ema is not None:
+        hooks.append(ema)
     if (cfg.get('eval_config') or {}).get('initial') and cfg.get('eval_pipelines'):
         hooks.append(dict(type=f'{SCOPE}.InitialEvalHook'))
     return hooks

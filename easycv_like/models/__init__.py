@@ -5,6 +5,7 @@ Importing this package registers every model class in ``easycv_like.registry.MOD
 from . import backbones, detection, heads, losses, necks, selfsup
 from .classification import Classification
 from .data_preprocessor import ClsDataPreprocessor
+from .exp_momentum_ema import ExpMomentumEMA
 
 __all__ = ['backbones', 'detection', 'heads', 'losses', 'necks', 'selfsup', 'Classification',
-           'ClsDataPreprocessor']
+           'ClsDataPreprocessor', 'ExpMomentumEMA']
