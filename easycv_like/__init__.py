@@ -6,5 +6,7 @@ from . import engine  # noqa: E402,F401
 from .apis import evaluate, train  # noqa: E402
 from .predictors import ClassificationPredictor  # noqa: E402
 from .predictors import FeatureExtractor  # noqa: E402
+from .predictors import DetectionPredictor, SegmentationPredictor  # noqa: E402
 
-__all__ = ['ClassificationPredictor', 'FeatureExtractor', 'evaluate', 'train', '__version__']
+__all__ = ['ClassificationPredictor', 'DetectionPredictor', 'FeatureExtractor',
+           'SegmentationPredictor', 'evaluate', 'train', '__version__']
