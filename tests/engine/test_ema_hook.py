@@ -6,7 +6,7 @@ import pytest
 import torch
 from mmengine.hooks import Hook
 
-from easycv_like import train
+from easycv_like import evaluate, train
 from easycv_like.engine.ema_config import ema_hook_cfg
 from easycv_like.models.exp_momentum_ema import exp_ramp_momentum
 from easycv_like.registry import HOOKS
@@ -96,6 +96,9 @@ def test_evaluated_and_saved_weights_are_the_ema(tmp_path, tiny_digits):
     raw = {k[len('module.'):]: v for k, v in ckpt['ema_state_dict'].items()
            if k.startswith('module.')}
     _float_close(trained[-1], raw)
+    # evaluating the saved checkpoint (with or without the ema key) repeats the EMA evaluation
+    assert evaluate(cfg, osp.join(result['work_dir'], 'epoch_1.pth'),
+                    work_dir=str(tmp_path / 'eval')) == result['metrics']
 
 
 def test_resumed_run_restores_the_ema(tmp_path, tiny_digits):
