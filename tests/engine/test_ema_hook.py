@@ -1,6 +1,7 @@
 """The ``ema`` key: evaluated and saved weights are the EMA of the trained ones, resume restores it."""
 import math
 import os.path as osp
+from types import SimpleNamespace
 
 import pytest
 import torch
@@ -118,3 +119,31 @@ def test_resumed_run_restores_the_ema(tmp_path, tiny_digits):
         for name, value in ca[key].items():
             assert torch.equal(value, cb[key][name]), (key, name)
     assert a['metrics'] == b['metrics']
+
+
+class _Wrapper:
+    def __init__(self, steps):
+        self.steps = steps
+
+    def should_update(self):
+        return self.steps
+
+
+def _runner(model, stepped):
+    return SimpleNamespace(model=model, optim_wrapper=_Wrapper(stepped), iter=0, epoch=0)
+
+
+def test_constant_momentum_type_and_accumulation_iterations_are_not_updates():
+    hook = HOOKS.build(ema_hook_cfg(dict(type='ExponentialMovingAverage', momentum=0.25,
+                                         update_buffers=False)))
+    model = torch.nn.Linear(1, 1, bias=False)
+    with torch.no_grad():
+        model.weight.fill_(4.0)
+    hook.before_run(_runner(model, True))
+    hook.after_train_iter(_runner(model, True), 0)  # first update: a copy
+    with torch.no_grad():
+        model.weight.fill_(8.0)
+    hook.after_train_iter(_runner(model, False), 1)  # accumulation only: unchanged
+    assert hook.ema_model.module.weight.item() == 4.0 and int(hook.ema_model.steps) == 1
+    hook.after_train_iter(_runner(model, True), 2)
+    assert hook.ema_model.module.weight.item() == pytest.approx(0.75 * 4 + 0.25 * 8)
