@@ -48,9 +48,10 @@ def test_coco_detection_items_and_metainfo(shapes):
 
 def test_seg_folder_items(shapes):
     dataset = DATASETS.build(dict(
-        type='SegDataset', data_source=dict(type='SegFolder', img_dir=str(shapes / 'val' / 'images'),
-                                            mask_dir=str(shapes / 'val' / 'masks'),
-                                            classes=str(shapes / 'seg_classes.txt')),
+        type='SegDataset',
+        data_source=dict(type='SegFolder', img_dir=str(shapes / 'val' / 'images'),
+                         mask_dir=str(shapes / 'val' / 'masks'),
+                         classes=str(shapes / 'seg_classes.txt')),
         pipeline=[dict(type='LoadImage'), dict(type='LoadSegMap'),
                   dict(type='RandomResize', scale=(64, 64)), dict(type='RandomCrop', size=48),
                   dict(type='PackSegInputs')]))

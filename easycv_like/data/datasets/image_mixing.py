@@ -7,6 +7,7 @@ chooses with the sample's own generator. Boxes and seg maps move with the pixels
 from collections.abc import Sequence
 from typing import Union
 
+import cv2
 import numpy as np
 
 from easycv_like.data.transforms.detection import _fill
@@ -23,7 +24,7 @@ def _fit(results: dict, height: int, width: int, factor: float = 1.0) -> None:
     img = results['img']
     scale = factor * min(height / img.shape[0], width / img.shape[1])
     new_h, new_w = max(1, int(img.shape[0] * scale)), max(1, int(img.shape[1] * scale))
-    results['img'] = _resize(img, new_h, new_w, 1)  # cv2.INTER_LINEAR
+    results['img'] = _resize(img, new_h, new_w, cv2.INTER_LINEAR)
     resize_targets(results, img.shape[:2], new_h, new_w)
 
 

@@ -45,7 +45,8 @@ class MixedImagesDataset(DetDataset):
 
     def __init__(self, data_source: Union[dict, Any], pipeline: Pipeline,
                  mosaic: Optional[dict] = None, mixup: Optional[dict] = None,
-                 mosaic_pipeline: Pipeline = (), max_epochs: Optional[int] = None, no_mix_epochs: int = 0,
+                 mosaic_pipeline: Pipeline = (), max_epochs: Optional[int] = None,
+                 no_mix_epochs: int = 0,
                  load_pipeline: Optional[Pipeline] = None, seed: int = 0,
                  max_bad_samples: int = 0) -> None:
         super().__init__(data_source, pipeline, seed=seed, max_bad_samples=max_bad_samples)

@@ -208,7 +208,8 @@ class RandomIoUCrop(BaseTransform):
                 h = int(height * rng.uniform(*self.scale))
                 if h < 1 or w < 1 or not self.aspect[0] <= w / h <= self.aspect[1]:
                     continue
-                left, top = int(rng.integers(0, width - w + 1)), int(rng.integers(0, height - h + 1))
+                left = int(rng.integers(0, width - w + 1))
+                top = int(rng.integers(0, height - h + 1))
                 inside = ((centres[:, 0] > left) & (centres[:, 0] < left + w)
                           & (centres[:, 1] > top) & (centres[:, 1] < top + h))
                 if not inside.any():

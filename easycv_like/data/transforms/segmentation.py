@@ -5,7 +5,6 @@ Seg maps are resized nearest-neighbour and padded with 255 (ignore); boxes, if p
 from collections.abc import Sequence
 from typing import Union
 
-import numpy as np
 from mmcv.transforms import BaseTransform
 
 from easycv_like.data.transforms.detection import Fill, _fill
