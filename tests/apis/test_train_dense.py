@@ -14,7 +14,9 @@ from easycv_like import train
 from easycv_like.evaluation import CocoDetectionEvaluator, SegmentationEvaluator
 from easycv_like.predictors import DetectionPredictor, SegmentationPredictor
 
-from ..models import dense_test_models  # noqa: F401  (registers the tiny models)
+from easycv_like.models.batch_resize import BatchResize
+
+from ..models.dense_test_models import TRAINING_SIZES
 
 TOOL = osp.join(osp.dirname(__file__), '..', '..', 'tools', 'make_shapes_dataset.py')
 CONFIG = '''
@@ -31,15 +33,15 @@ _train = [dict(type='LoadImage'), {load_seg}dict(type='RandomHorizontalFlip'),
 _val = [dict(type='LoadImage'), {load_seg}{val_geometry}, dict(type='{pack}')]
 model = dict(type='{model}', threshold=150.0, data_preprocessor=dict(
     type='DenseDataPreprocessor', mean=None, std=None,
-    batch_resize=dict(sizes=[64, 128], interval=1)))
+    batch_resize=dict(sizes=[64, 128, 160], interval=1, seed=5)))
 data = dict(imgs_per_gpu=4, workers_per_gpu=0, train=_set('train', _train, '{dataset}'))
 eval_pipelines = [dict(name='val', data=_set('val', _val, '{dataset}'),
                        evaluators=[dict(type='{evaluator}')])]
 optimizer = dict(type='SGD', lr=0.01)
-total_iters = 2
-checkpoint_config = dict(interval=2)
+total_iters = 4
+checkpoint_config = dict(interval=4)
 log_config = dict(interval=1)
-eval_config = dict(interval=2)
+eval_config = dict(interval=4)
 ema = dict(momentum=0.1)
 '''
 
@@ -68,10 +70,14 @@ def _val_images(root):
 
 
 def test_detection_eval_equals_the_predictor_on_original_images(tmp_path, shapes):
+    TRAINING_SIZES.clear()
     result = _run(tmp_path, shapes, model='BrightBoxDetector', dataset='DetDataset',
                   pack='PackDetInputs', evaluator='CocoDetectionEvaluator', load_seg='',
                   val_geometry="dict(type='Letterbox', size=96, center=True)")
     assert 'val/mAP' in result['metrics']
+    drawn = BatchResize(sizes=[64, 128, 160], interval=1, seed=5)
+    assert TRAINING_SIZES == [drawn.size_at(it) for it in range(4)]  # multi-scale, by iteration
+    assert len(set(TRAINING_SIZES)) > 1
     predictor = DetectionPredictor(result['checkpoint'])
     evaluator = CocoDetectionEvaluator(ann_file=str(shapes / 'val' / 'annotations.json'))
     evaluator.dataset_meta = dict(classes=predictor.classes, cat_ids=[1, 2, 3])

@@ -1,4 +1,4 @@
-"""The ``ema`` key: evaluated and saved weights are the EMA of the trained ones, resume restores it."""
+"""The ema key: evaluated and saved weights are the EMA of the trained ones; resume restores it."""
 import math
 import os.path as osp
 from types import SimpleNamespace

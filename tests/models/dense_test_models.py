@@ -8,6 +8,7 @@ from easycv_like.models.segmentation import BaseSegmentor
 from easycv_like.registry import MODELS
 
 RAW = dict(type='DenseDataPreprocessor', mean=None, std=None)
+TRAINING_SIZES = []  # (h, w) of every batch BrightBoxDetector.loss saw, in order
 
 
 @MODELS.register_module(force=True)
@@ -24,6 +25,7 @@ class BrightBoxDetector(BaseDetector):
         return inputs[:, :1] * self.gain
 
     def loss(self, inputs, data_samples):
+        TRAINING_SIZES.append(tuple(inputs.shape[-2:]))
         return dict(loss_gain=(self.gain - 1).abs().sum(),
                     num_gt=sum(len(s['gt_bboxes']) for s in data_samples))
 
