@@ -14,9 +14,12 @@ _LAZY_NAMES = {
     'evaluate': 'easycv_like.apis',
     'ClassificationPredictor': 'easycv_like.predictors',
     'FeatureExtractor': 'easycv_like.predictors',
+    'DetectionPredictor': 'easycv_like.predictors',
+    'SegmentationPredictor': 'easycv_like.predictors',
 }
 
-__all__ = ['ClassificationPredictor', 'FeatureExtractor', 'evaluate', 'train', '__version__']
+__all__ = ['ClassificationPredictor', 'DetectionPredictor', 'FeatureExtractor',
+           'SegmentationPredictor', 'evaluate', 'train', '__version__']
 
 
 def __getattr__(name: str) -> Any:

@@ -1,16 +1,18 @@
-"""Classify images with a checkpoint alone.
+"""Classify, detect or segment images with a checkpoint alone.
 
     python tools/predict.py CKPT img1.png img2.jpg some_folder/ [--topk 3] [--json out.json]
     python tools/predict.py CKPT --list data/digits/val.txt --limit 8   (also prints the truth)
+    python tools/predict.py DET_OR_SEG_CKPT images/ --out-dir predictions   (annotated PNGs)
 """
 import sys
+from typing import Optional, Sequence
 
 from easycv_like.cli.parsers import predict_parser
 
 
-def main() -> None:
+def main(argv: Optional[Sequence[str]] = None) -> None:
     parser = predict_parser()
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     from easycv_like.apis.predict import PredictError, run  # after parsing: --help needs no torch
     try:
         run(args)

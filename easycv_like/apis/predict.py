@@ -1,5 +1,7 @@
-"""``tools/predict.py``: classify image files, folders of them or an image list.
+"""``tools/predict.py``: classify, detect or segment image files, folders of them or a list.
 
+The checkpoint's model decides the task (``predictor_class``). Detection and segmentation write an
+annotated copy of every image (boxes with class names, or a colour overlay) to ``--out-dir``.
 Folders are searched recursively for image files (``ImageFolder``'s extensions). Every problem
 stops the command with its own message: a missing file, a folder without images, a file that is
 not an image, a checkpoint without a classifier (self-supervised runs: extract features).
@@ -13,7 +15,10 @@ from typing import List, Optional, Sequence, Tuple
 from ..cli.parsers import predict_parser
 from ..data.sources.image_folder import IMAGE_EXTENSIONS
 from ..predictors.classification_predictor import ClassificationPredictor, NoClassifierError
+from ..predictors.detection_predictor import DetectionPredictor
 from ..predictors.image_inputs import ImageInputError, read_image_file
+from ..predictors.task_predictor import predictor_class
+from ..predictors.visualize import draw_detections, overlay_seg_map
 from ..utils.checkpoint import CheckpointLoadError
 
 Entry = Tuple[str, Optional[int]]  # (image path, true label or None)
@@ -89,11 +94,53 @@ def _text_line(record: dict) -> str:
     return f'{record["path"]}: {preds}{truth}'
 
 
-def run(args: argparse.Namespace) -> List[dict]:
-    """Predict as ``args`` (parsed by ``predict_parser``) say; returns one record per image."""
-    entries = collect_entries(args.images, args.list, args.limit)
-    if not entries:
-        raise PredictError('give image files, folders or --list.')
+def _read_images(batch: Sequence[Entry]) -> list:
+    try:
+        return [read_image_file(path) for path, _ in batch]
+    except ImageInputError as err:
+        raise PredictError(str(err)) from err
+
+
+def _dense_record(predictor, path: str, img, result: dict, out_dir: str) -> dict:
+    """Write ``<out_dir>/<stem>.png`` (boxes drawn or label map overlaid); the JSON record."""
+    import cv2
+    if isinstance(predictor, DetectionPredictor):
+        drawn = draw_detections(img, result['bboxes'], result['labels'], result['scores'],
+                                predictor.classes)
+        names = result['label_names'] or [None] * len(result['labels'])
+        record = dict(path=path, boxes=[
+            dict(bbox=[float(v) for v in box], label=int(label), class_name=name,
+                 score=float(score))
+            for box, label, name, score in zip(result['bboxes'], result['labels'], names,
+                                               result['scores'])])
+        summary = f'{len(record["boxes"])} boxes ' + ', '.join(
+            f'{b["class_name"] or b["label"]} {b["score"]:.2f}' for b in record['boxes'])
+    else:
+        drawn = overlay_seg_map(img, result['seg_map'])
+        present = sorted(set(result['seg_map'].ravel().tolist()) - {255})
+        record = dict(path=path, classes_present=present)
+        summary = 'classes present: ' + ', '.join(str(c) for c in present)
+    out = osp.join(out_dir, osp.splitext(osp.basename(path))[0] + '.png')
+    cv2.imwrite(out, cv2.cvtColor(drawn, cv2.COLOR_RGB2BGR))
+    record['annotated'] = out
+    record['summary'] = f'{summary} -> {out}'
+    return record
+
+
+def _predict_dense(kind, args: argparse.Namespace, entries: List[Entry]) -> List[dict]:
+    predictor = kind(args.checkpoint, args.device, args.trust_checkpoint)
+    os.makedirs(args.out_dir, exist_ok=True)
+    options = dict(score_thr=args.score_thr) if kind is DetectionPredictor else {}
+    records = []
+    for start in range(0, len(entries), args.batch_size):
+        batch = entries[start:start + args.batch_size]
+        images = _read_images(batch)
+        for (path, _), img, result in zip(batch, images, predictor.predict(images, **options)):
+            records.append(_dense_record(predictor, path, img, result, args.out_dir))
+    return records
+
+
+def _predict_classes(args: argparse.Namespace, entries: List[Entry]) -> List[dict]:
     try:
         predictor = ClassificationPredictor(args.checkpoint, args.device, args.trust_checkpoint)
     except (CheckpointLoadError, NoClassifierError) as err:
@@ -105,17 +152,33 @@ def run(args: argparse.Namespace) -> List[dict]:
     records = []
     for start in range(0, len(entries), args.batch_size):
         batch = entries[start:start + args.batch_size]
-        try:
-            arrays = [read_image_file(path) for path, _ in batch]
-        except ImageInputError as err:
-            raise PredictError(str(err)) from err
+        arrays = _read_images(batch)
         for (path, truth), result in zip(batch, predictor.predict(arrays, args.batch_size)):
             record = dict(path=path, predictions=top_classes(result, predictor.classes, args.topk))
             if truth is not None:
                 record['true_class'] = truth
+            record['summary'] = _text_line(record)
             records.append(record)
-            if args.json != '-':
-                print(_text_line(record))
+    return records
+
+
+def run(args: argparse.Namespace) -> List[dict]:
+    """Predict as ``args`` (parsed by ``predict_parser``) say; returns one record per image."""
+    entries = collect_entries(args.images, args.list, args.limit)
+    if not entries:
+        raise PredictError('give image files, folders or --list.')
+    try:
+        kind = predictor_class(args.checkpoint, args.trust_checkpoint)
+    except CheckpointLoadError as err:
+        raise PredictError(str(err)) from err
+    if kind is ClassificationPredictor:
+        records = _predict_classes(args, entries)
+    else:
+        records = _predict_dense(kind, args, entries)
+    for record in records:
+        summary = record.pop('summary')
+        if args.json != '-':
+            print(summary if 'predictions' in record else f'{record["path"]}: {summary}')
     if args.json == '-':
         print(json.dumps(records, indent=2))
     elif args.json:

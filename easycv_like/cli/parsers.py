@@ -92,7 +92,7 @@ def _positive_int(text: str) -> int:
 def predict_parser() -> argparse.ArgumentParser:
     """``tools/predict.py``."""
     parser = argparse.ArgumentParser(
-        description='Classify images with a checkpoint alone.',
+        description='Classify, detect or segment images with a checkpoint alone.',
         epilog='IMAGES may be image files or folders (every image in them, recursively). '
                'A self-supervised checkpoint has no classifier: use tools/extract_features.py.')
     parser.add_argument('checkpoint', help='a checkpoint written by easycv_like training')
@@ -107,5 +107,9 @@ def predict_parser() -> argparse.ArgumentParser:
                              "('-': print JSON instead of text)")
     parser.add_argument('--batch-size', type=_positive_int, default=32)
     parser.add_argument('--device', default='cpu')
+    parser.add_argument('--out-dir', default='predictions',
+                        help='detection / segmentation: folder of the annotated images')
+    parser.add_argument('--score-thr', type=float, default=0.3,
+                        help='detection: lowest score drawn and reported (default 0.3)')
     _trust_checkpoint(parser)
     return parser

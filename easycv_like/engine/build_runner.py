@@ -20,6 +20,7 @@ from .config_schema import section, validate_config
 from .cpu_precision import cpu_has_fast_bf16, slow_bf16_reason
 from .eval_data import resolve_eval_data
 from .hooks.weight_load_hook import weight_load_hooks
+from .ema_config import ema_hook_cfg
 from .loader_options import pop_loader_options, use_batch_sampler
 from .lr_config import lr_config_to_schedulers
 from .resume import find_resume_checkpoint
@@ -184,6 +185,9 @@ def _custom_hooks(cfg: Config) -> list:
              for name in ('PlainStateHook', 'RNGStateHook', 'PreemptionHook',
                           'ClassCountCheckHook')]
     hooks += [dict(h) for h in cfg.custom_hooks or []]
+    ema = ema_hook_cfg(cfg.ema)
+    if ema is not None:
+        hooks.append(ema)
     if cfg.eval_config.initial and cfg.eval_pipelines:
         hooks.append(dict(type=f'{SCOPE}.InitialEvalHook'))
     return hooks

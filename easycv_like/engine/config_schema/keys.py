@@ -124,6 +124,19 @@ LOAD_CFG = {
     'strict': flag(False, 'every key must match'),
 }
 
+EMA = {  # absent sub-keys take the defaults of engine/ema_config.py
+    'type': Key((str,), None, 'averaging rule',
+                choices=('ExpMomentumEMA', 'ExponentialMovingAverage')),
+    'momentum': Key(NUMBER, None, 'weight of the new weights per update',
+                    check=(lambda v: 0 < v < 1, 'a number in (0, 1)')),
+    'gamma': Key(NUMBER, None, 'ExpMomentumEMA ramp length (iterations)',
+                 check=(lambda v: v > 0, 'a number > 0')),
+    'update_buffers': Key((bool,), None, 'average buffers too (BN statistics)'),
+    'interval': positive_int(None, 'update every N optimizer steps'),
+    'begin_iter': Key((int,), None, 'first iteration averaged', minimum=0),
+    'begin_epoch': Key((int,), None, 'first epoch averaged', minimum=0),
+}
+
 CUSTOM_IMPORTS = {
     'imports': Key((list, str), REQUIRED, 'modules to import'),
     'allow_failed_imports': flag(False),
@@ -148,6 +161,7 @@ SCHEMA = {
                         items=Key((dict,), REQUIRED, registry=HOOKS)),
     'load_from': Key((str,), None, 'initial weights', nullable=True),
     'load_cfg': Key((dict,), {}, 'how load_from is read', nullable=True, sub=LOAD_CFG),
+    'ema': Key((dict,), None, 'weight EMA: evaluated, saved and served', nullable=True, sub=EMA),
     'resume_from': Key((str,), None, "checkpoint or 'auto'", nullable=True),
     'trust_checkpoint': flag(False, 'allow unsafe unpickling'),
     'dist_params': Key((dict,), {}, 'distributed options', sub=DIST_PARAMS),

@@ -2,6 +2,7 @@
 from .checkpoint_hook import CheckpointHook
 from .class_count_check_hook import ClassCountCheckHook
 from .dino_teacher_temp_hook import DINOTeacherTempHook
+from .ema_hook import EMAHook
 from .initial_eval_hook import InitialEvalHook
 from .momentum_update_hook import MomentumUpdateHook
 from .plain_state_hook import PlainStateHook
@@ -12,6 +13,7 @@ from .swav_queue_hook import SwAVQueueHook
 from .weight_decay_schedule_hook import WeightDecayScheduleHook
 from .weight_load_hook import WeightLoadHook
 
-__all__ = ['CheckpointHook', 'ClassCountCheckHook', 'DINOTeacherTempHook', 'InitialEvalHook',
-           'MomentumUpdateHook', 'PlainStateHook', 'PreemptionHook', 'RNGStateHook',
-           'SwAVPrototypeFreezeHook', 'SwAVQueueHook', 'WeightDecayScheduleHook', 'WeightLoadHook']
+__all__ = ['CheckpointHook', 'ClassCountCheckHook', 'DINOTeacherTempHook', 'EMAHook',
+           'InitialEvalHook', 'MomentumUpdateHook', 'PlainStateHook', 'PreemptionHook',
+           'RNGStateHook', 'SwAVPrototypeFreezeHook', 'SwAVQueueHook', 'WeightDecayScheduleHook',
+           'WeightLoadHook']

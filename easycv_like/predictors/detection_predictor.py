@@ -1,0 +1,39 @@
+"""Object detection from a checkpoint alone."""
+from typing import List, Sequence
+
+import numpy as np
+
+from .dense_predictor import DensePredictor
+
+
+class DetectionPredictor(DensePredictor):
+    """``predict(images)`` -> one dict per image: ``bboxes`` float32 K x 4 xyxy in the original
+    image's pixels, ``scores`` float32 K, ``labels`` int64 K, ``label_names`` (the checkpoint's
+    class names, or None).
+
+    Example:
+        >>> p = DetectionPredictor('work_dirs/yolox_s_shapes/latest.pth')
+        >>> det = p.predict([rgb_uint8_hwc_array], score_thr=0.3)[0]
+    """
+
+    def predict(self, images: Sequence[np.ndarray], batch_size: int = 32,
+                score_thr: float = 0.0) -> List[dict]:
+        """Detections with ``score >= score_thr``, highest score first."""
+        results = []
+        for out in self.forward(list(images), 'predict', batch_size):
+            scores = out['scores'].numpy().astype(np.float32)
+            order = np.argsort(-scores, kind='stable')
+            order = order[scores[order] >= score_thr]
+            labels = out['labels'].numpy().astype(np.int64)[order]
+            results.append(dict(
+                bboxes=out['bboxes'].numpy().astype(np.float32).reshape(-1, 4)[order],
+                scores=scores[order], labels=labels,
+                label_names=[self.class_name(int(label)) for label in labels]
+                if self.classes else None))
+        return results
+
+    def class_name(self, label: int) -> str:
+        if not 0 <= label < len(self.classes):
+            raise ValueError(f'The model predicted label {label}, but the checkpoint names '
+                             f'{len(self.classes)} classes.')
+        return self.classes[label]

@@ -1,0 +1,22 @@
+"""Semantic segmentation from a checkpoint alone."""
+from typing import List, Sequence
+
+import numpy as np
+
+from .dense_predictor import DensePredictor
+
+
+class SegmentationPredictor(DensePredictor):
+    """``predict(images)`` -> one dict per image: ``seg_map`` (H x W class indices at the
+    original image's size, uint8, or int64 past 255 classes) and ``class_names`` (the
+    checkpoint's, or None).
+
+    Example:
+        >>> p = SegmentationPredictor('work_dirs/fcn_shapes/latest.pth')
+        >>> p.predict([rgb_uint8_hwc_array])[0]['seg_map'].shape
+    """
+
+    def predict(self, images: Sequence[np.ndarray], batch_size: int = 32) -> List[dict]:
+        return [dict(seg_map=out['pred_seg_map'].numpy(),
+                     class_names=list(self.classes) if self.classes else None)
+                for out in self.forward(list(images), 'predict', batch_size)]

@@ -1,0 +1,31 @@
+"""Pick the predictor class a checkpoint needs from the kind of model it stores."""
+from typing import Type
+
+from ..models.detection import BaseDetector
+from ..models.segmentation import BaseSegmentor
+from ..registry import MODELS
+from ..utils.checkpoint import CheckpointLoadError, load_checkpoint_file
+from ..utils.safe_build import check_registered_types
+from .base import Predictor
+from .classification_predictor import ClassificationPredictor
+from .detection_predictor import DetectionPredictor
+from .segmentation_predictor import SegmentationPredictor
+
+
+def predictor_class(checkpoint: str, trust_checkpoint: bool = False) -> Type[Predictor]:
+    """``DetectionPredictor`` for a ``BaseDetector``, ``SegmentationPredictor`` for a
+    ``BaseSegmentor``, else ``ClassificationPredictor``. The model's ``type`` must be a
+    registered name (nothing is imported or built here)."""
+    meta = load_checkpoint_file(checkpoint, map_location='cpu',
+                                trust=trust_checkpoint).get('meta') or {}
+    model = (meta.get('config_dict') or {}).get('model')
+    if not isinstance(model, dict) or 'type' not in model:
+        raise CheckpointLoadError(f'{checkpoint} holds no model config (meta.config_dict.model); '
+                                  'it was not written by easycv_like training.')
+    check_registered_types(dict(type=model['type']), 'model', checkpoint)
+    model_cls = MODELS.get(model['type'])
+    if isinstance(model_cls, type) and issubclass(model_cls, BaseDetector):
+        return DetectionPredictor
+    if isinstance(model_cls, type) and issubclass(model_cls, BaseSegmentor):
+        return SegmentationPredictor
+    return ClassificationPredictor

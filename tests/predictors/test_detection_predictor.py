@@ -1,0 +1,44 @@
+"""DetectionPredictor: boxes in original image coordinates from a letterboxed, flipped input."""
+import numpy as np
+import pytest
+
+from easycv_like.predictors import DetectionPredictor, draw_detections
+
+from .dense_checkpoints import bright_rect_image, detector_checkpoint
+
+
+def test_boxes_land_in_original_coordinates(tmp_path):
+    predictor = DetectionPredictor(detector_checkpoint(tmp_path))
+    images = [bright_rect_image(40, 64, (8, 10, 24, 20)),  # letterboxed x0.5, 6 px pad on top
+              bright_rect_image(24, 24),  # nothing to find
+              bright_rect_image(16, 48, (0, 4, 8, 12))]
+    results = predictor.predict(images, batch_size=2)
+    assert len(results) == 3
+    np.testing.assert_array_equal(results[0]['bboxes'], [[8, 10, 24, 20]])
+    assert results[0]['bboxes'].dtype == np.float32
+    assert results[0]['labels'].tolist() == [1] and results[0]['label_names'] == ['square']
+    assert results[0]['scores'] == pytest.approx([0.9])
+    assert results[1]['bboxes'].shape == (0, 4) and results[1]['label_names'] == []
+    # scaled by 2/3 (not an exact pixel grid): within one input pixel, 1.5 original pixels
+    np.testing.assert_allclose(results[2]['bboxes'], [[0, 4, 8, 12]], atol=1.5)
+    assert predictor.predict(images[:1], score_thr=0.95)[0]['bboxes'].shape == (0, 4)
+
+
+def test_draw_detections_outlines_the_box_in_its_class_colour(tmp_path):
+    predictor = DetectionPredictor(detector_checkpoint(tmp_path))
+    img = bright_rect_image(40, 64, (8, 10, 24, 20))
+    det = predictor.predict([img])[0]
+    palette = np.array([[255, 0, 0], [0, 255, 0]], np.uint8)
+    drawn = draw_detections(img, det['bboxes'], det['labels'], det['scores'],
+                            predictor.classes, palette=palette, thickness=1)
+    assert drawn[10, 8].tolist() == [0, 255, 0] and drawn[19, 23].tolist() == [0, 255, 0]
+    assert drawn[15, 15].tolist() == [250, 250, 250]  # inside the box: untouched
+    assert img[10, 8].tolist() == [250, 250, 250]  # the input is not drawn on
+    with pytest.raises(ValueError, match='RGB uint8'):
+        draw_detections(img.astype(np.float32), det['bboxes'], det['labels'])
+
+
+def test_bad_images_are_named(tmp_path):
+    predictor = DetectionPredictor(detector_checkpoint(tmp_path))
+    with pytest.raises(ValueError, match='Image 1: expected an RGB uint8'):
+        predictor.predict([bright_rect_image(8, 8), np.zeros((8, 8), np.float32)])
