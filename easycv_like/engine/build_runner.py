@@ -185,7 +185,7 @@ def _custom_hooks(cfg: Config) -> list:
              for name in ('PlainStateHook', 'RNGStateHook', 'PreemptionHook',
                           'ClassCountCheckHook')]
     hooks += [dict(h) for h in cfg.custom_hooks or []]
-    ema = ema_hook_cfg(cfg.ema)
+    ema = ema_hook_cfg(cfg.get('ema'))
     if ema is not None:
         hooks.append(ema)
     if cfg.eval_config.initial and cfg.eval_pipelines:
