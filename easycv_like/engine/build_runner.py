@@ -1,7 +1,6 @@
 """The one place that turns an easycv_like config (the EasyCV-style schema of docs/config.md)
 into an mmengine Runner. Nothing else in the package knows mmengine's own config keys."""
 import copy
-import datetime
 import difflib
 import inspect
 import logging
@@ -17,6 +16,7 @@ from mmengine.runner import Runner, set_random_seed
 from ..data.dali import DaliBaseDataset, DALILoader
 from ..registry import DATASETS, MODELS, SCOPE
 from ..utils.checkpoint import set_trust_checkpoints
+from .dist_init import init_torchrun_process_group, process_group_timeout
 from .lr_config import lr_config_to_schedulers
 from .resume import find_resume_checkpoint
 
@@ -208,14 +208,14 @@ def _env_cfg(cfg: Config, launcher: str) -> dict:
                 mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0))
 
 
-def _init_cpu_process_group(cfg: Config, launcher: str) -> None:
-    """Join torchrun's gloo group ourselves on CPU machines: mmengine's ``init_dist`` always calls
-    ``torch.cuda.set_device``, which fails without a GPU."""
-    if launcher != 'pytorch' or torch.cuda.is_available() or dist.is_initialized():
+def _init_process_group(cfg: Config, launcher: str) -> None:
+    """Join torchrun's group ourselves (gloo on CPU, ``dist_params.backend`` on GPU), so the
+    timeout applies and restarts get fresh store keys (see ``dist_init.py``); mmengine's
+    ``init_dist`` also calls ``torch.cuda.set_device``, which fails without a GPU."""
+    if launcher != 'pytorch' or dist.is_initialized():
         return
-    timeout = (cfg.get('dist_params') or {}).get('timeout')
-    kwargs = dict(timeout=datetime.timedelta(seconds=timeout)) if timeout else {}
-    dist.init_process_group(backend='gloo', **kwargs)
+    init_torchrun_process_group(_env_cfg(cfg, launcher)['dist_cfg']['backend'],
+                                process_group_timeout(cfg.get('dist_params')))
 
 
 def _build_model(cfg: Config) -> torch.nn.Module:
@@ -233,7 +233,7 @@ def build_runner(cfg: Config, launcher: str = 'none') -> Runner:
     by_epoch = cfg.get('total_epochs') is not None
     total = cfg.total_epochs if by_epoch else cfg.total_iters
     set_trust_checkpoints(cfg.get('trust_checkpoint', False))
-    _init_cpu_process_group(cfg, launcher)
+    _init_process_group(cfg, launcher)
     resume, load_from = find_resume_checkpoint(cfg)
     runner_cfg = copy.deepcopy(cfg)
     runner_cfg.setdefault('model_wrapper_cfg', dict(
