@@ -6,6 +6,7 @@ from mmengine.config import DictAction
 from mmengine.dist import is_main_process
 
 from ..engine.build_runner import apply_overrides, build_runner
+from ..engine.work_dir_lock import claim_work_dir
 from .config import load_config
 from .results import eval_names, evaluation_records, evaluation_summary
 
@@ -33,7 +34,8 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     args = parse_args(argv)
     cfg = apply_overrides(load_config(args.config, args.cfg_options), args.work_dir, args.fp16,
                           args.load_from, args.resume, args.trust_checkpoint)
-    build_runner(cfg, launcher=args.launcher).train()
+    with claim_work_dir(cfg.work_dir):
+        build_runner(cfg, launcher=args.launcher).train()
     if is_main_process():
         unit = 'epoch' if cfg.get('total_epochs') else 'iteration'
         for line in evaluation_summary(evaluation_records(cfg.work_dir, eval_names(cfg)), unit):

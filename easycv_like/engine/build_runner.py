@@ -192,7 +192,8 @@ def _visualizer(cfg: Config) -> dict:
 
 def _custom_hooks(cfg: Config) -> list:
     hooks = [dict(type=f'{SCOPE}.{name}')
-             for name in ('PlainStateHook', 'RNGStateHook', 'PreemptionHook')]
+             for name in ('PlainStateHook', 'RNGStateHook', 'PreemptionHook',
+                          'EpochLengthCheckHook')]
     hooks += [dict(h) for h in cfg.get('custom_hooks') or []]
     if (cfg.get('eval_config') or {}).get('initial') and cfg.get('eval_pipelines'):
         hooks.append(dict(type=f'{SCOPE}.InitialEvalHook'))

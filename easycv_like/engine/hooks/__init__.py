@@ -1,6 +1,7 @@
 """Runner hooks, one job each."""
 from .checkpoint_hook import CheckpointHook
 from .dino_teacher_temp_hook import DINOTeacherTempHook
+from .epoch_length_check_hook import EpochLengthCheckHook
 from .initial_eval_hook import InitialEvalHook
 from .momentum_update_hook import MomentumUpdateHook
 from .plain_state_hook import PlainStateHook
@@ -10,5 +11,5 @@ from .swav_prototype_freeze_hook import SwAVPrototypeFreezeHook
 from .swav_queue_hook import SwAVQueueHook
 from .weight_decay_schedule_hook import WeightDecayScheduleHook
 
-__all__ = ['CheckpointHook', 'DINOTeacherTempHook', 'InitialEvalHook', 'MomentumUpdateHook',
+__all__ = ['CheckpointHook', 'DINOTeacherTempHook', 'EpochLengthCheckHook', 'InitialEvalHook', 'MomentumUpdateHook',
            'PlainStateHook', 'PreemptionHook', 'RNGStateHook', 'SwAVPrototypeFreezeHook', 'SwAVQueueHook', 'WeightDecayScheduleHook']

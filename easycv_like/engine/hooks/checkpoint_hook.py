@@ -39,7 +39,8 @@ class CheckpointHook(MMEngineCheckpointHook):
             meta=meta, by_epoch=by_epoch, backend_args=self.backend_args, **self.args)
         if is_main_process():
             atomic_link(self.last_ckpt, osp.join(self.out_dir, LATEST_NAME))
-            atomic_write_text(osp.join(runner.work_dir, POINTER_NAME), self.last_ckpt)
+            atomic_write_text(osp.join(runner.work_dir, POINTER_NAME),  # relative: copyable dir
+                              osp.relpath(self.last_ckpt, runner.work_dir))
             runner.logger.info(f'Saved checkpoint {self.last_ckpt}')
         return self.last_ckpt
 
