@@ -65,8 +65,9 @@ def newest_loadable(work_dir: str) -> Tuple[Optional[str], Optional[Any]]:
     """The newest checkpoint of ``work_dir`` that loads and its content; warns about each one that
     does not.
 
-    Returns (None, None) for a work dir without checkpoints; raises ``CheckpointLoadError`` naming them
-    all when there are checkpoints and none loads (never a silent start from scratch).
+    Returns (None, None) for a work dir without checkpoints; raises ``CheckpointLoadError``
+    naming them all when there are checkpoints and none loads (never a silent start from
+    scratch).
     """
     candidates = checkpoint_candidates(work_dir)
     failures = []

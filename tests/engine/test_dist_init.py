@@ -24,7 +24,8 @@ process_group_timeout = dist_init.process_group_timeout
 rank = int(os.environ['RANK'])
 if rank == 0:
     time.sleep(float(os.environ['DELAY']))
-init_torchrun_process_group('gloo', process_group_timeout({'timeout': float(os.environ['TIMEOUT'])}))
+timeout = process_group_timeout({'timeout': float(os.environ['TIMEOUT'])})
+init_torchrun_process_group('gloo', timeout)
 if os.environ.get('HANG_RANK') == str(rank):
     time.sleep(float(os.environ['TIMEOUT']) + 5)
     sys.exit(0)
