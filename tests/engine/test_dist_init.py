@@ -111,3 +111,21 @@ def test_timeout_must_be_positive_seconds(bad):
 def test_timeout_in_seconds():
     assert process_group_timeout({'timeout': 120}) == datetime.timedelta(seconds=120)
     assert process_group_timeout({}) is None and process_group_timeout(None) is None
+
+
+@pytest.mark.parametrize('cuda,backend', [(False, 'gloo'), (True, 'nccl')])
+def test_build_runner_applies_backend_and_timeout(monkeypatch, cuda, backend):
+    """The runner's process group gets dist_params.timeout on CPU (gloo) and GPU (nccl) alike."""
+    import importlib
+
+    from mmengine.config import Config
+    build_runner = importlib.import_module('easycv_like.engine.build_runner')
+    calls = []
+    monkeypatch.setattr(build_runner.torch.cuda, 'is_available', lambda: cuda)
+    monkeypatch.setattr(build_runner, 'init_torchrun_process_group',
+                        lambda *args: calls.append(args))
+    cfg = Config(dict(dist_params=dict(backend='nccl', timeout=120)))
+    build_runner._init_process_group(cfg, 'none')
+    assert calls == []
+    build_runner._init_process_group(cfg, 'pytorch')
+    assert calls == [(backend, datetime.timedelta(seconds=120))]
