@@ -123,9 +123,10 @@ def remove_stale_temp_files(work_dir: str) -> List[str]:
 def claim_work_dir(work_dir: str) -> Iterator[Optional[WorkDirLock]]:
     """Hold ``work_dir``'s lock for a training run and clear stale temp files first.
 
-    Under torchrun only global rank 0 (``RANK``) takes it; other ranks yield None.
+    Only global rank 0 takes it (``RANK`` under torchrun, ``SLURM_PROCID`` under srun); other
+    ranks yield None.
     """
-    if os.environ.get('RANK', '0') != '0':
+    if os.environ.get('RANK', os.environ.get('SLURM_PROCID', '0')) != '0':
         yield None
         return
     lock = WorkDirLock(work_dir)

@@ -78,8 +78,10 @@ def test_lock_of_another_host_is_not_taken_over(tmp_path):
         WorkDirLock(str(tmp_path)).acquire()
 
 
-def test_only_rank_zero_takes_the_lock(tmp_path, monkeypatch):
-    monkeypatch.setenv('RANK', '1')
+@pytest.mark.parametrize('variable', ['RANK', 'SLURM_PROCID'])
+def test_only_rank_zero_takes_the_lock(tmp_path, monkeypatch, variable):
+    monkeypatch.delenv('RANK', raising=False)
+    monkeypatch.setenv(variable, '1')
     with claim_work_dir(str(tmp_path)) as lock:
         assert lock is None and not (tmp_path / LOCK_NAME).exists()
 
