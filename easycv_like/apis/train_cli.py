@@ -2,6 +2,7 @@
 import argparse
 from typing import Optional, Sequence
 
+import torch.distributed as dist
 from mmengine.config import DictAction
 from mmengine.dist import is_main_process
 
@@ -40,6 +41,8 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         unit = 'epoch' if cfg.get('total_epochs') else 'iteration'
         for line in evaluation_summary(evaluation_records(cfg.work_dir, eval_names(cfg)), unit):
             print(line)
+    if dist.is_initialized():  # leaving the group cleanly: exiting with it can abort in gloo
+        dist.destroy_process_group()
 
 
 if __name__ == '__main__':

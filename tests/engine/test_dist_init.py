@@ -37,6 +37,7 @@ except RuntimeError as err:
     print(f'collective failed after {time.time() - start:.1f}s: {err}', flush=True)
     sys.exit(3)
 print(f'sum={value.item()}', flush=True)
+dist.destroy_process_group()  # as train_cli does; exiting without it can abort in gloo's teardown
 '''
 
 
