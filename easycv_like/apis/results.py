@@ -4,14 +4,13 @@ import json
 import os.path as osp
 from typing import Dict, Iterable, List, Optional
 
+from ..engine.resume import pointer_target
+
 
 def last_checkpoint(work_dir: str) -> Optional[str]:
-    """The path the ``last_checkpoint`` pointer names, or None."""
-    pointer = osp.join(work_dir, 'last_checkpoint')
-    if not osp.isfile(pointer):
-        return None
-    with open(pointer) as f:
-        return f.read().strip() or None
+    """The absolute path the ``last_checkpoint`` pointer names (stored relative), or None."""
+    target = pointer_target(work_dir)
+    return osp.abspath(target) if target else None
 
 
 def eval_names(cfg) -> List[str]:

@@ -6,6 +6,7 @@ import sys
 from typing import Optional
 
 from ..engine.build_runner import apply_overrides, build_runner
+from ..engine.work_dir_lock import claim_work_dir
 from .config import load_config
 from .results import eval_names, last_checkpoint, last_metrics
 
@@ -67,6 +68,7 @@ def train(config_path: str, gpus: int = 1, fp16: bool = False, work_dir: Optiona
         subprocess.run(cmd, check=True, env=dict(os.environ, OMP_NUM_THREADS=os.environ.get(
             'OMP_NUM_THREADS', '1')))
     else:
-        build_runner(cfg).train()
+        with claim_work_dir(cfg.work_dir):
+            build_runner(cfg).train()
     return dict(work_dir=os.path.abspath(cfg.work_dir), checkpoint=last_checkpoint(cfg.work_dir),
                 metrics=last_metrics(cfg.work_dir, eval_names(cfg)))

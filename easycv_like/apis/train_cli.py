@@ -2,10 +2,12 @@
 import argparse
 from typing import Optional, Sequence
 
+import torch.distributed as dist
 from mmengine.dist import is_main_process
 
 from ..cli.parsers import train_parser
 from ..engine.build_runner import apply_overrides, build_runner
+from ..engine.work_dir_lock import claim_work_dir
 from .config import cfg_options_dict, load_config
 from .results import eval_names, evaluation_records, evaluation_summary
 
@@ -19,11 +21,14 @@ def run(args: argparse.Namespace) -> None:
     cfg = apply_overrides(load_config(args.config, cfg_options_dict(args.cfg_options)),
                           args.work_dir, args.fp16, args.load_from, args.resume,
                           args.trust_checkpoint)
-    build_runner(cfg, launcher=args.launcher).train()
+    with claim_work_dir(cfg.work_dir):
+        build_runner(cfg, launcher=args.launcher).train()
     if is_main_process():
         unit = 'epoch' if cfg.get('total_epochs') else 'iteration'
         for line in evaluation_summary(evaluation_records(cfg.work_dir, eval_names(cfg)), unit):
             print(line)
+    if dist.is_initialized():  # leaving the group cleanly: exiting with it can abort in gloo
+        dist.destroy_process_group()
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:

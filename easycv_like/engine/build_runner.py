@@ -1,7 +1,6 @@
 """The one place that turns an easycv_like config (the EasyCV-style schema of docs/config.md)
 into an mmengine Runner. Nothing else in the package knows mmengine's own config keys."""
 import copy
-import datetime
 import inspect
 import logging
 import os.path as osp
@@ -18,9 +17,10 @@ from ..registry import DATASETS, MODELS, SCOPE
 from ..utils.checkpoint import set_trust_checkpoints
 from .config_schema import section, validate_config
 from .cpu_precision import cpu_has_fast_bf16, slow_bf16_reason
+from .dist_init import init_torchrun_process_group, process_group_timeout
+from .ema_config import ema_hook_cfg
 from .eval_data import resolve_eval_data
 from .hooks.weight_load_hook import weight_load_hooks
-from .ema_config import ema_hook_cfg
 from .loader_options import pop_loader_options, use_batch_sampler
 from .lr_config import lr_config_to_schedulers
 from .resume import find_resume_checkpoint
@@ -183,7 +183,7 @@ def _visualizer(cfg: Config) -> dict:
 def _custom_hooks(cfg: Config) -> list:
     hooks = [dict(type=f'{SCOPE}.{name}')
              for name in ('PlainStateHook', 'RNGStateHook', 'PreemptionHook',
-                          'ClassCountCheckHook')]
+                          'ClassCountCheckHook', 'EpochLengthCheckHook')]
     hooks += [dict(h) for h in cfg.custom_hooks or []]
     ema = ema_hook_cfg(cfg.get('ema'))
     if ema is not None:
@@ -201,14 +201,14 @@ def _env_cfg(cfg: Config, launcher: str) -> dict:
                 mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0))
 
 
-def _init_cpu_process_group(cfg: Config, launcher: str) -> None:
-    """Join torchrun's gloo group ourselves on CPU machines: mmengine's ``init_dist`` always calls
-    ``torch.cuda.set_device``, which fails without a GPU."""
-    if launcher != 'pytorch' or torch.cuda.is_available() or dist.is_initialized():
+def _init_process_group(cfg: Config, launcher: str) -> None:
+    """Join torchrun's group ourselves (gloo on CPU, ``dist_params.backend`` on GPU), so the
+    timeout applies and restarts get fresh store keys (see ``dist_init.py``); mmengine's
+    ``init_dist`` also calls ``torch.cuda.set_device``, which fails without a GPU."""
+    if launcher != 'pytorch' or dist.is_initialized():
         return
-    timeout = cfg.dist_params.get('timeout')
-    kwargs = dict(timeout=datetime.timedelta(seconds=timeout)) if timeout else {}
-    dist.init_process_group(backend='gloo', **kwargs)
+    init_torchrun_process_group(_env_cfg(cfg, launcher)['dist_cfg']['backend'],
+                                process_group_timeout(cfg.dist_params))
 
 
 def _build_model(cfg: Config) -> torch.nn.Module:
@@ -240,7 +240,7 @@ def build_runner(cfg: Config, launcher: str = 'none') -> Runner:
     by_epoch = cfg.get('total_epochs') is not None
     total = cfg.total_epochs if by_epoch else cfg.total_iters
     set_trust_checkpoints(cfg.trust_checkpoint)
-    _init_cpu_process_group(cfg, launcher)
+    _init_process_group(cfg, launcher)
     resume, load_from = find_resume_checkpoint(cfg)
     val_loader, val_cfg, val_evaluator = _val_setup(cfg, by_epoch)
     seed = cfg.get('seed')

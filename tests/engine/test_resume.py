@@ -1,10 +1,17 @@
 """A run interrupted after a checkpoint and resumed ends exactly where an uninterrupted one does."""
+import logging
 import os.path as osp
+import shutil
 
 import pytest
 import torch
+from mmengine.logging import MMLogger
 
 from easycv_like import train
+from easycv_like.apis.results import last_checkpoint
+from easycv_like.engine.hooks.epoch_length_check_hook import EpochLengthMismatchError
+from easycv_like.engine.resume import checkpoint_candidates
+from easycv_like.engine.resume_config_check import ResumeConfigMismatchError, differing_keys
 from easycv_like.utils.checkpoint import load_checkpoint_file
 
 from ..conftest import write_tiny_config
@@ -54,3 +61,84 @@ def test_interrupted_and_resumed_run_matches(tmp_path, tiny_digits, monkeypatch)
         assert torch.equal(pa['momentum_buffer'], pb['momentum_buffer'])
     assert a['param_schedulers'] == b['param_schedulers']
     assert full['metrics'] == resumed['metrics']
+
+
+@pytest.fixture(scope='module')
+def one_epoch_run(tmp_path_factory, tiny_digits):
+    """A finished 1-epoch run: (config path, work dir)."""
+    folder = tmp_path_factory.mktemp('one_epoch')
+    config = write_tiny_config(str(folder), tiny_digits, extra='total_epochs = 1')
+    result = train(config, work_dir=str(folder / 'work'))
+    return config, result['work_dir']
+
+
+def test_pointer_is_relative_and_a_copied_work_dir_resumes_from_its_own_files(one_epoch_run,
+                                                                               tmp_path):
+    _, work = one_epoch_run
+    assert open(osp.join(work, 'last_checkpoint')).read() == 'epoch_1.pth'
+    copy = tmp_path / 'copied'
+    shutil.copytree(work, copy)
+    assert checkpoint_candidates(str(copy))[0] == str(copy / 'epoch_1.pth')
+    assert last_checkpoint(str(copy)) == str(copy / 'epoch_1.pth')
+
+
+@pytest.fixture
+def warnings_logged():
+    """Messages of the WARNING records logged through mmengine's current logger."""
+    records = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = records.append
+    logger = MMLogger.get_current_instance()
+    logger.addHandler(handler)
+    yield records
+    logger.removeHandler(handler)
+
+
+def test_absolute_pointer_outside_the_work_dir_is_ignored(tmp_path, warnings_logged):
+    (tmp_path / 'other').mkdir()
+    (tmp_path / 'other' / 'epoch_3.pth').write_bytes(b'x')
+    work = tmp_path / 'work'
+    work.mkdir()
+    (work / 'epoch_1.pth').write_bytes(b'x')
+    (work / 'last_checkpoint').write_text(str(tmp_path / 'other' / 'epoch_3.pth'))
+    assert checkpoint_candidates(str(work)) == [str(work / 'epoch_1.pth')]
+    assert any('outside this work dir' in r.getMessage() for r in warnings_logged)
+
+
+@pytest.mark.parametrize('options,named', [
+    ({'model.head.num_classes': 5}, 'model.head.num_classes: 10 -> 5'),
+    ({'model.backbone.depth': 34}, 'model.backbone.depth: 18 -> 34'),
+    ({'optimizer.lr': 0.5}, 'optimizer.lr: 0.1 -> 0.5'),
+    ({'optimizer.type': 'AdamW'}, "optimizer.type: 'SGD' -> 'AdamW'"),
+    ({'data.imgs_per_gpu': 8}, 'data.imgs_per_gpu: 16 -> 8'),
+    ({'seed': 7}, 'seed: 0 -> 7'),
+])
+def test_resume_with_a_different_config_names_the_keys(one_epoch_run, options, named):
+    config, work = one_epoch_run
+    with pytest.raises(ResumeConfigMismatchError) as err:
+        train(config, work_dir=work, resume='auto', cfg_options=dict(total_epochs=2, **options))
+    assert named in str(err.value) and 'epoch_1.pth' in str(err.value)
+    assert not osp.exists(osp.join(work, 'epoch_2.pth'))
+
+
+def test_differing_keys_ignore_init_cfg_and_list_everything():
+    saved = dict(model=dict(type='A', head=dict(num_classes=10), init_cfg=dict(checkpoint='x')),
+                 optimizer=dict(type='SGD', lr=0.1), seed=0, data=dict(imgs_per_gpu=16))
+    current = dict(model=dict(type='A', head=dict(num_classes=10, extra=1),
+                              init_cfg=dict(checkpoint='y')),
+                   optimizer=dict(type='SGD', lr=0.1), seed=0,
+                   data=dict(imgs_per_gpu=16, drop_last=True))
+    assert differing_keys(saved, current) == ["model.head.extra: '<absent>' -> 1",
+                                              "data.drop_last: '<absent>' -> True"]
+    assert differing_keys(saved, saved) == []
+
+
+def test_resume_with_a_shorter_training_set_is_refused(one_epoch_run, tiny_digits, tmp_path):
+    config, work = one_epoch_run
+    shorter = tmp_path / 'train_100.txt'
+    with open(osp.join(tiny_digits, 'train_small.txt')) as f:
+        shorter.write_text(''.join(f.readlines()[:100]))
+    with pytest.raises(EpochLengthMismatchError, match='8 iterations per epoch on 1 process'):
+        train(config, work_dir=work, resume='auto', cfg_options={
+            'total_epochs': 2, 'data.train.data_source.list_file': str(shorter)})
+    assert not osp.exists(osp.join(work, 'epoch_2.pth'))

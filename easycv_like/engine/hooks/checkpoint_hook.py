@@ -127,7 +127,8 @@ class CheckpointHook(MMEngineCheckpointHook):
                     by_epoch=by_epoch, backend_args=self.backend_args, **self.args)
                 if is_main_process():
                     atomic_link(self.last_ckpt, osp.join(self.out_dir, LATEST_NAME))
-                    atomic_write_text(osp.join(runner.work_dir, POINTER_NAME), self.last_ckpt)
+                    atomic_write_text(osp.join(runner.work_dir, POINTER_NAME),  # relative:
+                                      osp.relpath(self.last_ckpt, runner.work_dir))  # copyable
         finally:
             self._writing = None
         if is_main_process():

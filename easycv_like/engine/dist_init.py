@@ -1,0 +1,58 @@
+"""Join the process group torchrun describes, with the configured timeout, so that a restarted
+worker group never reads the addresses its killed predecessors left in the store.
+
+torchrun's agent keeps one TCP store for the whole job (static and c10d rendezvous alike), and
+``init_process_group('env://')`` uses the same key names in every restart attempt. A restarted
+rank that starts before its peers reads their dead predecessors' addresses and fails with
+``Gloo connectFullMesh failed`` (NCCL waits on a stale unique id instead). Each attempt
+therefore gets its own key namespace (``TORCHELASTIC_RESTART_COUNT``), and ``dist_params.timeout``
+bounds the store, the connection set-up and every collective.
+"""
+import datetime
+import numbers
+import os
+from typing import Optional
+
+import torch
+import torch.distributed as dist
+
+REQUIRED_ENV = ('RANK', 'WORLD_SIZE', 'MASTER_ADDR', 'MASTER_PORT')
+
+
+def process_group_timeout(dist_params: Optional[dict]) -> Optional[datetime.timedelta]:
+    """``dist_params.timeout`` (seconds) as a timedelta; None when unset. Rejects non-positive
+    or non-numeric values, naming the key."""
+    timeout = (dist_params or {}).get('timeout')
+    if timeout is None:
+        return None
+    if isinstance(timeout, bool) or not isinstance(timeout, numbers.Real) or timeout <= 0:
+        raise ValueError(f'dist_params.timeout must be a positive number of seconds, '
+                         f'got {timeout!r} ({type(timeout).__name__}).')
+    return datetime.timedelta(seconds=float(timeout))
+
+
+def store_namespace() -> str:
+    """The store key prefix of this restart attempt (torchrun counts attempts from 0)."""
+    return f"easycv_like/attempt_{os.environ.get('TORCHELASTIC_RESTART_COUNT', '0')}"
+
+
+def init_torchrun_process_group(backend: str,
+                                timeout: Optional[datetime.timedelta] = None) -> None:
+    """Initialise the default process group from torchrun's environment variables.
+
+    Args:
+        backend: ``'gloo'`` or ``'nccl'`` (NCCL binds this process to GPU ``LOCAL_RANK`` first).
+        timeout: limit for the rendezvous store, the connection set-up and each collective;
+            None keeps torch's default.
+    """
+    missing = [name for name in REQUIRED_ENV if name not in os.environ]
+    if missing:
+        raise RuntimeError(f'--launcher pytorch needs the environment torchrun sets; missing '
+                           f'{", ".join(missing)}. Start with tools/dist_train.sh or torchrun.')
+    rank, world_size = int(os.environ['RANK']), int(os.environ['WORLD_SIZE'])
+    if backend == 'nccl':
+        torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', '0')))
+    kwargs = dict(timeout=timeout) if timeout is not None else {}
+    store, _, _ = next(dist.rendezvous('env://', rank, world_size, **kwargs))
+    store = dist.PrefixStore(store_namespace(), store)
+    dist.init_process_group(backend, store=store, rank=rank, world_size=world_size, **kwargs)
