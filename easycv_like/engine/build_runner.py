@@ -194,11 +194,14 @@ def _custom_hooks(cfg: Config) -> list:
 
 
 def _env_cfg(cfg: Config, launcher: str) -> dict:
-    dist = dict(cfg.dist_params)
-    if not torch.cuda.is_available():
-        dist['backend'] = 'gloo'
+    dist = dict(cfg.dist_params, backend=_dist_backend(cfg))
     return dict(cudnn_benchmark=cfg.cudnn_benchmark, dist_cfg=dist,
                 mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0))
+
+
+def _dist_backend(cfg: Config) -> str:
+    """``dist_params.backend``, except gloo on machines without CUDA."""
+    return cfg.dist_params['backend'] if torch.cuda.is_available() else 'gloo'
 
 
 def _init_process_group(cfg: Config, launcher: str) -> None:
@@ -207,8 +210,7 @@ def _init_process_group(cfg: Config, launcher: str) -> None:
     ``init_dist`` also calls ``torch.cuda.set_device``, which fails without a GPU."""
     if launcher != 'pytorch' or dist.is_initialized():
         return
-    init_torchrun_process_group(_env_cfg(cfg, launcher)['dist_cfg']['backend'],
-                                process_group_timeout(cfg.dist_params))
+    init_torchrun_process_group(_dist_backend(cfg), process_group_timeout(cfg.dist_params))
 
 
 def _build_model(cfg: Config) -> torch.nn.Module:

@@ -90,8 +90,8 @@ class WorkDirLock:
                       level=logging.WARNING)
         record = json.dumps(dict(pid=os.getpid(), host=host, started=time.time()))
         os.ftruncate(fd, 0)
-        os.pwrite(fd, record.encode('utf-8'), 0)
-        os.fsync(fd)
+        os.pwrite(fd, record.encode('utf-8'), 0)  # no fsync: the flock is the lock, the record
+        # only names its holder, and a crash that loses the record also ended the holder
         self._fd = fd
 
     def release(self) -> None:

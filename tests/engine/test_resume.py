@@ -109,7 +109,7 @@ def test_absolute_pointer_outside_the_work_dir_is_ignored(tmp_path, warnings_log
     ({'model.head.num_classes': 5}, 'model.head.num_classes: 10 -> 5'),
     ({'model.backbone.depth': 34}, 'model.backbone.depth: 18 -> 34'),
     ({'optimizer.lr': 0.5}, 'optimizer.lr: 0.1 -> 0.5'),
-    ({'optimizer.type': 'AdamW'}, "optimizer.type: 'SGD' -> 'AdamW'"),
+    ({'optimizer.momentum': 0.5}, 'optimizer.momentum: 0.9 -> 0.5'),
     ({'data.imgs_per_gpu': 8}, 'data.imgs_per_gpu: 16 -> 8'),
     ({'seed': 7}, 'seed: 0 -> 7'),
 ])
