@@ -121,7 +121,9 @@ def _prepared(source: Any, order: np.ndarray, max_side: Optional[int],
             yield sample, prepare_image(sample, max_side)
         return
     block = 512 * workers
-    with multiprocessing.get_context('fork').Pool(workers) as pool:
+    # spawn, not fork: a fork of a process that runs other threads (loaders, servers, torch's
+    # pools) can copy a held lock into the child, which then waits for ever
+    with multiprocessing.get_context('spawn').Pool(workers) as pool:
         for start in range(0, len(order), block):
             tasks = [(source[int(i)], max_side) for i in order[start:start + block]]
             results = pool.imap(_prepare_task, tasks, chunksize=16)
