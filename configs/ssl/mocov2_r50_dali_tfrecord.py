@@ -3,16 +3,17 @@
 # fastest setting measured on an H100; see docs/data.md) and the same two-view MoCo v2
 # augmentation run on the GPU. Without CUDA the same config decodes and augments on the CPU.
 # Make the shards (shuffled, so DALI's shuffle buffer sees mixed classes) with
-#   python tools/convert_to_tfrecord.py --src-type list --src data/imagenet/train.txt \
+#   python tools/convert_to_tfrecord.py --src-type ImageList --src data/imagenet/train.txt \
 #       --out data/imagenet/tfrecord --prefix train --shards 1024 --workers 16 --shuffle-seed 0
 _base_ = './mocov2_r50.py'
 _data_root = 'data/imagenet/tfrecord'
 data = dict(
+    backend='dali',  # data/builder.py: a DALILoader instead of a DataLoader
     workers_per_gpu=8,  # DALI CPU threads per GPU
     train=dict(
         _delete_=True,
         type='DaliMultiViewDataset',
-        source=dict(type='tfrecord', shards=f'{_data_root}/train-*.tfrecord'),
+        source=dict(type='TFRecord', shards=f'{_data_root}/train-*.tfrecord'),
         num_views=2,
         view=dict(size=224, scale=(0.2, 1.0), grayscale_prob=0.2, blur_prob=0.5,
                   blur_sigma=(0.1, 2.0), flip_prob=0.5,
