@@ -4,13 +4,13 @@
     python benchmarks/gpu_suite.py --smoke     # the same code paths, shrunk, on the CPU (seconds)
 
 Rows (each reuses ``data_throughput.py`` / ``ssl_throughput.py``; the goals and reference figures
-are the project's, from docs/FACTS measured with plain PyTorch + DALI on one H100):
+are the project's, measured with plain PyTorch + DALI on one H100; see benchmarks/README.md):
   dali_pipeline            DALI MoCo v2 two-view pipeline alone (``mixed`` decode), samples/s
   mocov2_{synthetic,jpg,dali}_{eager,compiled}
                            our Runner training MoCo v2 ResNet-50 (fp16, channels_last, bs 256)
                            fed from memory / the cv2 JPEG loader / DALI; eager and torch.compile
   dino / swav / moby       our Runner, data on the device, against the plain-PyTorch ceilings
-About 6-7 minutes on one H100 (compilation is most of it). ``--smoke`` shrinks every row (tiny
+Planned for 6-7 minutes on one H100 (compilation is most of it; not yet timed on a GPU). ``--smoke`` shrinks every row (tiny
 models, 32 px, a few iterations; compiled rows use torch.compile's ``eager`` backend) so the
 test suite runs exactly this script on a CPU; its rates mean nothing and no goal is judged.
 """
