@@ -8,7 +8,7 @@ The fields follow the cv2 transforms of ``data/transforms`` and torchvision.
 from dataclasses import dataclass, field, fields
 from typing import Optional
 
-from easycv_like.data.view_recipe import MOCOV2_VIEWS, dali_multi_view_args
+from easycv_like.data.view_recipe import INTERPOLATIONS, MOCOV2_VIEWS, dali_multi_view_args
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class ViewSpec:
         blur_prob: probability of a Gaussian blur.
         blur_sigma: range of the blur's sigma in pixels (kernel spans +-3 sigma).
         solarize_prob: probability of inverting the pixels >= 128.
+        interpolation: resampling of the random-resized crop, ``'bilinear'`` or ``'bicubic'``.
     """
 
     size: int
@@ -40,6 +41,7 @@ class ViewSpec:
     blur_prob: float = 0.0
     blur_sigma: tuple[float, float] = (0.1, 2.0)
     solarize_prob: float = 0.0
+    interpolation: str = 'bilinear'
 
     @classmethod
     def from_dict(cls, cfg: dict) -> 'ViewSpec':
@@ -48,6 +50,9 @@ class ViewSpec:
         unknown = sorted(set(cfg) - known)
         if unknown:
             raise KeyError(f'Unknown view option(s) {unknown}; valid: {sorted(known)}.')
+        if cfg.get('interpolation', 'bilinear') not in INTERPOLATIONS:
+            raise ValueError(f"interpolation must be one of {INTERPOLATIONS}, got "
+                             f"{cfg['interpolation']!r}.")
         cfg = dict(cfg)
         for key in ('scale', 'ratio', 'blur_sigma'):
             if cfg.get(key) is not None:
