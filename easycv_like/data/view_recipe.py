@@ -6,6 +6,8 @@ A recipe is a plain dict (a config can hold it) describing the views of every im
          color_jitter=dict(p=0.8, brightness=0.4, contrast=0.4, saturation=0.4, hue=0.1),
          grayscale=0.2, blur=dict(p=0.5, sigma=(0.1, 2.0)), solarize=0.0, flip=0.5)
 
+A crop group may also set ``interpolation`` and override photometric keys, and its ``views``
+list overrides them again for its first views (asymmetric BYOL / DINO views).
 :func:`cv2_view_args` turns it into ``MultiViewDataset``'s ``num_views`` / ``pipelines`` (our
 registered cv2 transforms), :func:`dali_view_specs` into ``ViewSpec`` dicts for the DALI graph
 (``data/dali/pipelines.py``), :func:`dali_multi_view_args` into ``DaliMultiViewDataset``'s
