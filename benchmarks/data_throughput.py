@@ -82,7 +82,7 @@ def make_loaders(list_file: str, tfrecord_dir: str, args) -> dict:
     def dali():
         from easycv_like.data.dali import DALILoader
         train = Config.fromfile(DALI_CONFIG).data.train
-        train.source = dict(type='tfrecord', shards=shards)
+        train.source = dict(type='TFRecord', shards=shards)
         return DALILoader(DATASETS.build(train), batch_size=args.batch, shuffle=True,
                           num_threads=args.workers)
 

@@ -22,6 +22,8 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
+from typing import Optional
 
 import numpy as np
 import torch
@@ -49,11 +51,16 @@ STD = (58.395, 57.12, 57.375)
 
 @DATASETS.register_module()
 class SyntheticViews(Dataset):
-    """Two random uint8 views per item from a small in-memory pool, in the dataset-item format."""
+    """Random uint8 views per item (one per entry of ``sizes``; default two of ``size``) from a
+    small in-memory pool, in the dataset-item format."""
 
-    def __init__(self, length: int = 4096, size: int = 224, pool: int = 64, seed: int = 0):
+    def __init__(self, length: int = 4096, size: int = 224, pool: int = 64, seed: int = 0,
+                 sizes: Optional[Sequence[int]] = None):
         rng = np.random.default_rng(seed)
-        self.pool = torch.from_numpy(rng.integers(0, 256, (pool, 3, size, size), np.uint8))
+        sizes = list(sizes) if sizes else [size, size]
+        pools = {s: torch.from_numpy(rng.integers(0, 256, (pool, 3, s, s), np.uint8))
+                 for s in set(sizes)}
+        self.views = [pools[s] for s in sizes]
         self.length = length
         self.metainfo = {'classes': None}
 
@@ -61,8 +68,8 @@ class SyntheticViews(Dataset):
         return self.length
 
     def __getitem__(self, index: int) -> dict:
-        first, second = self.pool[index % len(self.pool)], self.pool[(index + 1) % len(self.pool)]
-        return {'inputs': [first, second],
+        views = [pool[(index + i) % len(pool)] for i, pool in enumerate(self.views)]
+        return {'inputs': views,
                 'data_samples': {'gt_label': -1, 'sample_idx': index, 'img_path': ''}}
 
 
@@ -162,18 +169,24 @@ def _with_crop_size(obj, size: int):
 
 
 def train_dataset(cfg, args, folder: str) -> dict:
-    """The ``data.train`` config of the chosen ``--data``."""
+    """The ``data.train`` config of the chosen ``--data`` (images and shards made once a folder).
+
+    ``args.view_sizes`` (optional) gives synthetic data one view per entry (multi-crop)."""
     if args.data == 'synthetic':
-        return dict(type='SyntheticViews', size=args.size)
-    list_file = write_photo_like_jpegs(folder, args.images)
+        return dict(type='SyntheticViews', size=args.size,
+                    sizes=getattr(args, 'view_sizes', None))
+    list_file = os.path.join(folder, 'list.txt')
+    if not os.path.exists(list_file):
+        write_photo_like_jpegs(folder, args.images)
     if args.data == 'jpg':
         train = _with_crop_size(cfg.data.train, args.size)
         train['data_source'] = dict(type='ImageList', list_file=list_file)
         return train
     out = os.path.join(folder, 'tfrecord')
-    convert_to_tfrecord(ImageList(list_file), out, num_shards=8, progress=False)
+    if not os.path.isdir(out):
+        convert_to_tfrecord(ImageList(list_file), out, num_shards=8, progress=False)
     return dict(type='DaliMultiViewDataset', num_views=2, view=dict(MOCOV2_VIEW, size=args.size),
-                source=dict(type='tfrecord', shards=f'{out}/train-*.tfrecord'),
+                source=dict(type='TFRecord', shards=f'{out}/train-*.tfrecord'),
                 decoder_device='mixed', hw_decoder_load=1.0)
 
 
@@ -191,7 +204,8 @@ def our_rate(cfg, args, folder: str) -> float:
     cfg.custom_hooks = list(cfg.get('custom_hooks') or []) + [dict(type='IterStampHook')]
     cfg.log_level = 'WARNING'
     IterStampHook.stamps.clear()
-    build_runner(apply_overrides(cfg, work_dir=os.path.join(folder, 'work'),
+    work_dir = tempfile.mkdtemp(prefix='work_', dir=folder)  # one per run: nothing to resume
+    build_runner(apply_overrides(cfg, work_dir=work_dir,
                                  fp16=args.fp16)).train()
     stamps = IterStampHook.stamps[args.warmup - 1:]
     return cfg.data.imgs_per_gpu * (len(stamps) - 1) / (stamps[-1] - stamps[0])

@@ -1,6 +1,6 @@
 """Convert an image list, a class-folder tree or CIFAR into sharded TFRecord files (+ .idx).
 
-    python tools/convert_to_tfrecord.py --src-type list --src data/digits/train.txt \
+    python tools/convert_to_tfrecord.py --src-type ImageList --src data/digits/train.txt \
         --out data/digits_tfrecord --prefix train --shards 4 [--max-side 500] [--workers 2]
 
 Writes OUT/{prefix}-{i:05d}-of-{N:05d}.tfrecord, the .idx index beside each (DALI needs them)
@@ -10,19 +10,29 @@ import argparse
 from collections.abc import Sequence
 from typing import Optional
 
-SOURCE_TYPES = ('list', 'folder', 'cifar')  # easycv_like.data.tfrecord.writer's (tested equal)
+from easycv_like.source_names import CONVERTIBLE_SOURCES, FORMER_NAMES
+
+SOURCE_TYPES = CONVERTIBLE_SOURCES  # the data sources' registered names (the writer's too)
+
+
+def _source_type(name: str) -> str:
+    """A former spelling (``list``, ``folder``, ``cifar``) -> the registered name."""
+    return FORMER_NAMES.get(name, name)
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--src-type', required=True, choices=SOURCE_TYPES)
+    parser.add_argument('--src-type', required=True, choices=SOURCE_TYPES, type=_source_type,
+                        help='the data source, by its registered name (former spellings list, '
+                        'folder, cifar still work)')
     parser.add_argument('--src', required=True,
-                        help='list file (list), class-folder root (folder) or CIFAR folder')
-    parser.add_argument('--root', help='folder the list paths are relative to (list only)')
+                        help='list file (ImageList), class-folder root (ImageFolder) or CIFAR '
+                        'folder (Cifar)')
+    parser.add_argument('--root', help='folder the list paths are relative to (ImageList only)')
     parser.add_argument('--classes', help='class-name file, one a line; for a folder also the '
                         "training split's folder, so a val folder keeps its labels")
     parser.add_argument('--split', default='train', choices=['train', 'test'],
-                        help='CIFAR split (cifar only)')
+                        help='CIFAR split (Cifar only)')
     parser.add_argument('--out', required=True, help='output folder')
     parser.add_argument('--prefix', default='train', help='shard name prefix')
     parser.add_argument('--shards', type=int, default=1, help='number of TFRecord files')

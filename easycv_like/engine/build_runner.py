@@ -1,10 +1,9 @@
 """The one place that turns an easycv_like config (the EasyCV-style schema of docs/config.md)
 into an mmengine Runner. Nothing else in the package knows mmengine's own config keys."""
 import copy
-import inspect
 import logging
 import os.path as osp
-from typing import Optional, Union
+from typing import Optional
 
 import torch
 import torch.distributed as dist
@@ -12,8 +11,8 @@ from mmengine.config import Config
 from mmengine.logging import print_log
 from mmengine.runner import Runner, set_random_seed
 
-from ..data.dali import DaliBaseDataset, DALILoader
-from ..registry import DATASETS, MODELS, SCOPE
+from ..data.builder import build_dataloader
+from ..registry import MODELS, SCOPE
 from ..utils.checkpoint import set_trust_checkpoints
 from .config_schema import section, validate_config
 from .cpu_precision import cpu_has_fast_bf16, slow_bf16_reason
@@ -21,7 +20,6 @@ from .dist_init import init_torchrun_process_group, process_group_timeout
 from .ema_config import ema_hook_cfg
 from .eval_data import resolve_eval_data
 from .hooks.weight_load_hook import weight_load_hooks
-from .loader_options import pop_loader_options, use_batch_sampler
 from .lr_config import lr_config_to_schedulers
 from .resume import find_resume_checkpoint
 
@@ -54,46 +52,6 @@ def apply_overrides(cfg: Config, work_dir: Optional[str] = None, fp16: bool = Fa
     if trust_checkpoint:
         cfg.trust_checkpoint = True
     return cfg
-
-
-def _dataset_class(dataset_cfg: dict) -> type:
-    kind = dataset_cfg['type']
-    return DATASETS.get(kind) if isinstance(kind, str) else kind
-
-
-def _accepts(dataset_cfg: dict, arg: str) -> bool:
-    return arg in inspect.signature(_dataset_class(dataset_cfg)).parameters
-
-
-def _dali_loader(data: dict, dataset: dict, train: bool, seed: Optional[int]) -> DALILoader:
-    """A DALI dataset runs its own pipeline: the Runner gets a ready loader (a DataLoader to it)."""
-    if seed is not None:
-        dataset.setdefault('seed', seed)
-    return DALILoader(DATASETS.build(dataset), batch_size=data['imgs_per_gpu'],
-                      shuffle=train, drop_last=train and data['drop_last'],
-                      num_threads=data['workers_per_gpu'])
-
-
-def _loader_cfg(data: dict, dataset: dict, train: bool,
-                seed: Optional[int]) -> Union[dict, DALILoader]:
-    dataset = copy.deepcopy(dataset)
-    if issubclass(_dataset_class(dataset), DaliBaseDataset):
-        return _dali_loader(data, dataset, train, seed)
-    collate_fn, batch_sampler = pop_loader_options(dataset)
-    if seed is not None and 'seed' not in dataset and _accepts(dataset, 'seed'):
-        dataset['seed'] = seed
-    return use_batch_sampler(dict(
-        batch_size=data['imgs_per_gpu'],
-        num_workers=data['workers_per_gpu'],
-        persistent_workers=False,
-        pin_memory=torch.cuda.is_available(),
-        drop_last=train and data['drop_last'],
-        sampler=dict(type=f'{SCOPE}.EpochIndexSampler', shuffle=train),
-        collate_fn=collate_fn,
-        # workers' base seed from a private generator, so creating a loader never advances the
-        # global torch RNG (a resumed run then continues the original random stream)
-        generator=torch.Generator().manual_seed(seed or 0),
-        dataset=dataset), batch_sampler)
 
 
 def _optim_wrapper(cfg: Config) -> dict:
@@ -143,7 +101,7 @@ def _val_setup(cfg: Config, by_epoch: bool):
         evaluators = [dict(e, collect_device=collect) for e in entry['evaluators']]
         data = dict(cfg.data, imgs_per_gpu=entry['imgs_per_gpu'])
         entries.append(dict(name=entry['name'], evaluators=evaluators,
-                            data=_loader_cfg(data, entry['data'], False, None)))
+                            data=build_dataloader(data, entry['data'], False, None)))
     val_cfg = dict(type=f'{SCOPE}.MultiDatasetValLoop', pipelines=entries,
                    fp16=_uses_autocast(cfg))
     return entries[0]['data'], val_cfg, entries[0]['evaluators']
@@ -251,7 +209,7 @@ def build_runner(cfg: Config, launcher: str = 'none') -> Runner:
     return Runner(
         model=_build_model(cfg),
         work_dir=cfg.work_dir,
-        train_dataloader=_loader_cfg(cfg.data, cfg.data.train, True, seed),
+        train_dataloader=build_dataloader(cfg.data, cfg.data.train, True, seed),
         val_dataloader=val_loader, val_cfg=val_cfg, val_evaluator=val_evaluator,
         train_cfg=_train_cfg(cfg, by_epoch),
         optim_wrapper=_optim_wrapper(cfg),

@@ -9,7 +9,7 @@ from mmengine.config import Config
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 
-from easycv_like.engine.build_runner import _loader_cfg
+from easycv_like.data.builder import build_dataloader
 
 from ..conftest import REPO
 
@@ -32,9 +32,9 @@ def test_shapes_bases_build_and_batch(shapes_cwd, monkeypatch, name, key):
     cfg = Config.fromfile(osp.join(REPO, 'configs', '_base_', 'datasets', name))
     monkeypatch.chdir(shapes_cwd)
     for split, train in (('train', True), ('val', False)):
-        data = dict(cfg.data, imgs_per_gpu=4, workers_per_gpu=0)
+        data = dict(cfg.data, imgs_per_gpu=4, workers_per_gpu=0, drop_last=False)
         with DefaultScope.overwrite_default_scope('easycv_like'):
-            loader = Runner.build_dataloader(_loader_cfg(data, cfg.data[split], train, seed=0),
+            loader = Runner.build_dataloader(build_dataloader(data, cfg.data[split], train, seed=0),
                                              seed=0)
         batch = next(iter(loader))
         assert batch['inputs'].dtype == torch.uint8 and batch['inputs'].shape[0] == 4

@@ -6,7 +6,7 @@ import torch
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 
-from easycv_like.engine.build_runner import _loader_cfg
+from easycv_like.data.builder import build_dataloader
 from easycv_like.engine.train_loops import _skip_to
 from easycv_like.registry import DATASETS
 
@@ -65,7 +65,7 @@ def test_loader_config_pads_groups_and_resumes_by_batches(shapes):
                    batch_sampler=dict(type='AspectRatioBatchSampler'))
     cfg['pipeline'] = [dict(type='LoadImage'), dict(type='PackDetInputs')]
     data = dict(imgs_per_gpu=3, workers_per_gpu=0, drop_last=True)
-    loader_cfg = _loader_cfg(data, cfg, True, seed=5)
+    loader_cfg = build_dataloader(data, cfg, True, seed=5)
     assert 'collate' not in loader_cfg['dataset'] and 'drop_last' not in loader_cfg
     assert loader_cfg['batch_sampler']['drop_last'] is True
     with DefaultScope.overwrite_default_scope('easycv_like'):  # as inside the Runner
@@ -91,8 +91,9 @@ def test_loader_config_pads_groups_and_resumes_by_batches(shapes):
 def test_default_collate_stays_for_classification():
     cfg = dict(type='ClsDataset', data_source=dict(type='ImageList', list_file='x.txt'),
                pipeline=[])
-    loader_cfg = _loader_cfg(dict(imgs_per_gpu=2), cfg, True, seed=0)
+    data = dict(imgs_per_gpu=2, workers_per_gpu=0, drop_last=False)
+    loader_cfg = build_dataloader(data, cfg, True, seed=0)
     assert loader_cfg['collate_fn'] == dict(type='default_collate')
     assert 'batch_sampler' not in loader_cfg
     with pytest.raises(KeyError, match='pad_collate'):
-        _loader_cfg(dict(imgs_per_gpu=2), dict(cfg, collate=dict(type='pad_colate')), True, 0)
+        build_dataloader(data, dict(cfg, collate=dict(type='pad_colate')), True, 0)

@@ -40,8 +40,9 @@ class DaliBaseDataset:
     the same whether or not the run was interrupted before it.
 
     Args:
-        source: ``dict(type='tfrecord', shards=..., index_files=None, classes=None)`` or
-            ``dict(type='file_list', list_file=..., root=None, classes=None)``.
+        source: a data source by its registered name and arguments (``source_names.py``):
+            ``dict(type='TFRecord', shards=..., index_files=None, classes=None)`` or
+            ``dict(type='ImageList', list_file=..., root=None, classes=None)``.
         decoder_device: ``'mixed'`` (nvJPEG on the GPU; the default and the fastest) or
             ``'cpu'``. ``'mixed'`` falls back to ``'cpu'`` with a warning without CUDA.
         hw_decoder_load: fraction of JPEGs sent to the hardware decoder (``'mixed'`` only);

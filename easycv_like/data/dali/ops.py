@@ -13,10 +13,16 @@ from nvidia.dali import fn, types
 _SOLARIZED = [float(k if k < 128 else 255 - k) for k in range(256)]
 
 
-def random_resized_crop(images, size: int, scale: Sequence[float], ratio: Sequence[float]):
-    """Crop a random area fraction in ``scale`` and aspect ratio in ``ratio``; resize to size."""
+_INTERP = {'bilinear': types.INTERP_LINEAR, 'bicubic': types.INTERP_CUBIC}
+
+
+def random_resized_crop(images, size: int, scale: Sequence[float], ratio: Sequence[float],
+                        interpolation: str = 'bilinear'):
+    """Crop a random area fraction in ``scale`` and aspect ratio in ``ratio``; resize to size
+    with ``interpolation`` (``'bilinear'`` or ``'bicubic'``)."""
     return fn.random_resized_crop(images, size=(size, size), random_area=list(scale),
-                                  random_aspect_ratio=list(ratio))
+                                  random_aspect_ratio=list(ratio),
+                                  interp_type=_INTERP[interpolation])
 
 
 def resize_center_crop(images, size: int, resize_size: int):

@@ -22,7 +22,8 @@ def augment_view(images, spec: ViewSpec):
         views = ops.resize_center_crop(images, spec.size,
                                        spec.resize_size or round(spec.size / 0.875))
     else:
-        views = ops.random_resized_crop(images, spec.size, spec.scale, spec.ratio)
+        views = ops.random_resized_crop(images, spec.size, spec.scale, spec.ratio,
+                                       spec.interpolation)
     if spec.jitter:
         views = ops.color_jitter(views, **spec.jitter)
     if spec.grayscale_prob > 0:

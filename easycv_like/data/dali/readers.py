@@ -18,12 +18,14 @@ from easycv_like.data.sources.class_names import read_class_names
 from easycv_like.data.sources.image_list import ImageList
 from easycv_like.data.tfrecord.example import FILENAME_KEY, IMAGE_KEY, INDEX_KEY, LABEL_KEY
 from easycv_like.data.tfrecord.record_file import index_path_for, read_index, resolve_shards
+from easycv_like.source_names import DALI_SOURCES, source_name
 
 READER_NAME = 'Reader'  # the iterator finds the epoch size and padding through this name
 
 
 class TFRecordReader:
-    """TFRecord shards read by ``fn.readers.tfrecord``, which needs each shard's ``.idx`` file.
+    """The ``TFRecord`` source's shards (same arguments), read by ``fn.readers.tfrecord``, which
+    needs each shard's ``.idx`` file.
 
     Shuffling permutes the order of the shard files per epoch (the same on every rank) and mixes
     records in a buffer of ``shuffle_buffer`` samples; records stored sorted by class therefore
@@ -81,7 +83,7 @@ class TFRecordReader:
 
 
 class FileListReader:
-    """Image files of an ``ImageList`` file, read by ``fn.readers.file``.
+    """The ``ImageList`` source's image files (same arguments), read by ``fn.readers.file``.
 
     The pipeline carries only each sample's index; labels and paths are looked up on the host.
     Shuffling permutes the whole list per epoch (the same on every rank), a global shuffle.
@@ -124,13 +126,19 @@ class FileListReader:
                 'img_path': [self.paths[i] for i in index.tolist()]}
 
 
-READERS = {'tfrecord': TFRecordReader, 'file_list': FileListReader}
+READERS = {'TFRecord': TFRecordReader, 'ImageList': FileListReader}  # by DATA_SOURCES name
 
 
 def build_reader(cfg: dict):
-    """``dict(type='tfrecord' | 'file_list', **arguments)`` -> a reader."""
+    """``dict(type='TFRecord' | 'ImageList', **the source's arguments)`` -> a reader.
+
+    The types and arguments are the CPU data sources' (``data/sources``); the former spellings
+    ``'tfrecord'`` and ``'file_list'`` are still accepted.
+    """
     cfg = dict(cfg)
     kind = cfg.pop('type', None)
-    if kind not in READERS:
-        raise KeyError(f'Unknown DALI source type {kind!r}; choose one of {sorted(READERS)}.')
+    try:
+        kind = source_name(kind, DALI_SOURCES, 'DALI source type')
+    except ValueError as err:
+        raise KeyError(str(err)) from None
     return READERS[kind](**cfg)

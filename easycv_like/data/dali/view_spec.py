@@ -2,10 +2,13 @@
 
 DALI datasets describe their views with these (a classification crop, the two MoCo v2 views, the
 global and local crops of SwAV/DINO); ``pipelines.augment_view`` turns one into DALI operators.
+An SSL recipe (``data/view_recipe.py``) compiles to these fields.
 The fields follow the cv2 transforms of ``data/transforms`` and torchvision.
 """
 from dataclasses import dataclass, field, fields
 from typing import Optional
+
+from easycv_like.data.view_recipe import INTERPOLATIONS, MOCOV2_VIEWS, dali_multi_view_args
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,7 @@ class ViewSpec:
         blur_prob: probability of a Gaussian blur.
         blur_sigma: range of the blur's sigma in pixels (kernel spans +-3 sigma).
         solarize_prob: probability of inverting the pixels >= 128.
+        interpolation: resampling of the random-resized crop, ``'bilinear'`` or ``'bicubic'``.
     """
 
     size: int
@@ -37,6 +41,7 @@ class ViewSpec:
     blur_prob: float = 0.0
     blur_sigma: tuple[float, float] = (0.1, 2.0)
     solarize_prob: float = 0.0
+    interpolation: str = 'bilinear'
 
     @classmethod
     def from_dict(cls, cfg: dict) -> 'ViewSpec':
@@ -45,6 +50,9 @@ class ViewSpec:
         unknown = sorted(set(cfg) - known)
         if unknown:
             raise KeyError(f'Unknown view option(s) {unknown}; valid: {sorted(known)}.')
+        if cfg.get('interpolation', 'bilinear') not in INTERPOLATIONS:
+            raise ValueError(f"interpolation must be one of {INTERPOLATIONS}, got "
+                             f"{cfg['interpolation']!r}.")
         cfg = dict(cfg)
         for key in ('scale', 'ratio', 'blur_sigma'):
             if cfg.get(key) is not None:
@@ -52,7 +60,5 @@ class ViewSpec:
         return cls(**cfg)
 
 
-# The MoCo v2 / SimCLR augmentation of one 224 view (He et al. 2020, Chen et al. 2020).
-MOCOV2_VIEW = dict(size=224, scale=(0.2, 1.0),
-                   jitter=dict(brightness=0.4, contrast=0.4, saturation=0.4, hue=0.1, prob=0.8),
-                   grayscale_prob=0.2, blur_prob=0.5, blur_sigma=(0.1, 2.0), flip_prob=0.5)
+# The MoCo v2 / SimCLR augmentation of one 224 view, from the one recipe of data/view_recipe.py.
+MOCOV2_VIEW = dali_multi_view_args(MOCOV2_VIEWS)['view']

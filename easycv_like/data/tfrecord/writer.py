@@ -23,9 +23,10 @@ from easycv_like.data.sources.image_list import ImageList
 from easycv_like.data.tfrecord.example import encode_example
 from easycv_like.data.tfrecord.record_file import frame_record, write_index
 from easycv_like.data.transforms.loading import decode_image
+from easycv_like.source_names import CONVERTIBLE_SOURCES, source_name
 
 JPEG_QUALITY = 95
-SOURCE_TYPES = ('list', 'folder', 'cifar')
+SOURCE_TYPES = CONVERTIBLE_SOURCES  # the data sources' registered names
 
 
 def open_source(src_type: str, src: str, root: Optional[str] = None, split: str = 'train',
@@ -33,22 +34,22 @@ def open_source(src_type: str, src: str, root: Optional[str] = None, split: str 
     """Build the data source to convert.
 
     Args:
-        src_type: ``'list'`` (an ``ImageList`` file), ``'folder'`` (an ``ImageFolder`` tree) or
-            ``'cifar'`` (the CIFAR python batches folder).
+        src_type: a source's registered name: ``'ImageList'`` (a list file), ``'ImageFolder'`` (a
+            class-folder tree) or ``'Cifar'`` (the CIFAR python batches folder); the former
+            ``'list'``, ``'folder'``, ``'cifar'`` are accepted too.
         src: the list file or the folder.
-        root: folder the list's paths are relative to (``'list'`` only; default its folder).
-        split: ``'train'`` or ``'test'`` (``'cifar'`` only).
+        root: folder the list's paths are relative to (``'ImageList'`` only; default its folder).
+        split: ``'train'`` or ``'test'`` (``'Cifar'`` only).
         classes: class-name file of the list, or for a folder the class list (a file, or the
             training split's folder) so a val split keeps the training labels; written to
             ``classes.txt``.
     """
-    if src_type == 'list':
+    kind = source_name(src_type, SOURCE_TYPES)
+    if kind == 'ImageList':
         return ImageList(src, root=root, classes=classes)
-    if src_type == 'folder':
+    if kind == 'ImageFolder':
         return ImageFolder(src, classes=classes)
-    if src_type == 'cifar':
-        return Cifar(src, split=split)
-    raise ValueError(f'Unknown source type {src_type!r}; choose one of {SOURCE_TYPES}.')
+    return Cifar(src, split=split)
 
 
 def shard_paths(out_dir: str, prefix: str, num_shards: int) -> list[str]:

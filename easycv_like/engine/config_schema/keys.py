@@ -5,6 +5,7 @@ line to its group (and a word about it in docs/config.md, which a test compares 
 """
 import torch
 
+from ...data.builder import BACKENDS
 from ...registry import DATASETS, HOOKS, METRICS, MODEL_WRAPPERS, MODELS, OPTIMIZERS
 from ..lr_config import POLICIES, WARMUPS
 from .spec import REQUIRED, Key, flag, positive_int
@@ -19,6 +20,8 @@ DATA = {
     'imgs_per_gpu': positive_int(32, 'batch size per process'),
     'workers_per_gpu': Key((int,), 2, 'data-loader workers per process', minimum=0),
     'drop_last': flag(False, 'drop the last incomplete training batch'),
+    'backend': Key((str,), None, 'loader of the training data (default: as its type)',
+                   choices=BACKENDS),
     'train': DATASET,
     'val': Key((dict,), None, 'a dataset config', registry=DATASETS, own=LOADER_OPTIONS),
 }

@@ -1,7 +1,7 @@
 import pytest
 
 from easycv_like.data.collate import pad_collate
-from easycv_like.engine.loader_options import pop_loader_options, use_batch_sampler
+from easycv_like.data.loader_options import pop_loader_options, use_batch_sampler
 
 
 def test_pops_collate_and_batch_sampler_from_the_dataset_entry():

@@ -1,0 +1,61 @@
+"""``build_dataloader``: ``data.backend`` picks a torch DataLoader config or a DALI loader."""
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+
+from easycv_like.data.builder import build_dataloader
+
+from ..conftest import REPO
+
+_TORCH = dict(type='ClsDataset', data_source=dict(type='ImageList', list_file='x.txt'),
+              pipeline=[dict(type='LoadImage'), dict(type='PackInputs')])
+
+
+def _dali(tiny_digits) -> dict:
+    return dict(type='DaliClsDataset', size=12, test_mode=True, decoder_device='cpu',
+                source=dict(type='ImageList', list_file=osp.join(tiny_digits, 'val_small.txt')))
+
+
+def test_torch_backend_gives_the_runner_a_loader_config():
+    loader = build_dataloader(dict(imgs_per_gpu=4, workers_per_gpu=1, drop_last=True,
+                                   backend='torch'), _TORCH, True, seed=3)
+    assert loader['batch_size'] == 4 and loader['num_workers'] == 1 and loader['drop_last']
+    assert loader['sampler'] == dict(type='easycv_like.EpochIndexSampler', shuffle=True)
+    assert loader['dataset'] == dict(_TORCH, seed=3) and 'seed' not in _TORCH  # not modified
+    assert loader['collate_fn'] == dict(type='default_collate')
+    unset = build_dataloader(dict(imgs_per_gpu=4), _TORCH, False, seed=None)
+    assert not unset['drop_last'] and unset['dataset'] == _TORCH
+
+
+def test_dali_backend_builds_a_dali_loader(tiny_digits):
+    pytest.importorskip('nvidia.dali')
+    from easycv_like.data.dali import DALILoader
+    for backend in ('dali', None):  # None: inferred from the DALI dataset type
+        loader = build_dataloader(dict(imgs_per_gpu=16, workers_per_gpu=1, backend=backend),
+                                  _dali(tiny_digits), False, seed=7)
+        assert isinstance(loader, DALILoader) and loader.dataset.seed == 7
+        assert len(loader) == 4 and next(iter(loader))['inputs'].shape == (16, 3, 12, 12)
+
+
+def test_backend_mismatch_and_unknown_backend_are_errors(tiny_digits):
+    with pytest.raises(ValueError, match=r"data.backend='dali' but data.train.type='ClsDataset'"):
+        build_dataloader(dict(backend='dali'), _TORCH, True, seed=0)
+    with pytest.raises(ValueError, match=r"data.backend='torch' but .*'DaliClsDataset'"):
+        build_dataloader(dict(backend='torch'), _dali(tiny_digits), True, seed=0)
+    with pytest.raises(ValueError, match=r"'Dali' is not a loader backend \(did you mean 'dali'"):
+        build_dataloader(dict(backend='Dali'), _TORCH, True, seed=0)
+    # evaluation datasets follow their own type: a DALI-trained run may validate with kNN
+    assert build_dataloader(dict(backend='dali'), _TORCH, False, None)['dataset'] == _TORCH
+
+
+def test_the_engine_does_not_import_dali_code():
+    code = ('import sys, easycv_like.engine.build_runner; '
+            "print(sorted(m for m in sys.modules if 'dali' in m.split('.')[-1].lower() "
+            "or m.startswith('nvidia')))")
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
+                         cwd=REPO, check=True).stdout
+    assert 'nvidia.dali' not in out and 'easycv_like.data.dali.pipelines' not in out
+    source = open(osp.join(REPO, 'easycv_like/engine/build_runner.py')).read()
+    assert 'dali' not in source.lower()
