@@ -21,6 +21,7 @@ from .eval_data import resolve_eval_data
 from .loader_options import pop_loader_options, use_batch_sampler
 from .cpu_precision import cpu_has_fast_bf16, slow_bf16_reason
 from .lr_config import lr_config_to_schedulers
+from .model_hooks import add_model_hooks
 from .resume import find_resume_checkpoint
 
 SCHEMA_KEYS = frozenset({
@@ -257,8 +258,9 @@ def build_runner(cfg: Config, launcher: str = 'none') -> Runner:
     seed = cfg.get('seed')
     if seed is not None:  # the model is built before the Runner seeds: seed its init here
         set_random_seed(seed, deterministic=cfg.get('deterministic', False))
+    model = _build_model(cfg)
     return Runner(
-        model=_build_model(cfg),
+        model=model,
         work_dir=cfg.work_dir,
         train_dataloader=_loader_cfg(cfg.data, cfg.data.train, True, seed),
         val_dataloader=val_loader, val_cfg=val_cfg, val_evaluator=val_evaluator,
@@ -266,7 +268,7 @@ def build_runner(cfg: Config, launcher: str = 'none') -> Runner:
         optim_wrapper=_optim_wrapper(cfg),
         param_scheduler=lr_config_to_schedulers(cfg.get('lr_config'), by_epoch, total),
         default_hooks=_default_hooks(cfg, by_epoch),
-        custom_hooks=_custom_hooks(cfg),
+        custom_hooks=add_model_hooks(_custom_hooks(cfg), model),
         load_from=load_from, resume=resume,
         launcher=launcher,
         env_cfg=_env_cfg(cfg, launcher),

@@ -51,6 +51,6 @@ checkpoint_config = dict(interval=1)
     state = checkpoint['state_dict']
     assert state['center'].abs().sum() > 0
     student, teacher = state['backbone.blocks.0.mlp.fc1.weight'], \
-        state['teacher_backbone.blocks.0.mlp.fc1.weight']
+        state['momentum_backbone.blocks.0.mlp.fc1.weight']
     assert not torch.equal(student, teacher) and torch.allclose(student, teacher, atol=0.05)
     assert all(torch.isfinite(torch.tensor(v)).all() for v in _logged(checkpoint, 'train/loss'))

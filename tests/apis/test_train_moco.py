@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from easycv_like import train
+from easycv_like.apis.config import load_config
 from easycv_like.utils.checkpoint import load_checkpoint_file
 
 from ..conftest import REPO
@@ -37,6 +38,7 @@ total_epochs = 1
 log_config = dict(interval=1, hooks=[dict(type='TextLoggerHook')])
 checkpoint_config = dict(interval=1)
 ''')
+    assert load_config(str(config)).custom_hooks == []  # the engine adds MomentumUpdateHook
     result = train(str(config), work_dir=str(tmp_path / 'work'))
     assert 0.0 <= result['metrics']['knn/knn_top1'] <= 100.0
     records = [json.loads(line) for log in glob.glob(osp.join(result['work_dir'], '*', 'vis_data',

@@ -55,7 +55,7 @@ def test_byol_recipe():
     assert (predictor.in_channels, predictor.hid_channels, predictor.out_channels) == (
         256, 4096, 256)
     assert cfg.model.momentum == 0.99 and cfg.total_epochs == 300
-    assert cfg.custom_hooks == [dict(type='MomentumUpdateHook', end_momentum=1.0, cosine=True)]
+    assert cfg.model.momentum_end == 1.0 and cfg.custom_hooks == []  # engine adds the hook
     view1, view2 = cfg.data.train.pipelines
 
     def probs(kind):

@@ -75,7 +75,7 @@ def test_teacher_is_a_frozen_copy_without_drop_path():
             assert torch.equal(p, q), name
         assert not any(p.requires_grad for p in target.parameters())
     assert model.backbone.blocks[1].drop_path.drop_prob == pytest.approx(0.1)
-    assert model.teacher_backbone.blocks[1].drop_path.drop_prob == 0.0
+    assert model.momentum_backbone.blocks[1].drop_path.drop_prob == 0.0
     assert model.center.shape == (1, 64) and model.momentum == 0.996
 
 
@@ -99,7 +99,7 @@ def test_student_sees_all_crops_and_teacher_only_global_ones():
     seen = {'student': [], 'teacher': []}
     model.backbone.register_forward_hook(
         lambda m, args, out: seen['student'].append(tuple(args[0].shape)))
-    model.teacher_backbone.register_forward_hook(
+    model.momentum_backbone.register_forward_hook(
         lambda m, args, out: seen['teacher'].append(tuple(args[0].shape)))
     data = model.data_preprocessor(_views(n=2, num_local=3), training=True)
     model(**data, mode='loss')
@@ -114,7 +114,7 @@ def test_center_update_equals_the_ema_formula():
     data = model.data_preprocessor(_views(), training=True)
     with torch.no_grad():
         crops = torch.cat(data['inputs'][:2])
-        teacher = model.teacher_head(model.teacher_backbone(crops))  # 8 x 64
+        teacher = model.momentum_head(model.momentum_backbone(crops))  # 8 x 64
         model(**data, mode='loss')
     assert torch.allclose(model.center, 0.9 * old + 0.1 * teacher.mean(0, keepdim=True),
                           atol=1e-6)
@@ -130,36 +130,36 @@ def test_loss_uses_the_current_teacher_temp_and_center():
     with torch.no_grad():
         loss = model(**data, mode='loss')['loss']
         student = [model.head(model.backbone(v)) for v in views]
-        teacher = [model.teacher_head(model.teacher_backbone(v)) for v in views[:2]]
+        teacher = [model.momentum_head(model.momentum_backbone(v)) for v in views[:2]]
     assert loss.item() == pytest.approx(dino_loss(student, teacher, center, 0.2, 0.07).item(),
                                         rel=1e-4)
 
 
 def test_teacher_moves_only_by_the_momentum_hook():
     torch.manual_seed(0)
-    model = _dino().train()
-    teacher = {k: v.clone() for k, v in model.teacher_head.state_dict().items()}
+    model = _dino(momentum_end=1.0).train()
+    teacher = {k: v.clone() for k, v in model.momentum_head.state_dict().items()}
     wrapper = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.5))
     model.train_step(_views(), wrapper)
-    assert all(torch.equal(v, model.teacher_head.state_dict()[k]) for k, v in teacher.items())
+    assert all(torch.equal(v, model.momentum_head.state_dict()[k]) for k, v in teacher.items())
     runner = SimpleNamespace(model=model, optim_wrapper=wrapper, iter=5, max_iters=10,
                              message_hub=MessageHub.get_instance('test_dino'))
-    MomentumUpdateHook(cosine=True).after_train_iter(runner, batch_idx=5)
+    MomentumUpdateHook().after_train_iter(runner, batch_idx=5)
     m = 1.0 - (1.0 - 0.996) * 0.5  # cosine schedule at half way
     student = model.head.state_dict()
     for key, old in teacher.items():
-        assert torch.allclose(model.teacher_head.state_dict()[key],
+        assert torch.allclose(model.momentum_head.state_dict()[key],
                               m * old + (1 - m) * student[key], atol=1e-6), key
-    assert not torch.equal(model.teacher_head.state_dict()['mlp.0.weight'],
+    assert not torch.equal(model.momentum_head.state_dict()['mlp.0.weight'],
                            teacher['mlp.0.weight'])
 
 
 def test_init_weights_restarts_the_teacher_from_the_student():
     model = _dino()
     with torch.no_grad():
-        model.teacher_backbone.cls_token.add_(1.0)
+        model.momentum_backbone.cls_token.add_(1.0)
     model.init_weights()
-    assert torch.equal(model.teacher_backbone.cls_token, model.backbone.cls_token)
+    assert torch.equal(model.momentum_backbone.cls_token, model.backbone.cls_token)
 
 
 def test_needs_two_views():
@@ -172,8 +172,8 @@ def test_features_come_from_the_teacher():
     torch.manual_seed(0)
     model = _dino().eval()
     with torch.no_grad():
-        model.teacher_backbone.cls_token.add_(1.0)
+        model.momentum_backbone.cls_token.add_(1.0)
     images = torch.randn(2, 3, 16, 16)
-    expected = model.teacher_backbone(images)[-1]
+    expected = model.momentum_backbone(images)[-1]
     torch.testing.assert_close(model.extract_feat(images)[-1], expected)
     assert not torch.allclose(model.backbone(images)[-1], expected)

@@ -93,7 +93,7 @@ def test_key_encoder_changes_only_through_the_momentum_hook():
     for key, old in key_before.items():
         assert torch.allclose(model.momentum_neck.state_dict()[key],
                               0.9 * old + 0.1 * online[key], atol=1e-7), key
-    assert model.current_momentum == 0.9
+    assert runner.message_hub.get_scalar('train/momentum').current() == 0.9
 
 
 def test_tensor_and_predict_modes():

@@ -7,6 +7,7 @@ model = dict(
     head=dict(type='DINOHead', in_channels=384, out_channels=65536, hid_channels=2048,
               bottleneck_channels=256, num_layers=3, norm_last_layer=True),
     momentum=0.996,
+    momentum_end=1.0,
     student_temp=0.1,
     teacher_temp=0.04,
     center_momentum=0.9,

@@ -11,5 +11,6 @@ model = dict(
     queue_len=4096,
     feat_dim=256,
     momentum=0.99,
+    momentum_end=1.0,
     temperature=0.2,
     data_preprocessor=dict(type='ClsDataPreprocessor'))

@@ -3,12 +3,10 @@ from typing import Dict, List, Optional, Tuple
 
 import torch
 from mmengine.dist import all_reduce, get_world_size
-from torch import nn
 
 from ...registry import MODELS
 from ..losses.dino_loss import dino_loss
 from .base import BaseSelfSupervisor
-from .momentum_copy import build_momentum_copy
 from .multi_crop import forward_by_size
 
 
@@ -17,8 +15,9 @@ class DINO(BaseSelfSupervisor):
     """A student matches the centred, sharpened output of a momentum teacher across crops.
 
     Views: the first ``num_global_crops`` are the global crops (seen by teacher and student),
-    the others local crops (student only). The teacher (backbone + head) is an EMA of the
-    student, updated by ``MomentumUpdateHook`` from ``momentum`` (cosine to 1 in the paper).
+    the others local crops (student only). The teacher (``momentum_backbone`` +
+    ``momentum_head``) is an EMA of the student, updated by ``MomentumUpdateHook`` from
+    ``momentum`` (cosine to ``momentum_end=1.0`` in the paper).
     The centre is an EMA of the teacher's mean output over the global batch (all ranks).
     ``DINOTeacherTempHook`` warms ``teacher_temp`` up during training.
 
@@ -26,6 +25,7 @@ class DINO(BaseSelfSupervisor):
         backbone: backbone config (``VisionTransformer`` with ``output='cls'``).
         head: ``DINOHead`` config.
         momentum: base EMA momentum of the teacher. Default 0.996.
+        momentum_end: momentum at the end of a cosine schedule. Default None (constant).
         student_temp: student temperature. Default 0.1.
         teacher_temp: teacher temperature (the hook may change it). Default 0.04.
         center_momentum: EMA momentum of the centre. Default 0.9.
@@ -35,33 +35,25 @@ class DINO(BaseSelfSupervisor):
     """
 
     def __init__(self, backbone: dict, head: dict, momentum: float = 0.996,
+                 momentum_end: Optional[float] = None,
                  student_temp: float = 0.1, teacher_temp: float = 0.04,
                  center_momentum: float = 0.9, num_global_crops: int = 2,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(backbone, head=head, data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
-        self.teacher_backbone = build_momentum_copy(backbone, self.backbone)
-        self.teacher_head = build_momentum_copy(head, self.head)
-        self.momentum = momentum
+        self.set_momentum_schedule(momentum, momentum_end)
+        self.add_momentum_copy('backbone', backbone)
+        self.add_momentum_copy('head', head)
         self.student_temp = student_temp
         self.teacher_temp = teacher_temp
         self.center_momentum = center_momentum
         self.num_global_crops = num_global_crops
         self.register_buffer('center', torch.zeros(1, self.head.out_channels))  # 1 x K
 
-    def init_weights(self) -> None:
-        """Initialise the online modules, then start the teacher from them."""
-        super().init_weights()
-        for online, target in self.momentum_pairs():
-            target.load_state_dict(online.state_dict())
-
     def extract_feat(self, inputs: torch.Tensor) -> Tuple[torch.Tensor, ...]:
         """The teacher's backbone features: the paper evaluates (kNN, linear) the teacher."""
-        return self.teacher_backbone(inputs)
-
-    def momentum_pairs(self) -> List[Tuple[nn.Module, nn.Module]]:
-        return [(self.backbone, self.teacher_backbone), (self.head, self.teacher_head)]
+        return self.momentum_backbone(inputs)
 
     @torch.no_grad()
     def update_center(self, teacher_logits: torch.Tensor) -> None:
@@ -78,7 +70,7 @@ class DINO(BaseSelfSupervisor):
                              f'got {len(inputs)}')
         global_crops = inputs[:self.num_global_crops]
         with torch.no_grad():
-            teacher = forward_by_size(lambda x: self.teacher_head(self.teacher_backbone(x)),
+            teacher = forward_by_size(lambda x: self.momentum_head(self.momentum_backbone(x)),
                                       global_crops)
         student = forward_by_size(lambda x: self.head(self.backbone(x)), inputs)
         loss = dino_loss(student, teacher, self.center, self.student_temp, self.teacher_temp)

@@ -1,16 +1,14 @@
 """MoBY: MoCo v2 + BYOL for transformers (Xie et al., "Self-Supervised Learning with Swin
 Transformers", https://arxiv.org/abs/2105.04553)."""
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional
 
 import torch
 import torch.nn.functional as F
 from mmengine.dist import all_gather
-from torch import nn
 
 from ...registry import MODELS
 from ..losses.info_nce import info_nce
 from .base import BaseSelfSupervisor
-from .momentum_copy import build_momentum_copy
 
 
 @MODELS.register_module()
@@ -20,9 +18,9 @@ class MoBY(BaseSelfSupervisor):
 
     Two queues, one per view: the keys of view 1 go to ``queue1`` and are the negatives of the
     prediction of view 2, and the other way round (asymmetric, as in the paper's code). The
-    loss is the sum of the two InfoNCE terms. The target (backbone + projector, no stochastic
-    depth) is an EMA of the online ones, updated by ``MomentumUpdateHook`` from ``momentum``
-    (cosine to 1 in the paper).
+    loss is the sum of the two InfoNCE terms. The target (``momentum_backbone`` +
+    ``momentum_neck``, no stochastic depth) is an EMA of the online ones, updated by
+    ``MomentumUpdateHook`` from ``momentum`` (cosine to ``momentum_end=1.0`` in the paper).
 
     Args:
         backbone: backbone config (``VisionTransformer`` with ``output='cls'``, or any backbone
@@ -32,35 +30,28 @@ class MoBY(BaseSelfSupervisor):
         queue_len: keys per queue. Default 4096.
         feat_dim: width of the projections. Default 256.
         momentum: base EMA momentum of the target. Default 0.99.
+        momentum_end: momentum at the end of a cosine schedule. Default None (constant).
         temperature: InfoNCE temperature. Default 0.2.
         data_preprocessor: see ``BaseSelfSupervisor``.
         init_cfg: mmengine init config.
     """
 
     def __init__(self, backbone: dict, neck: dict, predictor: dict, queue_len: int = 4096,
-                 feat_dim: int = 256, momentum: float = 0.99, temperature: float = 0.2,
+                 feat_dim: int = 256, momentum: float = 0.99,
+                 momentum_end: Optional[float] = None, temperature: float = 0.2,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(backbone, neck=neck, data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
         self.predictor = MODELS.build(predictor)
-        self.target_backbone = build_momentum_copy(backbone, self.backbone)
-        self.target_neck = build_momentum_copy(neck, self.neck)
-        self.momentum = momentum
+        self.set_momentum_schedule(momentum, momentum_end)
+        self.add_momentum_copy('backbone', backbone)
+        self.add_momentum_copy('neck', neck)
         self.temperature = temperature
         self.queue_len = queue_len
         self.register_buffer('queue1', F.normalize(torch.randn(queue_len, feat_dim), dim=1))
         self.register_buffer('queue2', F.normalize(torch.randn(queue_len, feat_dim), dim=1))
         self.register_buffer('queue_ptr', torch.zeros(1, dtype=torch.long))
-
-    def init_weights(self) -> None:
-        """Initialise the online modules, then start the target from them."""
-        super().init_weights()
-        for online, target in self.momentum_pairs():
-            target.load_state_dict(online.state_dict())
-
-    def momentum_pairs(self) -> List[Tuple[nn.Module, nn.Module]]:
-        return [(self.backbone, self.target_backbone), (self.neck, self.target_neck)]
 
     def _contrast(self, pred: torch.Tensor, key: torch.Tensor,
                   queue: torch.Tensor) -> torch.Tensor:
@@ -86,7 +77,7 @@ class MoBY(BaseSelfSupervisor):
             raise ValueError(f'MoBY needs 2 views, got {len(inputs)}')
         pred1, pred2 = (self.predictor(self.neck(self.backbone(x)))[0] for x in inputs)
         with torch.no_grad():
-            key1, key2 = (F.normalize(self.target_neck(self.target_backbone(x))[0], dim=1)
+            key1, key2 = (F.normalize(self.momentum_neck(self.momentum_backbone(x))[0], dim=1)
                           for x in inputs)
         loss = (self._contrast(pred1, key2, self.queue2)
                 + self._contrast(pred2, key1, self.queue1))

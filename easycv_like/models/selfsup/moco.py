@@ -1,12 +1,10 @@
 """MoCo: momentum contrast (He et al. 2020, https://arxiv.org/abs/1911.05722) and its v2 recipe
 (Chen et al. 2020, https://arxiv.org/abs/2003.04297)."""
-import copy
 from typing import Dict, List, Optional, Tuple
 
 import torch
 import torch.nn.functional as F
 from mmengine.dist import all_gather, broadcast, get_rank, get_world_size
-from torch import nn
 
 from ...registry import MODELS
 from .base import BaseSelfSupervisor
@@ -18,7 +16,7 @@ class MoCo(BaseSelfSupervisor):
 
     The key encoder is a frozen copy of backbone + neck, moved towards the query encoder by
     ``MomentumUpdateHook`` (``momentum`` has the paper's meaning: 0.999 keeps 99.9% of the key
-    encoder). The queue (``feat_dim x queue_len`` buffer, with its pointer ``queue_ptr``) is in
+    encoder; the key encoder is ``momentum_backbone`` + ``momentum_neck``). The queue (``feat_dim x queue_len`` buffer, with its pointer ``queue_ptr``) is in
     the state dict, so checkpoints and resumes keep it. Distributed: keys of all ranks are
     gathered into the queue (the pointer advances by the global batch), and with
     ``shuffle_bn=True`` the key batch is shuffled across ranks so that BN statistics cannot leak
@@ -33,33 +31,27 @@ class MoCo(BaseSelfSupervisor):
         queue_len: number of negative keys K. Default 65536.
         feat_dim: dimension of the projected keys. Default 128.
         momentum: key-encoder momentum. Default 0.999.
+        momentum_end: with a value, the momentum rises from ``momentum`` to it along a cosine
+            over training (``MomentumEncodersMixin.momentum_at``). Default None (constant).
         shuffle_bn: shuffle the key batch across ranks (world size > 1). Default True.
         data_preprocessor: see ``BaseSelfSupervisor``.
         init_cfg: mmengine init config.
     """
 
     def __init__(self, backbone: dict, neck: dict, head: dict, queue_len: int = 65536,
-                 feat_dim: int = 128, momentum: float = 0.999, shuffle_bn: bool = True,
+                 feat_dim: int = 128, momentum: float = 0.999,
+                 momentum_end: Optional[float] = None, shuffle_bn: bool = True,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(backbone, neck=neck, head=head, data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
-        self.momentum_backbone = copy.deepcopy(self.backbone).requires_grad_(False)
-        self.momentum_neck = copy.deepcopy(self.neck).requires_grad_(False)
+        self.set_momentum_schedule(momentum, momentum_end)
+        self.add_momentum_copy('backbone')
+        self.add_momentum_copy('neck')
         self.queue_len = queue_len
-        self.momentum = momentum
         self.shuffle_bn = shuffle_bn
         self.register_buffer('queue', F.normalize(torch.randn(feat_dim, queue_len), dim=0))
         self.register_buffer('queue_ptr', torch.zeros(1, dtype=torch.long))
-
-    def init_weights(self) -> None:
-        """Initialise the query encoder, then start the key encoder from it."""
-        super().init_weights()
-        self.momentum_backbone.load_state_dict(self.backbone.state_dict())
-        self.momentum_neck.load_state_dict(self.neck.state_dict())
-
-    def momentum_pairs(self) -> List[Tuple[nn.Module, nn.Module]]:
-        return [(self.backbone, self.momentum_backbone), (self.neck, self.momentum_neck)]
 
     @torch.no_grad()
     def _batch_shuffle(self, images: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
