@@ -49,7 +49,8 @@ checkpoint_config = dict(interval=1)
     checkpoint = load_checkpoint_file(result['checkpoint'])
     assert checkpoint['meta']['iter'] == 7  # 120 images, batch 16, drop_last
     state = checkpoint['state_dict']
-    assert state['queue'].shape == (16, 32) and int(state['queue_ptr']) == (7 * 16) % 32
+    assert state['queue.features'].shape == (32, 16)
+    assert int(state['queue.ptr']) == (7 * 16) % 32
     online, key = state['backbone.conv1.weight'], state['momentum_backbone.conv1.weight']
     assert key.shape == online.shape and not torch.equal(online, key)  # an EMA lags behind
     momentum = checkpoint['message_hub']['log_scalars']['train/momentum']['log_history']

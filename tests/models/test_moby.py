@@ -37,8 +37,8 @@ def _batch(n=4, seed=0):
 def test_builds_with_defaults_of_the_paper():
     model = _moby(queue_len=4096)
     assert model.momentum == 0.99 and model.temperature == 0.2
-    assert model.queue1.shape == model.queue2.shape == (4096, 16)
-    assert torch.allclose(model.queue1.norm(dim=1), torch.ones(4096))
+    assert model.queue1.features.shape == model.queue2.features.shape == (4096, 16)
+    assert torch.allclose(model.queue1.features.norm(dim=1), torch.ones(4096))
     assert model.momentum_backbone.blocks[1].drop_path.drop_prob == 0.0
     assert model.backbone.blocks[1].drop_path.drop_prob == pytest.approx(0.1)
 
@@ -48,7 +48,7 @@ def test_loss_is_the_sum_of_two_cross_view_terms_and_queues_are_per_view():
     model = _moby().eval()  # eval: deterministic (no drop path, BN running stats)
     data = model.data_preprocessor(_batch(), training=False)
     x1, x2 = data['inputs']
-    queue1, queue2 = model.queue1.clone(), model.queue2.clone()
+    queue1, queue2 = model.queue1.features.clone(), model.queue2.features.clone()
     with torch.no_grad():
         p1 = F.normalize(model.predictor(model.neck(model.backbone(x1)))[0], dim=1)
         p2 = F.normalize(model.predictor(model.neck(model.backbone(x2)))[0], dim=1)
@@ -59,9 +59,9 @@ def test_loss_is_the_sum_of_two_cross_view_terms_and_queues_are_per_view():
                 + info_nce((p2 * k1).sum(1, keepdim=True), p2 @ queue1.t(), 0.2))
     assert loss.item() == pytest.approx(expected.item(), rel=1e-5)
     # each view's keys went into its own queue, at the pointer
-    assert torch.allclose(model.queue1[:4], k1, atol=1e-6)
-    assert torch.allclose(model.queue2[:4], k2, atol=1e-6)
-    assert torch.equal(model.queue1[4:], queue1[4:]) and int(model.queue_ptr) == 4
+    assert torch.allclose(model.queue1.features[:4], k1, atol=1e-6)
+    assert torch.allclose(model.queue2.features[:4], k2, atol=1e-6)
+    assert torch.equal(model.queue1.features[4:], queue1[4:]) and int(model.queue1.ptr) == 4
 
 
 def test_queue_pointer_wraps_around():
@@ -70,7 +70,7 @@ def test_queue_pointer_wraps_around():
     with torch.no_grad():
         model(**data, mode='loss')
         model(**data, mode='loss')
-    assert int(model.queue_ptr) == 2  # 8 keys into 6 slots
+    assert int(model.queue1.ptr) == int(model.queue2.ptr) == 2  # 8 keys into 6 slots
 
 
 def test_gradients_only_in_online_modules_and_target_moves_only_by_the_hook():

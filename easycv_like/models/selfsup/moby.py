@@ -4,9 +4,10 @@ from typing import Dict, List, Optional
 
 import torch
 import torch.nn.functional as F
-from mmengine.dist import all_gather
+from torch import nn
 
 from ...registry import MODELS
+from ..feature_queue import FeatureQueue, store_legacy_queue
 from ..losses.info_nce import info_nce
 from .base import BaseSelfSupervisor
 
@@ -16,8 +17,9 @@ class MoBY(BaseSelfSupervisor):
     """An online encoder + projector + predictor contrasts each view's prediction with the
     momentum target's projection of the other view, against a queue of past target keys.
 
-    Two queues, one per view: the keys of view 1 go to ``queue1`` and are the negatives of the
-    prediction of view 2, and the other way round (asymmetric, as in the paper's code). The
+    Two queues (``FeatureQueue``), one per view: the keys of view 1 go to ``queue1`` and are the
+    negatives of the prediction of view 2, and the other way round (asymmetric, as in the paper's
+    code). The
     loss is the sum of the two InfoNCE terms. The target (``momentum_backbone`` +
     ``momentum_neck``, no stochastic depth) is an EMA of the online ones, updated by
     ``MomentumUpdateHook`` from ``momentum`` (cosine to ``momentum_end=1.0`` in the paper).
@@ -49,27 +51,26 @@ class MoBY(BaseSelfSupervisor):
         self.add_momentum_copy('neck', neck)
         self.temperature = temperature
         self.queue_len = queue_len
-        self.register_buffer('queue1', F.normalize(torch.randn(queue_len, feat_dim), dim=1))
-        self.register_buffer('queue2', F.normalize(torch.randn(queue_len, feat_dim), dim=1))
-        self.register_buffer('queue_ptr', torch.zeros(1, dtype=torch.long))
+        self.queue1 = FeatureQueue(queue_len, feat_dim)
+        self.queue2 = FeatureQueue(queue_len, feat_dim)
+        self.register_load_state_dict_pre_hook(self._load_legacy_queues)
+
+    def _load_legacy_queues(self, module: nn.Module, state_dict: dict, prefix: str, *args) -> None:
+        """Load-time pre-hook: ``queue1``/``queue2`` (L x D) + ``queue_ptr`` -> the queues' buffers."""
+        if not isinstance(state_dict.get(prefix + 'queue1'), torch.Tensor):
+            return
+        ptr = int(state_dict.pop(prefix + 'queue_ptr', torch.zeros(1)))
+        for name in ('queue1', 'queue2'):
+            old = state_dict.pop(prefix + name)
+            store_legacy_queue(state_dict, prefix + name, old, ptr, len(old))
 
     def _contrast(self, pred: torch.Tensor, key: torch.Tensor,
-                  queue: torch.Tensor) -> torch.Tensor:
+                  queue: FeatureQueue) -> torch.Tensor:
         """InfoNCE of predictions N x C against their keys N x C and the queue K x C."""
         pred = F.normalize(pred, dim=1)
         pos = (pred * key).sum(dim=1, keepdim=True)  # N x 1
-        neg = pred @ queue.clone().t()  # N x K; the queue changes in place after the loss
+        neg = pred @ queue.features.clone().t()  # N x K; the queue changes in place later
         return info_nce(pos, neg, self.temperature)
-
-    @torch.no_grad()
-    def _enqueue(self, key1: torch.Tensor, key2: torch.Tensor) -> None:
-        """Put the keys of all ranks into their view's queue, oldest keys replaced first."""
-        key1, key2 = torch.cat(all_gather(key1)), torch.cat(all_gather(key2))
-        ptr = int(self.queue_ptr)
-        index = (ptr + torch.arange(len(key1), device=key1.device)) % self.queue_len
-        self.queue1[index] = key1
-        self.queue2[index] = key2
-        self.queue_ptr[0] = (ptr + len(key1)) % self.queue_len
 
     def loss(self, inputs: List[torch.Tensor],
              data_samples: Optional[dict] = None) -> Dict[str, torch.Tensor]:
@@ -81,5 +82,6 @@ class MoBY(BaseSelfSupervisor):
                           for x in inputs)
         loss = (self._contrast(pred1, key2, self.queue2)
                 + self._contrast(pred2, key1, self.queue1))
-        self._enqueue(key1, key2)
+        self.queue1.enqueue(key1)
+        self.queue2.enqueue(key2)
         return dict(loss=loss)
