@@ -66,9 +66,7 @@ class BaseSelfSupervisor(NonFiniteTermsMixin, MomentumEncodersMixin, BaseModel):
     @torch.no_grad()
     def predict(self, inputs: Views, data_samples: Optional[dict] = None) -> List[dict]:
         images = inputs[0] if isinstance(inputs, (list, tuple)) else inputs
-        feat = self.extract_feat(images)[-1]
-        if feat.dim() == 4:
-            feat = feat.mean(dim=(2, 3))  # N x C
+        feat = self.backbone.pool(self.extract_feat(images))  # N x C
         feat = F.normalize(feat.float(), dim=1).cpu()
         labels = (data_samples or {}).get('gt_label')
         labels = [-1] * len(feat) if labels is None else torch.as_tensor(labels).view(-1).tolist()

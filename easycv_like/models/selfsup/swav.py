@@ -41,8 +41,7 @@ class SwAV(BaseSelfSupervisor):
         return torch.cat(forward_by_size(self._pooled, crops))
 
     def _pooled(self, images: torch.Tensor) -> torch.Tensor:
-        maps = self.backbone(images)[-1]
-        return maps.mean(dim=(2, 3)) if maps.dim() == 4 else maps
+        return self.backbone.pool(self.backbone(images))
 
     def loss(self, inputs: List[torch.Tensor],
              data_samples: Optional[dict] = None) -> Dict[str, torch.Tensor]:
