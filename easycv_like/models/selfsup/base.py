@@ -14,11 +14,13 @@ from ...registry import MODELS
 from ..classification import build_data_preprocessor
 from ..loss_terms import NonFiniteTermsMixin
 from .momentum_encoders import MomentumEncodersMixin
+from .scheduled_values import ScheduledValuesMixin
 
 Views = Union[torch.Tensor, Sequence[torch.Tensor]]
 
 
-class BaseSelfSupervisor(NonFiniteTermsMixin, MomentumEncodersMixin, BaseModel):
+class BaseSelfSupervisor(NonFiniteTermsMixin, MomentumEncodersMixin, ScheduledValuesMixin,
+                         BaseModel):
     """Backbone (+ neck, + head) pre-trained without labels.
 
     Modes: ``'loss'`` -> :meth:`loss` (dict of scalar losses), ``'tensor'`` -> backbone features
@@ -30,7 +32,8 @@ class BaseSelfSupervisor(NonFiniteTermsMixin, MomentumEncodersMixin, BaseModel):
     ``set_momentum_schedule`` and ``add_momentum_copy('backbone', cfg)`` (``MomentumEncodersMixin``:
     the copy is ``momentum_backbone``), ``init_weights`` restarts every copy from its online
     module, and ``MomentumUpdateHook`` (added by the engine) updates them after every real
-    optimizer step (so gradient accumulation stays right).
+    optimizer step (so gradient accumulation stays right). Values that other hooks schedule
+    are declared by name (``ScheduledValuesMixin.scheduled_values``).
 
     Args:
         backbone: backbone config (returns a tuple of feature maps).

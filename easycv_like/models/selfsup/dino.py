@@ -51,6 +51,10 @@ class DINO(BaseSelfSupervisor):
         self.num_global_crops = num_global_crops
         self.register_buffer('center', torch.zeros(1, self.head.out_channels))  # 1 x K
 
+    def scheduled_values(self) -> Tuple[str, ...]:
+        """``DINOTeacherTempHook`` warms ``teacher_temp`` up."""
+        return ('teacher_temp',)
+
     def extract_feat(self, inputs: torch.Tensor) -> Tuple[torch.Tensor, ...]:
         """The teacher's backbone features: the paper evaluates (kNN, linear) the teacher."""
         return self.momentum_backbone(inputs)
