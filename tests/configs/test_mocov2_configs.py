@@ -37,7 +37,7 @@ def test_mocov2_r50_recipe():
 
 def test_mocov2_digits_demo_builds_its_data_and_monitor():
     cfg = load_config(osp.join(REPO, 'configs/ssl/demo/mocov2_digits.py'))
-    assert MODELS.build(cfg.model).queue.shape == (cfg.model.feat_dim, cfg.model.queue_len)
+    assert MODELS.build(cfg.model).queue.features.shape == (cfg.model.queue_len, cfg.model.feat_dim)
     assert cfg.model.queue_len % cfg.data.imgs_per_gpu == 0 and cfg.data.drop_last
     assert cfg.eval_config.initial
     knn = cfg.eval_pipelines[0]

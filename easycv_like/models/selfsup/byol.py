@@ -14,8 +14,9 @@ class BYOL(BaseSelfSupervisor):
     ``LatentPredictHead``). Target: a frozen copy of backbone + projector (no predictor,
     ``momentum_backbone`` + ``momentum_neck``), moved towards the online ones only by
     ``MomentumUpdateHook``: with ``momentum_end=1.0`` the EMA momentum rises from ``momentum``
-    (the paper's base tau = 0.996 at batch 4096; 0.99 for smaller batches) to 1 over training. Each view goes through its own forward pass (BN
-    statistics per view, as in the paper's code), and the loss is symmetric:
+    (the paper's base tau = 0.996 at batch 4096; 0.99 for smaller batches) to 1 over training.
+    Each view goes through its own forward pass (BN statistics per view, as in the paper's
+    code), and the loss is symmetric:
     ``L = l(p1, z2') + l(p2, z1')`` with ``l = 2 - 2 cos``.
 
     Args:

@@ -56,7 +56,7 @@ class MoBY(BaseSelfSupervisor):
         self.register_load_state_dict_pre_hook(self._load_legacy_queues)
 
     def _load_legacy_queues(self, module: nn.Module, state_dict: dict, prefix: str, *args) -> None:
-        """Load-time pre-hook: ``queue1``/``queue2`` (L x D) + ``queue_ptr`` -> the queues' buffers."""
+        """Load-time pre-hook: old ``queue1``/``queue2`` (L x D) + ``queue_ptr`` -> the queues."""
         if not isinstance(state_dict.get(prefix + 'queue1'), torch.Tensor):
             return
         ptr = int(state_dict.pop(prefix + 'queue_ptr', torch.zeros(1)))

@@ -18,10 +18,11 @@ class MoCo(BaseSelfSupervisor):
 
     The key encoder is a frozen copy of backbone + neck, moved towards the query encoder by
     ``MomentumUpdateHook`` (``momentum`` has the paper's meaning: 0.999 keeps 99.9% of the key
-    encoder; the key encoder is ``momentum_backbone`` + ``momentum_neck``). The queue (a ``FeatureQueue`` of ``queue_len`` keys, one row
-    each) is in the state dict, so checkpoints and resumes keep it (older checkpoints with a
-    ``feat_dim x queue_len`` ``queue`` and ``queue_ptr`` are converted while they load). Distributed: keys of all ranks are
-    gathered into the queue (the pointer advances by the global batch), and with
+    encoder; the key encoder is ``momentum_backbone`` + ``momentum_neck``). The queue (a
+    ``FeatureQueue`` of ``queue_len`` keys, one row each) is in the state dict, so checkpoints
+    and resumes keep it (older checkpoints with a ``feat_dim x queue_len`` ``queue`` and
+    ``queue_ptr`` are converted while they load). Distributed: keys of all ranks are gathered
+    into the queue (the pointer advances by the global batch), and with
     ``shuffle_bn=True`` the key batch is shuffled across ranks so that BN statistics cannot leak
     which samples match (the paper's "shuffling BN"); a ``norm_cfg=dict(type='SyncBN')`` backbone
     is the alternative. ``queue_len`` must be a multiple of the global batch.
