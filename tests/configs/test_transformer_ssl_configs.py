@@ -38,7 +38,7 @@ def test_dino_recipe():
 
 def test_moby_recipe():
     cfg = _load('ssl/moby_deit_small_p16.py')
-    assert cfg.model.queue_len == 4096 and cfg.model.temperature == 0.2
+    assert cfg.model.queue_len == 4096 and cfg.model.head.temperature == 0.2
     assert cfg.model.momentum == 0.99
     assert cfg.model.momentum_end == 1.0 and cfg.custom_hooks == []
 

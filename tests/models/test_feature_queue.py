@@ -68,3 +68,4 @@ def test_a_swav_head_with_the_old_newest_first_queue_loads():
     head.load_state_dict(state, strict=True)
     assert head.queues[1].filled()[:, 0].tolist() == [1.0, 2.0, 3.0]  # oldest first
     assert int(head.queues[1].ptr) == 3 and int(head.queues[1].count) == 3
+

@@ -21,7 +21,8 @@ def _mlp(in_channels):
 
 
 def _moby(**kwargs):
-    cfg = dict(type='MoBY', backbone=VIT, neck=_mlp(32), predictor=_mlp(16), queue_len=12,
+    cfg = dict(type='MoBY', backbone=VIT, neck=_mlp(32),
+               head=dict(type='MoBYHead', predictor=_mlp(16)), queue_len=12,
                feat_dim=16)
     cfg.update(kwargs)
     return MODELS.build(cfg)
@@ -36,7 +37,7 @@ def _batch(n=4, seed=0):
 
 def test_builds_with_defaults_of_the_paper():
     model = _moby(queue_len=4096)
-    assert model.momentum == 0.99 and model.temperature == 0.2
+    assert model.momentum == 0.99 and model.head.temperature == 0.2
     assert model.queue1.features.shape == model.queue2.features.shape == (4096, 16)
     assert torch.allclose(model.queue1.features.norm(dim=1), torch.ones(4096))
     assert model.momentum_backbone.blocks[1].drop_path.drop_prob == 0.0
@@ -50,8 +51,8 @@ def test_loss_is_the_sum_of_two_cross_view_terms_and_queues_are_per_view():
     x1, x2 = data['inputs']
     queue1, queue2 = model.queue1.features.clone(), model.queue2.features.clone()
     with torch.no_grad():
-        p1 = F.normalize(model.predictor(model.neck(model.backbone(x1)))[0], dim=1)
-        p2 = F.normalize(model.predictor(model.neck(model.backbone(x2)))[0], dim=1)
+        p1 = F.normalize(model.head.predictor(model.neck(model.backbone(x1)))[0], dim=1)
+        p2 = F.normalize(model.head.predictor(model.neck(model.backbone(x2)))[0], dim=1)
         k1 = F.normalize(model.momentum_neck(model.momentum_backbone(x1))[0], dim=1)
         k2 = F.normalize(model.momentum_neck(model.momentum_backbone(x2))[0], dim=1)
         loss = model(**data, mode='loss')['loss']
