@@ -12,11 +12,13 @@ from easycv_like.registry import HOOKS
 
 class _DINOLike(ScheduledValuesMixin, nn.Module):
     def scheduled_values(self):
-        return ('teacher_temp',)
+        return ('head.teacher_temp',)
 
 
 def _runner(it, iters_per_epoch=10):
-    return SimpleNamespace(model=_DINOLike(), iter=it, train_dataloader=range(iters_per_epoch),
+    model = _DINOLike()
+    model.head = nn.Module()
+    return SimpleNamespace(model=model, iter=it, train_dataloader=range(iters_per_epoch),
                            message_hub=MessageHub.get_instance('test_teacher_temp'))
 
 
@@ -28,7 +30,7 @@ def test_scheduled_values_from_epochs(it, expected):
     runner = _runner(it, iters_per_epoch=5)  # warm-up = 30 * 5 = 150 iterations
     hook.before_train(runner)
     hook.before_train_iter(runner, batch_idx=0)
-    assert runner.model.teacher_temp == pytest.approx(expected)
+    assert runner.model.head.teacher_temp == pytest.approx(expected)
     assert runner.message_hub.get_scalar('train/teacher_temp').current() == pytest.approx(
         expected)
 
@@ -47,5 +49,5 @@ def test_a_model_without_the_declared_value_is_an_error():
     runner.model = ScheduledValuesMixin()
     hook = DINOTeacherTempHook(warmup_iters=4)
     hook.before_train(runner)
-    with pytest.raises(AttributeError, match="no scheduled value 'teacher_temp'"):
+    with pytest.raises(AttributeError, match="no scheduled value 'head.teacher_temp'"):
         hook.before_train_iter(runner, batch_idx=0)

@@ -7,10 +7,10 @@ from .test_swav import _swav
 
 def test_dino_declares_its_teacher_temperature():
     model = _dino()
-    model.set_scheduled_value('teacher_temp', 0.05)
-    assert model.teacher_temp == 0.05
-    with pytest.raises(AttributeError, match=r"no scheduled value 'teacher_tmp'.*teacher_temp"):
-        model.set_scheduled_value('teacher_tmp', 0.05)
+    model.set_scheduled_value('head.teacher_temp', 0.05)
+    assert model.head.teacher_temp == 0.05
+    with pytest.raises(AttributeError, match=r"no scheduled value 'teacher_temp'.*head.teacher"):
+        model.set_scheduled_value('teacher_temp', 0.05)
 
 
 def test_swav_declares_the_queue_switch_only_with_a_queue():

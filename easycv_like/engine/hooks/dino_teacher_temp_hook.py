@@ -9,7 +9,7 @@ from ...registry import HOOKS
 
 @HOOKS.register_module()
 class DINOTeacherTempHook(Hook):
-    """Set the model's scheduled value ``teacher_temp`` (``DINO``) before every training
+    """Set the model's scheduled value ``head.teacher_temp`` (``DINO``) before every training
     iteration: linear from ``start_temp`` to ``end_temp`` over the warm-up, then constant.
 
     ``temp(it) = start + (end - start) * min(it / warmup_iters, 1)``, counted in iterations
@@ -43,5 +43,5 @@ class DINOTeacherTempHook(Hook):
     def before_train_iter(self, runner, batch_idx: int, data_batch=None) -> None:
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         temp = self.temperature(runner.iter)
-        model.set_scheduled_value('teacher_temp', temp)
+        model.set_scheduled_value('head.teacher_temp', temp)
         runner.message_hub.update_scalar('train/teacher_temp', temp)
