@@ -1,4 +1,4 @@
-"""global_pool / backbone.pool: one pooling for maps and tokens, used by necks, heads, algorithms."""
+"""global_pool / backbone.pool: one pooling for maps and tokens (necks, heads, algorithms)."""
 import pytest
 import torch
 import torch.nn.functional as F

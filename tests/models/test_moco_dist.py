@@ -37,7 +37,8 @@ def _worker(rank: int, port: int, results: dict) -> None:
     dist.all_gather(all_keys, own_keys)
     results[rank] = dict(
         ptr=int(model.queue.ptr), loss=float(loss),
-        queue_ok=bool(torch.allclose(model.queue.features[:2 * _N], torch.cat(all_keys), atol=1e-5)),
+        queue_ok=bool(torch.allclose(model.queue.features[:2 * _N], torch.cat(all_keys),
+                                     atol=1e-5)),
         restored=bool(torch.equal(restored, rows)), shuffled=shuffled.view(-1).tolist())
     dist.destroy_process_group()
 

@@ -8,4 +8,5 @@ from .moby_head import MoBYHead
 from .nt_xent_head import NTXentHead
 from .swav_head import SwAVHead
 
-__all__ = ['ClsHead', 'ContrastiveHead', 'DINOHead', 'LatentPredictHead', 'MAEHead', 'MoBYHead', 'NTXentHead', 'SwAVHead']
+__all__ = ['ClsHead', 'ContrastiveHead', 'DINOHead', 'LatentPredictHead', 'MAEHead', 'MoBYHead',
+           'NTXentHead', 'SwAVHead']

@@ -28,8 +28,8 @@ class SwAVHead(BaseModule):
     Queue (small batches, the paper's 3840 features for batch 256): with ``queue_length > 0``
     this head keeps, per assignment crop, a ``FeatureQueue`` of the last ``queue_length``
     embeddings of this process (``queues``; buffers, so checkpoints keep them). While
-    ``use_queue`` is True (set by ``SwAVQueueHook`` from its start epoch on) new embeddings are pushed in, and the stored ones join the batch in
-    Sinkhorn (their scores only shape the batch's codes; no loss on them).
+    ``use_queue`` is True (set by ``SwAVQueueHook`` from its start epoch on) new embeddings
+    are pushed in, and the stored ones join the batch in Sinkhorn (their scores only shape the batch's codes; no loss on them).
     ``SwAVPrototypeFreezeHook`` zeroes the prototypes' gradients early in training.
 
     Args:

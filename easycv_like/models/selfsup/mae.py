@@ -15,8 +15,9 @@ class MAE(BaseSelfSupervisor):
     The ViT encoder (``backbone``, a ``VisionTransformer``) sees only a random
     ``1 - mask_ratio`` share of each image's patches (``forward_masked``); the light decoder
     (``neck``, an ``MAEDecoder``) predicts every patch, and the loss is the (per-patch
-    normalised) pixel error on the masked patches only (``head``, an ``MAEHead``). ``predict``/``tensor`` run the encoder
-    on the whole image, for kNN evaluation and feature extraction.
+    normalised) pixel error on the masked patches only (``head``, an ``MAEHead``).
+    ``predict``/``tensor`` run the encoder on the whole image, for kNN evaluation and feature
+    extraction.
 
     Args:
         backbone: ``VisionTransformer`` config.

@@ -89,7 +89,7 @@ class MomentumEncodersMixin:
 
     def _rename_legacy_momentum_keys(self, module: nn.Module, state_dict: dict, prefix: str,
                                      *args) -> None:
-        """Load-time pre-hook: ``target_<name>.*`` / ``teacher_<name>.*`` -> ``momentum_<name>.*``."""
+        """Load-time pre-hook: ``target_<name>.`` / ``teacher_<name>.`` -> ``momentum_<name>.``."""
         for name in self.__dict__.get('_momentum_names', []):
             new = f'{prefix}{MOMENTUM_PREFIX}{name}.'
             for legacy in LEGACY_PREFIXES:
