@@ -14,7 +14,7 @@ _imgs_per_gpu = 512
 _batch = _gpus * _imgs_per_gpu
 _iters_per_epoch = 1281167 // _batch
 data = dict(imgs_per_gpu=_imgs_per_gpu)
-model = dict(momentum=0.99)
+model = dict(momentum=0.99, momentum_end=1.0)
 optimizer = dict(type='LARS', lr=0.2 * _batch / 256, momentum=0.9, weight_decay=1.5e-6,
                  eta=0.001, exclude_1d=True)
 optimizer_config = dict(grad_clip=None, update_interval=1)
@@ -22,5 +22,4 @@ fp16 = dict(loss_scale='dynamic')
 lr_config = dict(policy='CosineAnnealing', min_lr=0.0, warmup='linear',
                  warmup_iters=10 * _iters_per_epoch, warmup_ratio=1e-4)
 total_epochs = 300
-custom_hooks = [dict(type='MomentumUpdateHook', end_momentum=1.0, cosine=True)]
 checkpoint_config = dict(interval=10, max_keep_ckpts=3)

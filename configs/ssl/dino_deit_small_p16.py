@@ -15,7 +15,6 @@ lr_config = dict(policy='CosineAnnealing', min_lr=1e-6, warmup='linear',
                  warmup_iters=10 * _iters_per_epoch, warmup_ratio=1e-4)
 total_epochs = 100
 custom_hooks = [
-    dict(type='MomentumUpdateHook', end_momentum=1.0, cosine=True),
     dict(type='DINOTeacherTempHook', start_temp=0.04, end_temp=0.07, warmup_epochs=30),
     dict(type='WeightDecayScheduleHook', end_wd=0.4),
 ]

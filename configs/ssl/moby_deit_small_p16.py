@@ -16,5 +16,4 @@ optimizer_config = dict(grad_clip=dict(max_norm=5.0))
 lr_config = dict(policy='CosineAnnealing', min_lr=5e-6, warmup='linear',
                  warmup_iters=5 * _iters_per_epoch, warmup_ratio=5e-4)
 total_epochs = 300
-custom_hooks = [dict(type='MomentumUpdateHook', end_momentum=1.0, cosine=True)]
 checkpoint_config = dict(interval=10, max_keep_ckpts=3)

@@ -13,4 +13,3 @@ optimizer_config = dict(grad_clip=None, update_interval=1)
 lr_config = dict(policy='CosineAnnealing', min_lr=0.0)
 total_epochs = 200
 checkpoint_config = dict(interval=10, max_keep_ckpts=3)
-custom_hooks = [dict(type='MomentumUpdateHook')]

@@ -21,6 +21,7 @@ from .ema_config import ema_hook_cfg
 from .eval_data import resolve_eval_data
 from .hooks.weight_load_hook import weight_load_hooks
 from .lr_config import lr_config_to_schedulers
+from .model_hooks import add_model_hooks
 from .resume import find_resume_checkpoint
 
 
@@ -206,8 +207,9 @@ def build_runner(cfg: Config, launcher: str = 'none') -> Runner:
     seed = cfg.get('seed')
     if seed is not None:  # the model is built before the Runner seeds: seed its init here
         set_random_seed(seed, deterministic=cfg.deterministic)
+    model = _build_model(cfg)
     return Runner(
-        model=_build_model(cfg),
+        model=model,
         work_dir=cfg.work_dir,
         train_dataloader=build_dataloader(cfg.data, cfg.data.train, True, seed),
         val_dataloader=val_loader, val_cfg=val_cfg, val_evaluator=val_evaluator,
@@ -215,7 +217,8 @@ def build_runner(cfg: Config, launcher: str = 'none') -> Runner:
         optim_wrapper=_optim_wrapper(cfg),
         param_scheduler=lr_config_to_schedulers(cfg.lr_config, by_epoch, total),
         default_hooks=_default_hooks(cfg, by_epoch),
-        custom_hooks=_custom_hooks(cfg) + weight_load_hooks(load_from, resume, cfg.load_cfg),
+        custom_hooks=add_model_hooks(_custom_hooks(cfg), model)
+        + weight_load_hooks(load_from, resume, cfg.load_cfg),
         load_from=load_from, resume=resume,
         launcher=launcher,
         env_cfg=_env_cfg(cfg, launcher),

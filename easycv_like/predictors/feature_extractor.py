@@ -11,6 +11,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..models.backbones.global_pool import global_pool
 from .base import Predictor
 from .image_inputs import to_rgb_arrays
 
@@ -37,12 +38,7 @@ def pooled_features(model: nn.Module, inputs: Union[torch.Tensor, Sequence[torch
     else:
         feats = model(images, mode='tensor')
     feat = feats[-1] if isinstance(feats, (list, tuple)) else feats
-    if feat.dim() == 4:
-        feat = feat.mean(dim=(2, 3))  # N x C x H x W -> N x C
-    elif feat.dim() != 2:
-        raise ValueError(f'Cannot pool a feature of shape {tuple(feat.shape)}: expected '
-                         'N x C x H x W or N x D.')
-    feat = feat.float()
+    feat = global_pool(feat).float()  # N x C x H x W or N x C -> N x C
     if l2norm:
         feat = F.normalize(feat, dim=1)
     return feat.cpu()

@@ -6,14 +6,17 @@ import pytest
 from easycv_like import evaluate, train
 from easycv_like.utils.checkpoint import load_checkpoint_file
 
+from .direct_metrics import classifier_top1
 
-def test_train_returns_work_dir_checkpoint_and_metrics(trained_run):
+
+def test_train_returns_work_dir_checkpoint_and_metrics(trained_run, tiny_digits):
     assert osp.isfile(trained_run['checkpoint'])
     assert trained_run['checkpoint'].endswith('epoch_2.pth')
     assert osp.isfile(osp.join(trained_run['work_dir'], 'latest.pth'))
     assert osp.isfile(osp.join(trained_run['work_dir'], 'tiny_cfg.py'))  # resolved config dump
     assert set(trained_run['metrics']) == {'val/top1', 'val/top5'}
-    assert 0.0 <= trained_run['metrics']['val/top1'] <= 100.0
+    direct = classifier_top1(trained_run['checkpoint'], osp.join(tiny_digits, 'val_small.txt'))
+    assert trained_run['metrics']['val/top1'] == pytest.approx(direct)
 
 
 def test_evaluate_reproduces_the_last_validation(trained_run, tmp_path):

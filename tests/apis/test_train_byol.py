@@ -38,7 +38,7 @@ checkpoint_config = dict(interval=1)
     state = checkpoint['state_dict']
     assert any(k.startswith('head.predictor.') for k in state)
     assert checkpoint['optimizer']['param_groups'][0]['eta'] == 0.001  # LARS
-    online, target = state['backbone.conv1.weight'], state['target_backbone.conv1.weight']
+    online, target = state['backbone.conv1.weight'], state['momentum_backbone.conv1.weight']
     assert not torch.equal(online, target)  # the target lags behind the online encoder ...
     assert (online - target).abs().max() < 0.1  # ... by little: it follows it by EMA
     logs = [json.loads(line) for f in glob(str(tmp_path / 'work/*/vis_data/scalars.json'))

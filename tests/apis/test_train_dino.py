@@ -21,7 +21,8 @@ def test_tiny_dino_run_follows_the_schedules(tmp_path, tiny_digits):
     config.write_text(f'''
 _base_ = {osp.join(REPO, 'configs/ssl/dino_deit_small_p16.py')!r}
 model = dict(backbone=dict(img_size=16, patch_size=4, embed_dim=32, depth=2, num_heads=2),
-             head=dict(in_channels=32, out_channels=64, hid_channels=48, bottleneck_channels=16))
+             neck=dict(in_channels=32, out_channels=64, hid_channels=48, bottleneck_channels=16),
+             head=dict(out_channels=64))
 _global = [dict(type='RandomResizedCrop', size=16, scale=(0.4, 1.0)),
            dict(type='RandomHorizontalFlip'), dict(type='Solarization', prob=0.2)]
 _local = [dict(type='RandomResizedCrop', size=8, scale=(0.05, 0.4))]
@@ -49,8 +50,8 @@ checkpoint_config = dict(interval=1)
     assert _logged(checkpoint, 'train/momentum') == pytest.approx(
         [1 - 0.004 * (math.cos(math.pi * k / 7) + 1) / 2 for k in iters])
     state = checkpoint['state_dict']
-    assert state['center'].abs().sum() > 0
+    assert state['head.center'].abs().sum() > 0
     student, teacher = state['backbone.blocks.0.mlp.fc1.weight'], \
-        state['teacher_backbone.blocks.0.mlp.fc1.weight']
+        state['momentum_backbone.blocks.0.mlp.fc1.weight']
     assert not torch.equal(student, teacher) and torch.allclose(student, teacher, atol=0.05)
     assert all(torch.isfinite(torch.tensor(v)).all() for v in _logged(checkpoint, 'train/loss'))

@@ -2,10 +2,13 @@
 configs/benchmarks that starts from its checkpoint."""
 import os.path as osp
 
+import pytest
 import torch
 
 from easycv_like import train
 from easycv_like.utils.checkpoint import load_checkpoint_file
+
+from .direct_metrics import classifier_top1
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TINY_VIT = dict(img_size=16, patch_size=4, embed_dim=32, depth=2, num_heads=2)
@@ -51,7 +54,8 @@ data = dict(imgs_per_gpu=16, workers_per_gpu=0, train={_data(tiny_digits, 'train
 eval_pipelines = [dict(name='val', data=_val, evaluators=[dict(type='ClsEvaluator', topk=(1,))])]
 {common}''')
     result = train(finetune, work_dir=str(tmp_path / 'finetune'), load_from=result['checkpoint'])
-    assert 0.0 <= result['metrics']['val/top1'] <= 100.0
+    direct = classifier_top1(result['checkpoint'], osp.join(tiny_digits, 'val_small.txt'))
+    assert result['metrics']['val/top1'] == pytest.approx(direct)
     tuned = load_checkpoint_file(result['checkpoint'])
     groups = tuned['optimizer']['param_groups']
     scales = sorted({round(g['lr_scale'], 6) for g in groups})

@@ -8,6 +8,9 @@ import pytest
 import torch
 
 from easycv_like import train
+from easycv_like.apis.config import load_config
+from easycv_like.apis.extract_features import extract_features
+from easycv_like.apis.knn_eval import knn_eval
 from easycv_like.utils.checkpoint import load_checkpoint_file
 
 from ..conftest import REPO
@@ -37,8 +40,14 @@ total_epochs = 1
 log_config = dict(interval=1, hooks=[dict(type='TextLoggerHook')])
 checkpoint_config = dict(interval=1)
 ''')
+    assert load_config(str(config)).custom_hooks == []  # the engine adds MomentumUpdateHook
     result = train(str(config), work_dir=str(tmp_path / 'work'))
-    assert 0.0 <= result['metrics']['knn/knn_top1'] <= 100.0
+    # the monitor's figure, recomputed offline: features of the bank (train) and the queries
+    # (val) from the final checkpoint, weighted kNN with the monitor's k and temperature
+    for split in ('train', 'val'):
+        extract_features(str(config), result['checkpoint'], split, str(tmp_path / split))
+    direct = knn_eval(str(tmp_path / 'train'), str(tmp_path / 'val'), k=5, temperature=0.07)
+    assert result['metrics']['knn/knn_top1'] == pytest.approx(direct['top1'])
     records = [json.loads(line) for log in glob.glob(osp.join(result['work_dir'], '*', 'vis_data',
                                                               'scalars.json'))
                for line in open(log) if line.strip()]
@@ -47,7 +56,8 @@ checkpoint_config = dict(interval=1)
     checkpoint = load_checkpoint_file(result['checkpoint'])
     assert checkpoint['meta']['iter'] == 7  # 120 images, batch 16, drop_last
     state = checkpoint['state_dict']
-    assert state['queue'].shape == (16, 32) and int(state['queue_ptr']) == (7 * 16) % 32
+    assert state['queue.features'].shape == (32, 16)
+    assert int(state['queue.ptr']) == (7 * 16) % 32
     online, key = state['backbone.conv1.weight'], state['momentum_backbone.conv1.weight']
     assert key.shape == online.shape and not torch.equal(online, key)  # an EMA lags behind
     momentum = checkpoint['message_hub']['log_scalars']['train/momentum']['log_history']

@@ -21,7 +21,7 @@ def test_mocov2_r50_recipe():
     assert cfg.optimizer == dict(type='SGD', lr=pytest.approx(0.03), momentum=0.9,
                                  weight_decay=1e-4)
     assert cfg.lr_config.policy == 'CosineAnnealing' and cfg.total_epochs == 200
-    assert cfg.custom_hooks == [dict(type='MomentumUpdateHook')]
+    assert cfg.custom_hooks == [] and model.get('momentum_end') is None  # engine adds the hook
     assert cfg.data.imgs_per_gpu == 32 and cfg.data.workers_per_gpu == 4 and cfg.data.drop_last
     assert model.queue_len % (cfg.data.imgs_per_gpu * 8) == 0
     view = cfg.data.train.pipelines[0]
@@ -37,7 +37,7 @@ def test_mocov2_r50_recipe():
 
 def test_mocov2_digits_demo_builds_its_data_and_monitor():
     cfg = load_config(osp.join(REPO, 'configs/ssl/demo/mocov2_digits.py'))
-    assert MODELS.build(cfg.model).queue.shape == (cfg.model.feat_dim, cfg.model.queue_len)
+    assert MODELS.build(cfg.model).queue.features.shape == (cfg.model.queue_len, cfg.model.feat_dim)
     assert cfg.model.queue_len % cfg.data.imgs_per_gpu == 0 and cfg.data.drop_last
     assert cfg.eval_config.initial
     knn = cfg.eval_pipelines[0]

@@ -6,11 +6,19 @@ from mmengine.logging import MessageHub
 from torch import nn
 
 from easycv_like.engine.hooks import DINOTeacherTempHook
+from easycv_like.models.selfsup.scheduled_values import ScheduledValuesMixin
 from easycv_like.registry import HOOKS
 
 
+class _DINOLike(ScheduledValuesMixin, nn.Module):
+    def scheduled_values(self):
+        return ('head.teacher_temp',)
+
+
 def _runner(it, iters_per_epoch=10):
-    return SimpleNamespace(model=nn.Module(), iter=it, train_dataloader=range(iters_per_epoch),
+    model = _DINOLike()
+    model.head = nn.Module()
+    return SimpleNamespace(model=model, iter=it, train_dataloader=range(iters_per_epoch),
                            message_hub=MessageHub.get_instance('test_teacher_temp'))
 
 
@@ -22,7 +30,7 @@ def test_scheduled_values_from_epochs(it, expected):
     runner = _runner(it, iters_per_epoch=5)  # warm-up = 30 * 5 = 150 iterations
     hook.before_train(runner)
     hook.before_train_iter(runner, batch_idx=0)
-    assert runner.model.teacher_temp == pytest.approx(expected)
+    assert runner.model.head.teacher_temp == pytest.approx(expected)
     assert runner.message_hub.get_scalar('train/teacher_temp').current() == pytest.approx(
         expected)
 
@@ -34,3 +42,12 @@ def test_warmup_iters_overrides_epochs_and_zero_means_constant():
     assert hook.temperature(4) == pytest.approx(0.07)
     assert DINOTeacherTempHook(warmup_iters=0).temperature(0) == pytest.approx(0.07)
 
+
+
+def test_a_model_without_the_declared_value_is_an_error():
+    runner = _runner(0)
+    runner.model = ScheduledValuesMixin()
+    hook = DINOTeacherTempHook(warmup_iters=4)
+    hook.before_train(runner)
+    with pytest.raises(AttributeError, match="no scheduled value 'head.teacher_temp'"):
+        hook.before_train_iter(runner, batch_idx=0)

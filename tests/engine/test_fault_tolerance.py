@@ -203,5 +203,5 @@ log_config = dict(interval=1, hooks=[dict(type='TextLoggerHook')])
     final_a = osp.join(full['work_dir'], 'iter_10.pth')
     _assert_same_final_state(final_a, osp.join(resumed['work_dir'], 'iter_10.pth'))
     state = load_checkpoint_file(final_a)['state_dict']
-    assert int(state['queue_ptr']) == (10 * 16) % 48
+    assert int(state['queue.ptr']) == (10 * 16) % 48
     assert not torch.equal(state['backbone.conv1.weight'], state['momentum_backbone.conv1.weight'])

@@ -1,4 +1,5 @@
-"""MomentumUpdateHook: exact EMA values, buffers copied, accumulation steps skipped, cosine."""
+"""MomentumUpdateHook: exact EMA values, buffers copied, accumulation steps skipped, the model's
+cosine schedule."""
 import math
 from types import SimpleNamespace
 
@@ -9,17 +10,18 @@ from mmengine.optim import OptimWrapper, OptimWrapperDict
 from torch import nn
 
 from easycv_like.engine.hooks import MomentumUpdateHook
+from easycv_like.models.selfsup.momentum_encoders import MomentumEncodersMixin
 from easycv_like.registry import HOOKS
 
 
-class _Pair(nn.Module):
-    """An online Linear+BN and its target twin, declared as a momentum pair."""
+class _Pair(MomentumEncodersMixin, nn.Module):
+    """An online Linear+BN and its momentum twin, declared as a momentum pair."""
 
-    def __init__(self, momentum=0.9):
+    def __init__(self, momentum=0.9, momentum_end=None):
         super().__init__()
-        self.momentum = momentum
+        self.set_momentum_schedule(momentum, momentum_end)
         self.online = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2))
-        self.target = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2)).requires_grad_(False)
+        self.add_momentum_copy('online')
         with torch.no_grad():
             self.online[0].weight.copy_(torch.tensor([[1.0, 2.0], [3.0, 4.0]]))
             self.online[0].bias.fill_(1.0)
@@ -27,8 +29,9 @@ class _Pair(nn.Module):
             self.target[0].weight.zero_()
             self.target[0].bias.fill_(-1.0)
 
-    def momentum_pairs(self):
-        return [(self.online, self.target)]
+    @property
+    def target(self):
+        return self.momentum_online
 
 
 def _runner(model, wrapper=None, it=0, max_iters=100):
@@ -47,7 +50,6 @@ def test_exact_ema_and_buffer_copy():
     assert torch.equal(model.target[1].running_mean, torch.full((2,), 5.0))
     hook.after_train_iter(runner, batch_idx=1)
     assert torch.allclose(model.target[0].bias, torch.full((2,), 0.9 * -0.8 + 0.1))
-    assert model.current_momentum == 0.9
     assert runner.message_hub.get_scalar('train/momentum').current() == pytest.approx(0.9)
 
 
@@ -86,21 +88,35 @@ def test_optim_wrapper_dict():
 
 @pytest.mark.parametrize('it, expected', [(0, 0.99), (50, 0.995), (100, 1.0), (25, None)])
 def test_cosine_schedule_from_runner_iter(it, expected):
-    model = _Pair(momentum=0.99)
-    hook = MomentumUpdateHook(end_momentum=1.0, cosine=True)
-    hook.after_train_iter(_runner(model, it=it, max_iters=100), batch_idx=0)
+    model = _Pair(momentum=0.99, momentum_end=1.0)
+    runner = _runner(model, it=it, max_iters=100)
+    before = model.target[0].weight.clone()
+    MomentumUpdateHook().after_train_iter(runner, batch_idx=0)
     if expected is None:
         expected = 1.0 - 0.01 * (math.cos(math.pi * 0.25) + 1) / 2
-    assert model.current_momentum == pytest.approx(expected)
+    assert runner.message_hub.get_scalar('train/momentum').current() == pytest.approx(expected)
+    assert torch.allclose(model.target[0].weight,
+                          expected * before + (1 - expected) * model.online[0].weight)
     assert model.momentum == 0.99  # the base value is never overwritten
-    fresh = MomentumUpdateHook(cosine=True)  # a resumed run: no state but runner.iter
-    assert fresh.momentum_at(0.99, it, 100) == pytest.approx(expected)
+    fresh = _Pair(momentum=0.99, momentum_end=1.0)  # a resumed run: no state but runner.iter
+    assert fresh.momentum_at(it, 100) == pytest.approx(expected)
 
 
-def test_before_train_sets_current_momentum_and_needs_pairs():
-    model = _Pair(momentum=0.95)
-    MomentumUpdateHook(cosine=True).before_train(_runner(model, it=0))
-    assert model.current_momentum == pytest.approx(0.95)
+def test_before_train_needs_pairs():
+    MomentumUpdateHook().before_train(_runner(_Pair(momentum=0.95, momentum_end=1.0), it=0))
     with pytest.raises(AttributeError, match='momentum_pairs'):
         MomentumUpdateHook().before_train(SimpleNamespace(model=nn.Linear(1, 1), iter=0,
                                                           max_iters=10))
+
+
+def test_a_model_without_pairs_is_an_error():
+    class _NoPairs(MomentumEncodersMixin, nn.Module):
+        pass
+
+    with pytest.raises(ValueError, match='no momentum pairs'):
+        MomentumUpdateHook().before_train(_runner(_NoPairs(), wrapper=object()))
+
+
+def test_momentum_out_of_range_is_an_error():
+    with pytest.raises(ValueError, match='momentum_end must be in'):
+        _Pair(momentum=0.99, momentum_end=1.5)

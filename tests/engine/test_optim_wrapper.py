@@ -46,8 +46,7 @@ def test_grad_clip_and_paramwise_options():
 
 
 def test_fp16_without_cuda_uses_bfloat16_autocast(monkeypatch):
-    if torch.cuda.is_available():
-        return
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)  # runs on CUDA machines too
     monkeypatch.setattr(sys.modules['easycv_like.engine.build_runner'], 'cpu_has_fast_bf16',
                         lambda: True)  # the fast path, whatever this CPU is
     model = _model()
@@ -58,3 +57,11 @@ def test_fp16_without_cuda_uses_bfloat16_autocast(monkeypatch):
     with wrapper.optim_context(model):
         out = model(torch.randn(2, 4))
     assert out.dtype == torch.bfloat16
+
+
+def test_fp16_with_cuda_maps_to_the_amp_wrapper(monkeypatch):
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: True)  # the mapping only, no GPU
+    wrapper = _optim_wrapper(Config(dict(optimizer=dict(type='SGD', lr=0.1),
+                                         fp16=dict(loss_scale=512.0, dtype='bfloat16'))))
+    assert wrapper['type'] == 'easycv_like.GuardedAmpOptimWrapper'
+    assert wrapper['loss_scale'] == 512.0 and wrapper['dtype'] == 'bfloat16'

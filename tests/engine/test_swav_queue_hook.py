@@ -6,11 +6,17 @@ from torch import nn
 
 from easycv_like.engine.hooks import SwAVQueueHook
 from easycv_like.models.heads import SwAVHead
+from easycv_like.models.selfsup.scheduled_values import ScheduledValuesMixin
 from easycv_like.registry import HOOKS
 
 
+class _SwAVLike(ScheduledValuesMixin, nn.Module):
+    def scheduled_values(self):
+        return ('head.use_queue',) if self.head.queues else ()
+
+
 def _runner(it, queue_length=8, iters_per_epoch=10):
-    model = nn.Module()
+    model = _SwAVLike()
     model.head = SwAVHead(feat_dim=4, num_prototypes=3, num_crops=(2,), queue_length=queue_length)
     return SimpleNamespace(model=model, iter=it, train_dataloader=range(iters_per_epoch))
 

@@ -63,7 +63,7 @@ def test_target_is_a_frozen_copy_and_gets_no_gradient():
     assert 0 < losses['loss'] < 8  # two terms in [0, 4]
     losses['loss'].backward()
     for name, p in model.named_parameters():
-        if name.startswith('target_'):
+        if name.startswith('momentum_'):
             assert not p.requires_grad and p.grad is None, name
         else:
             assert p.grad is not None and torch.isfinite(p.grad).all(), name
@@ -75,7 +75,7 @@ def test_loss_is_symmetric_over_views_with_one_pass_per_view():
     seen = {'online': [], 'target': []}
     model.backbone.register_forward_hook(
         lambda m, args, out: seen['online'].append(args[0].shape[0]))
-    model.target_backbone.register_forward_hook(
+    model.momentum_backbone.register_forward_hook(
         lambda m, args, out: seen['target'].append(args[0].shape[0]))
     data = model.data_preprocessor(_views(), training=True)
     model.eval()  # deterministic BN for the comparison below
@@ -88,30 +88,30 @@ def test_loss_is_symmetric_over_views_with_one_pass_per_view():
 
 def test_target_changes_only_through_the_momentum_hook():
     torch.manual_seed(0)
-    model = _byol(momentum=0.9).train()
+    model = _byol(momentum=0.9, momentum_end=1.0).train()
     opt = torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=0.1)
-    before = {k: v.clone() for k, v in model.target_backbone.named_parameters()}
+    before = {k: v.clone() for k, v in model.momentum_backbone.named_parameters()}
     model(**model.data_preprocessor(_views(), training=True), mode='loss')['loss'].backward()
     opt.step()
-    after_step = dict(model.target_backbone.named_parameters())
+    after_step = dict(model.momentum_backbone.named_parameters())
     assert all(torch.equal(before[k], after_step[k]) for k in before)
     online = dict(model.backbone.named_parameters())
-    target_before = {k: v.clone() for k, v in model.target_backbone.named_parameters()}
+    target_before = {k: v.clone() for k, v in model.momentum_backbone.named_parameters()}
     runner = SimpleNamespace(model=model, iter=0, max_iters=10,
                              optim_wrapper=SimpleNamespace(should_update=lambda: True),
                              message_hub=MessageHub.get_instance('test_byol_momentum'))
-    hook = MomentumUpdateHook(end_momentum=1.0, cosine=True)
+    hook = MomentumUpdateHook()
     hook.after_train_iter(runner, batch_idx=0)
-    for name, p in model.target_backbone.named_parameters():
+    for name, p in model.momentum_backbone.named_parameters():
         expected = 0.9 * target_before[name] + 0.1 * online[name].detach()
         assert torch.allclose(p, expected, atol=1e-6), name
-    assert model.current_momentum == pytest.approx(0.9)  # cosine schedule starts at the base
-    assert hook.momentum_at(0.9, 5, 10) == pytest.approx(0.95)
+    assert runner.message_hub.get_scalar('train/momentum').current() == pytest.approx(0.9)
+    assert model.momentum_at(5, 10) == pytest.approx(0.95)  # cosine from the base to 1
 
 
 def test_init_weights_restarts_the_target_from_the_online_network():
     model = _byol()
     with torch.no_grad():
-        model.target_neck.mlp[0].weight.add_(1.0)
+        model.momentum_neck.mlp[0].weight.add_(1.0)
     model.init_weights()
-    assert torch.equal(model.target_neck.mlp[0].weight, model.neck.mlp[0].weight)
+    assert torch.equal(model.momentum_neck.mlp[0].weight, model.neck.mlp[0].weight)

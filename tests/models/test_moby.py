@@ -21,7 +21,8 @@ def _mlp(in_channels):
 
 
 def _moby(**kwargs):
-    cfg = dict(type='MoBY', backbone=VIT, neck=_mlp(32), predictor=_mlp(16), queue_len=12,
+    cfg = dict(type='MoBY', backbone=VIT, neck=_mlp(32),
+               head=dict(type='MoBYHead', predictor=_mlp(16)), queue_len=12,
                feat_dim=16)
     cfg.update(kwargs)
     return MODELS.build(cfg)
@@ -36,10 +37,10 @@ def _batch(n=4, seed=0):
 
 def test_builds_with_defaults_of_the_paper():
     model = _moby(queue_len=4096)
-    assert model.momentum == 0.99 and model.temperature == 0.2
-    assert model.queue1.shape == model.queue2.shape == (4096, 16)
-    assert torch.allclose(model.queue1.norm(dim=1), torch.ones(4096))
-    assert model.target_backbone.blocks[1].drop_path.drop_prob == 0.0
+    assert model.momentum == 0.99 and model.head.temperature == 0.2
+    assert model.queue1.features.shape == model.queue2.features.shape == (4096, 16)
+    assert torch.allclose(model.queue1.features.norm(dim=1), torch.ones(4096))
+    assert model.momentum_backbone.blocks[1].drop_path.drop_prob == 0.0
     assert model.backbone.blocks[1].drop_path.drop_prob == pytest.approx(0.1)
 
 
@@ -48,20 +49,20 @@ def test_loss_is_the_sum_of_two_cross_view_terms_and_queues_are_per_view():
     model = _moby().eval()  # eval: deterministic (no drop path, BN running stats)
     data = model.data_preprocessor(_batch(), training=False)
     x1, x2 = data['inputs']
-    queue1, queue2 = model.queue1.clone(), model.queue2.clone()
+    queue1, queue2 = model.queue1.features.clone(), model.queue2.features.clone()
     with torch.no_grad():
-        p1 = F.normalize(model.predictor(model.neck(model.backbone(x1)))[0], dim=1)
-        p2 = F.normalize(model.predictor(model.neck(model.backbone(x2)))[0], dim=1)
-        k1 = F.normalize(model.target_neck(model.target_backbone(x1))[0], dim=1)
-        k2 = F.normalize(model.target_neck(model.target_backbone(x2))[0], dim=1)
+        p1 = F.normalize(model.head.predictor(model.neck(model.backbone(x1)))[0], dim=1)
+        p2 = F.normalize(model.head.predictor(model.neck(model.backbone(x2)))[0], dim=1)
+        k1 = F.normalize(model.momentum_neck(model.momentum_backbone(x1))[0], dim=1)
+        k2 = F.normalize(model.momentum_neck(model.momentum_backbone(x2))[0], dim=1)
         loss = model(**data, mode='loss')['loss']
     expected = (info_nce((p1 * k2).sum(1, keepdim=True), p1 @ queue2.t(), 0.2)
                 + info_nce((p2 * k1).sum(1, keepdim=True), p2 @ queue1.t(), 0.2))
     assert loss.item() == pytest.approx(expected.item(), rel=1e-5)
     # each view's keys went into its own queue, at the pointer
-    assert torch.allclose(model.queue1[:4], k1, atol=1e-6)
-    assert torch.allclose(model.queue2[:4], k2, atol=1e-6)
-    assert torch.equal(model.queue1[4:], queue1[4:]) and int(model.queue_ptr) == 4
+    assert torch.allclose(model.queue1.features[:4], k1, atol=1e-6)
+    assert torch.allclose(model.queue2.features[:4], k2, atol=1e-6)
+    assert torch.equal(model.queue1.features[4:], queue1[4:]) and int(model.queue1.ptr) == 4
 
 
 def test_queue_pointer_wraps_around():
@@ -70,7 +71,7 @@ def test_queue_pointer_wraps_around():
     with torch.no_grad():
         model(**data, mode='loss')
         model(**data, mode='loss')
-    assert int(model.queue_ptr) == 2  # 8 keys into 6 slots
+    assert int(model.queue1.ptr) == int(model.queue2.ptr) == 2  # 8 keys into 6 slots
 
 
 def test_gradients_only_in_online_modules_and_target_moves_only_by_the_hook():
@@ -81,22 +82,22 @@ def test_gradients_only_in_online_modules_and_target_moves_only_by_the_hook():
     assert set(losses) == {'loss'} and torch.isfinite(losses['loss'])
     losses['loss'].backward()
     for name, p in model.named_parameters():
-        assert (p.grad is None) == name.startswith('target_'), name
+        assert (p.grad is None) == name.startswith('momentum_'), name
     model.zero_grad()
 
     online = {k: v.clone() for k, v in model.backbone.state_dict().items()}
-    target = {k: v.clone() for k, v in model.target_backbone.state_dict().items()}
+    target = {k: v.clone() for k, v in model.momentum_backbone.state_dict().items()}
     wrapper = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.5))
     model.train_step(_batch(seed=1), wrapper)
-    assert all(torch.equal(v, model.target_backbone.state_dict()[k]) for k, v in target.items())
+    assert all(torch.equal(v, model.momentum_backbone.state_dict()[k]) for k, v in target.items())
     runner = SimpleNamespace(model=model, optim_wrapper=wrapper, iter=0, max_iters=10,
                              message_hub=MessageHub.get_instance('test_moby'))
-    MomentumUpdateHook(cosine=True).after_train_iter(runner, batch_idx=0)
+    MomentumUpdateHook().after_train_iter(runner, batch_idx=0)
     new_online = model.backbone.state_dict()
     for key, old in target.items():
         if old.is_floating_point() and not torch.equal(online[key], new_online[key]):
             expected = 0.99 * old + 0.01 * new_online[key]
-            assert torch.allclose(model.target_backbone.state_dict()[key], expected), key
+            assert torch.allclose(model.momentum_backbone.state_dict()[key], expected), key
 
 
 def test_needs_two_views():

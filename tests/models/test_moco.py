@@ -49,16 +49,16 @@ def test_loss_is_finite_and_only_the_query_encoder_gets_gradients():
 
 def test_queue_pointer_and_newest_keys():
     model = _moco()
-    assert model.queue.shape == (16, 32) and int(model.queue_ptr) == 0
-    assert torch.allclose(model.queue.norm(dim=0), torch.ones(32), atol=1e-5)
+    assert model.queue.features.shape == (32, 16) and int(model.queue.ptr) == 0
+    assert torch.allclose(model.queue.features.norm(dim=1), torch.ones(32), atol=1e-5)
     data = model.data_preprocessor(_batch(), True)
     model(**data, mode='loss')
-    assert int(model.queue_ptr) == 4
+    assert int(model.queue.ptr) == 4
     keys = model.encode_keys(data['inputs'][1])  # train-mode BN: batch statistics, same batch
-    assert torch.allclose(model.queue[:, :4], keys.T, atol=1e-5)
+    assert torch.allclose(model.queue.features[:4], keys, atol=1e-5)
     model(**model.data_preprocessor(_batch(seed=1), True), mode='loss')
-    assert int(model.queue_ptr) == 8
-    assert torch.allclose(model.queue[:, :4], keys.T, atol=1e-5)  # older keys stay
+    assert int(model.queue.ptr) == 8
+    assert torch.allclose(model.queue.features[:4], keys, atol=1e-5)  # older keys stay
 
 
 def test_queue_and_pointer_are_checkpointed():
@@ -66,7 +66,7 @@ def test_queue_and_pointer_are_checkpointed():
     model(**model.data_preprocessor(_batch(), True), mode='loss')
     other = _moco()
     other.load_state_dict(model.state_dict())
-    assert int(other.queue_ptr) == 4 and torch.equal(other.queue, model.queue)
+    assert int(other.queue.ptr) == 4 and torch.equal(other.queue.features, model.queue.features)
     assert any(k.startswith('momentum_backbone.') for k in model.state_dict())
 
 
@@ -93,7 +93,7 @@ def test_key_encoder_changes_only_through_the_momentum_hook():
     for key, old in key_before.items():
         assert torch.allclose(model.momentum_neck.state_dict()[key],
                               0.9 * old + 0.1 * online[key], atol=1e-7), key
-    assert model.current_momentum == 0.9
+    assert runner.message_hub.get_scalar('train/momentum').current() == 0.9
 
 
 def test_tensor_and_predict_modes():

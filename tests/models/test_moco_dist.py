@@ -36,8 +36,9 @@ def _worker(rank: int, port: int, results: dict) -> None:
     all_keys = [torch.zeros_like(own_keys) for _ in range(2)]
     dist.all_gather(all_keys, own_keys)
     results[rank] = dict(
-        ptr=int(model.queue_ptr), loss=float(loss),
-        queue_ok=bool(torch.allclose(model.queue[:, :2 * _N], torch.cat(all_keys).T, atol=1e-5)),
+        ptr=int(model.queue.ptr), loss=float(loss),
+        queue_ok=bool(torch.allclose(model.queue.features[:2 * _N], torch.cat(all_keys),
+                                     atol=1e-5)),
         restored=bool(torch.equal(restored, rows)), shuffled=shuffled.view(-1).tolist())
     dist.destroy_process_group()
 

@@ -90,27 +90,31 @@ def test_head_normalises_prototypes_and_checks_the_crop_count():
         SwAVHead(crops_for_assign=(0, 3), num_crops=(2, 1))
 
 
-def test_queue_fills_newest_first_and_joins_sinkhorn_only_when_in_use():
+def test_queue_fills_oldest_first_and_joins_sinkhorn_only_when_in_use():
     torch.manual_seed(0)
     head = SwAVHead(feat_dim=8, num_prototypes=5, num_crops=(2,), queue_length=6)
-    assert head.queue.shape == (2, 6, 8) and int(head.queue_count) == 0
+    assert len(head.queues) == 2 and head.queues[0].features.shape == (6, 8)
+    assert int(head.queues[0].count) == 0 and len(head.queues[0].filled()) == 0
     crops = [torch.randn(4, 8) for _ in range(2)]
     head(crops)
-    assert int(head.queue_count) == 0  # not in use: nothing stored
+    assert int(head.queues[0].count) == 0  # not in use: nothing stored
     head.use_queue = True
     head(crops)
-    assert int(head.queue_count) == 4
-    assert torch.allclose(head.queue[1, :4], F.normalize(crops[1], dim=1))
+    assert int(head.queues[0].count) == 4
+    assert torch.allclose(head.queues[1].filled(), F.normalize(crops[1], dim=1))
     newer = [torch.randn(4, 8) for _ in range(2)]
     with torch.no_grad():
         scores = [head.prototypes(F.normalize(z, dim=1)) for z in newer]
-        stored = head.prototypes(head.queue[0, :4])
+        stored = head.prototypes(head.queues[0].features[:4])
         expected = sinkhorn_knopp(torch.cat([stored, scores[0]]), 0.05, 3)[-4:]
         assert torch.allclose(head.codes(scores)[0], expected, atol=1e-6)
     head(newer)
-    assert int(head.queue_count) == 6  # capped at queue_length
-    assert torch.allclose(head.queue[0, :4], F.normalize(newer[0], dim=1))
-    assert torch.allclose(head.queue[0, 4:], F.normalize(crops[0], dim=1)[:2])
+    assert int(head.queues[0].count) == 6  # capped at queue_length
+    queue = head.queues[0].features  # ring: the 2 oldest rows were overwritten
+    assert torch.allclose(queue[4:], F.normalize(newer[0], dim=1)[:2])
+    assert torch.allclose(queue[:2], F.normalize(newer[0], dim=1)[2:])
+    assert torch.allclose(queue[2:4], F.normalize(crops[0], dim=1)[2:])
+    assert int(head.queues[0].ptr) == 2
 
 
 def test_multi_crop_step_groups_crops_by_resolution():

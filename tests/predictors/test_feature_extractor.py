@@ -50,9 +50,10 @@ def test_no_images_is_an_error(extractor):
 def test_two_dimensional_output_matches_self_supervised_predict():
     vit = dict(type='VisionTransformer', img_size=16, patch_size=4, embed_dim=32, depth=1,
                num_heads=2)
-    head = dict(type='DINOHead', in_channels=32, out_channels=16, hid_channels=24,
+    neck = dict(type='DINONeck', in_channels=32, out_channels=16, hid_channels=24,
                 bottleneck_channels=8)
-    model = MODELS.build(dict(type='DINO', backbone=vit, head=head)).eval()
+    model = MODELS.build(dict(type='DINO', backbone=vit, neck=neck,
+                              head=dict(type='DINOHead', out_channels=16))).eval()
     images = torch.randn(3, 3, 16, 16)
     expected = torch.stack([d['feature'] for d in model.predict(images)])
     torch.testing.assert_close(pooled_features(model, [images], l2norm=True), expected)

@@ -110,9 +110,10 @@ def test_predictors_accept_every_form(trained_run, tiny_digits):
 def test_self_supervised_checkpoint_has_no_classifier(tmp_path):
     vit = dict(type='VisionTransformer', img_size=16, patch_size=4, embed_dim=32, depth=1,
                num_heads=2)
-    head = dict(type='DINOHead', in_channels=32, out_channels=16, hid_channels=24,
+    neck = dict(type='DINONeck', in_channels=32, out_channels=16, hid_channels=24,
                 bottleneck_channels=8)
-    model_cfg = dict(type='DINO', backbone=vit, head=head)
+    model_cfg = dict(type='DINO', backbone=vit, neck=neck,
+                     head=dict(type='DINOHead', out_channels=16))
     model = MODELS.build(model_cfg)
     path = str(tmp_path / 'dino.pth')
     torch.save({'state_dict': model.state_dict(),

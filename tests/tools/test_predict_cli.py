@@ -96,8 +96,8 @@ def test_self_supervised_checkpoint_points_to_feature_extraction(tmp_path, image
                                                                  capsys):
     model_cfg = dict(type='DINO', backbone=dict(
         type='VisionTransformer', img_size=16, patch_size=4, embed_dim=32, depth=1, num_heads=2),
-        head=dict(type='DINOHead', in_channels=32, out_channels=16, hid_channels=24,
-                  bottleneck_channels=8))
+        neck=dict(type='DINONeck', in_channels=32, out_channels=16, hid_channels=24,
+                  bottleneck_channels=8), head=dict(type='DINOHead', out_channels=16))
     path = str(tmp_path / 'dino.pth')
     torch.save({'state_dict': MODELS.build(model_cfg).state_dict(),
                 'meta': {'config_dict': dict(model=model_cfg)}}, path)

@@ -6,5 +6,5 @@ model = dict(
     neck=dict(type='MAEDecoder', in_channels=768, img_size=224, patch_size=16, embed_dim=512,
               depth=8, num_heads=16),
     mask_ratio=0.75,
-    norm_pix=True,
+    head=dict(type='MAEHead', norm_pix=True),
     data_preprocessor=dict(type='ClsDataPreprocessor'))

@@ -58,4 +58,3 @@ lr_config = dict(policy='CosineAnnealing', min_lr=0.0)
 total_epochs = 25
 checkpoint_config = dict(interval=25, max_keep_ckpts=1)
 log_config = dict(interval=11, hooks=[dict(type='TextLoggerHook')])
-custom_hooks = [dict(type='MomentumUpdateHook')]

@@ -9,8 +9,8 @@ from ...registry import HOOKS
 
 @HOOKS.register_module()
 class DINOTeacherTempHook(Hook):
-    """Set ``model.teacher_temp`` before every training iteration: linear from ``start_temp``
-    to ``end_temp`` over the warm-up, then constant.
+    """Set the model's scheduled value ``head.teacher_temp`` (``DINO``) before every training
+    iteration: linear from ``start_temp`` to ``end_temp`` over the warm-up, then constant.
 
     ``temp(it) = start + (end - start) * min(it / warmup_iters, 1)``, counted in iterations
     (the paper steps once per epoch). The value is also logged as ``teacher_temp``.
@@ -42,5 +42,6 @@ class DINOTeacherTempHook(Hook):
 
     def before_train_iter(self, runner, batch_idx: int, data_batch=None) -> None:
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
-        model.teacher_temp = self.temperature(runner.iter)
-        runner.message_hub.update_scalar('train/teacher_temp', model.teacher_temp)
+        temp = self.temperature(runner.iter)
+        model.set_scheduled_value('head.teacher_temp', temp)
+        runner.message_hub.update_scalar('train/teacher_temp', temp)

@@ -1,6 +1,5 @@
 """Momentum (EMA) update of the target encoders an algorithm declares (MoCo, BYOL, DINO, MoBY)."""
-import math
-from typing import Optional, Union
+from typing import Union
 
 import torch
 from mmengine.hooks import Hook
@@ -41,53 +40,44 @@ def momentum_update(online: nn.Module, target: nn.Module, momentum: float) -> No
 
 @HOOKS.register_module()
 class MomentumUpdateHook(Hook):
-    """After every training iteration in which the optimizer stepped, move each target module of
+    """After every training iteration in which the optimizer stepped, move each momentum copy of
     ``model.momentum_pairs()`` towards its online module by EMA.
 
-    The base momentum ``m0`` is the algorithm's ``momentum`` attribute (paper meaning: 0.999 keeps
-    99.9% of the target). With ``cosine=True`` (BYOL, https://arxiv.org/abs/2006.07733) it
-    rises to ``end_momentum`` over the run: ``m(k) = end - (end - m0) * (cos(pi k / K) + 1) / 2``
-    at iteration ``k`` of ``K``. ``m`` is a function of ``runner.iter`` only, so a resumed run
-    continues exactly; it is stored as ``model.current_momentum`` and logged as
-    ``train/momentum``. Iterations that only accumulate gradients update nothing.
+    The schedule belongs to the model (``momentum``, ``momentum_end``; see
+    ``models/selfsup/momentum_encoders.py``): the hook only asks ``model.momentum_at(runner.iter,
+    runner.max_iters)``, so a resumed run continues exactly, and logs the value as
+    ``train/momentum``. Iterations that only accumulate gradients update nothing. The engine adds
+    this hook for every model with momentum pairs; listing it in ``custom_hooks`` as well (e.g.
+    to change its priority) replaces the engine's, so nothing is updated twice.
 
     Args:
-        end_momentum: momentum at the end of a cosine schedule. Default 1.0.
-        cosine: use the cosine schedule instead of a constant ``m0``. Default False.
         priority: hook priority. Default 'NORMAL'.
     """
 
-    def __init__(self, end_momentum: float = 1.0, cosine: bool = False,
-                 priority: Union[int, str] = 'NORMAL') -> None:
-        self.end_momentum = float(end_momentum)
-        self.cosine = cosine
+    def __init__(self, priority: Union[int, str] = 'NORMAL') -> None:
         self.priority = priority
 
     @staticmethod
     def _model(runner) -> nn.Module:
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
-        if not hasattr(model, 'momentum_pairs') or not hasattr(model, 'momentum'):
-            raise AttributeError(f'MomentumUpdateHook needs a model with momentum_pairs() and a '
-                                 f'momentum attribute; {type(model).__name__} has not.')
+        if not hasattr(model, 'momentum_pairs') or not hasattr(model, 'momentum_at'):
+            raise AttributeError(f'MomentumUpdateHook needs a model with momentum_pairs() and '
+                                 f'momentum_at() (MomentumEncodersMixin); '
+                                 f'{type(model).__name__} has not.')
         return model
-
-    def momentum_at(self, base: float, it: int, max_iters: Optional[int]) -> float:
-        """The momentum used after iteration ``it`` (0-based) of ``max_iters``."""
-        if not self.cosine or not max_iters:
-            return float(base)
-        progress = (math.cos(math.pi * it / max_iters) + 1) / 2
-        return self.end_momentum - (self.end_momentum - base) * progress
 
     def before_train(self, runner) -> None:
         model = self._model(runner)
-        model.current_momentum = self.momentum_at(model.momentum, runner.iter, runner.max_iters)
+        if not model.momentum_pairs():
+            raise ValueError(f'MomentumUpdateHook: {type(model).__name__} declares no momentum '
+                             'pairs, so the hook would update nothing; remove it from '
+                             'custom_hooks.')
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
         if not optimizer_stepped(runner.optim_wrapper):
             return
         model = self._model(runner)
-        m = self.momentum_at(model.momentum, runner.iter, runner.max_iters)
-        model.current_momentum = m
+        m = model.momentum_at(runner.iter, runner.max_iters)
         for online, target in model.momentum_pairs():
             momentum_update(online, target, m)
         runner.message_hub.update_scalar('train/momentum', m)

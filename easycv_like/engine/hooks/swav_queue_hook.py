@@ -9,7 +9,8 @@ from ...registry import HOOKS
 
 @HOOKS.register_module()
 class SwAVQueueHook(Hook):
-    """Set ``model.head.use_queue`` before every iteration: False before the start, True after.
+    """Set the model's scheduled value ``head.use_queue`` (``SwAV`` with a queue) before every
+    iteration: False before the start, True after.
 
     With small batches (256) the paper stores the embeddings of past batches (3840 in all) and
     lets them join the Sinkhorn assignment, from epoch 15 on: earlier the features change too
@@ -35,8 +36,9 @@ class SwAVQueueHook(Hook):
 
     def before_train_iter(self, runner, batch_idx: int, data_batch: Optional[dict] = None) -> None:
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
-        head = getattr(model, 'head', None)
-        if head is None or getattr(head, 'queue_length', 0) <= 0:
-            raise AttributeError('SwAVQueueHook needs model.head with queue_length > 0 '
-                                 '(SwAVHead(queue_length=...))')
-        head.use_queue = runner.iter >= self.start_iter
+        declared = model.scheduled_values() if hasattr(model, 'scheduled_values') else ()
+        if 'head.use_queue' not in declared:
+            raise AttributeError(f'SwAVQueueHook needs a model whose head has a queue '
+                                 f'(SwAVHead(queue_length=...) > 0); {type(model).__name__} '
+                                 f'declares the scheduled values {list(declared)}')
+        model.set_scheduled_value('head.use_queue', runner.iter >= self.start_iter)

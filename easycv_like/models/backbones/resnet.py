@@ -23,6 +23,8 @@ from torch.nn.modules.batchnorm import _BatchNorm
 
 from easycv_like.registry import MODELS
 
+from .global_pool import GlobalPoolMixin
+
 
 def _norm(norm_cfg: dict, num_features: int) -> nn.Module:
     """Build one normalisation layer from an mmcv config (BN, SyncBN, GN ...)."""
@@ -120,7 +122,7 @@ class Bottleneck(nn.Module):
 
 
 @MODELS.register_module()
-class ResNet(BaseModule):
+class ResNet(GlobalPoolMixin, BaseModule):
     """ResNet backbone returning the feature maps of the stages in ``out_indices``.
 
     Paper: https://arxiv.org/abs/1512.03385. Stage ``i`` (0..3) is ``layer{i+1}`` and has

@@ -19,6 +19,8 @@ from torch import nn
 
 from easycv_like.registry import MODELS
 
+from .global_pool import GlobalPoolMixin
+
 OUTPUTS = ('cls', 'avg', 'featmap')
 
 
@@ -152,7 +154,7 @@ class PatchEmbed(nn.Module):
 
 
 @MODELS.register_module()
-class VisionTransformer(BaseModule):
+class VisionTransformer(GlobalPoolMixin, BaseModule):
     """ViT/DeiT backbone returning one feature per entry of ``out_indices``.
 
     Paper: https://arxiv.org/abs/2010.11929 (DeiT: https://arxiv.org/abs/2012.12877).

@@ -7,6 +7,7 @@ from torch import nn
 
 from easycv_like.registry import MODELS
 
+from ..backbones.global_pool import global_pool
 from ..losses import cross_entropy, topk_accuracy
 
 
@@ -35,14 +36,13 @@ class ClsHead(BaseModule):
         self.with_avg_pool = with_avg_pool
         self.label_smoothing = label_smoothing
         self.topk = tuple(topk)
-        self.avg_pool = nn.AdaptiveAvgPool2d(1) if with_avg_pool else nn.Identity()
         self.fc = nn.Linear(in_channels, num_classes)
         nn.init.normal_(self.fc.weight, mean=0.0, std=0.01)
         nn.init.zeros_(self.fc.bias)
 
     def forward(self, feats: Sequence[torch.Tensor]) -> torch.Tensor:
         """Logits N x num_classes from the last element of ``feats``."""
-        x = self.avg_pool(feats[-1])  # N x C x 1 x 1 (pooled) or the raw feature
+        x = global_pool(feats[-1]) if self.with_avg_pool else feats[-1]  # N x C or raw
         return self.fc(torch.flatten(x, 1))  # N x C -> N x num_classes
 
     def loss(self, logits: torch.Tensor, gt_label: torch.Tensor) -> dict[str, torch.Tensor]:

@@ -1,58 +1,54 @@
-"""DINO projection head (Caron et al., https://arxiv.org/abs/2104.14294)."""
-from collections.abc import Sequence
-from typing import Optional
+"""``DINOHead``: DINO's self-distillation loss and its centre (Caron et al.,
+https://arxiv.org/abs/2104.14294)."""
+from typing import Dict, List, Optional
 
 import torch
-import torch.nn.functional as F
+from mmengine.dist import all_reduce, get_world_size
 from mmengine.model import BaseModule
-from torch import nn
-from torch.nn.utils.parametrizations import weight_norm
 
 from easycv_like.registry import MODELS
+
+from ..losses.dino_loss import dino_loss
 
 
 @MODELS.register_module()
 class DINOHead(BaseModule):
-    """MLP to a bottleneck, L2 normalisation, then a weight-normalised linear layer to K logits.
+    """The student's crops match the centred, sharpened teacher outputs of the other global
+    crops (:func:`dino_loss`); then the centre follows the teacher's mean output.
+
+    The centre is an EMA of the teacher's mean logits over the global batch (all ranks):
+    ``center <- m * center + (1 - m) * mean``. ``DINOTeacherTempHook`` warms ``teacher_temp``
+    up (the model declares it as the scheduled value ``head.teacher_temp``).
 
     Args:
-        in_channels: width of the backbone feature (e.g. 384 for DeiT-small).
-        out_channels: number of logits K ("prototypes"). Default 65536.
-        hid_channels: hidden width of the MLP. Default 2048.
-        bottleneck_channels: output width of the MLP. Default 256.
-        num_layers: linear layers of the MLP (GELU between them). Default 3.
-        with_bn: BatchNorm1d after each hidden linear layer. Default False.
-        norm_last_layer: fix the weight-norm gain of the last layer to 1 (more stable
-            training). Default True.
-        init_cfg: mmengine init config. Default None (truncated normal, std 0.02).
+        out_channels: logits K per crop (the projection's ``out_channels``). Default 65536.
+        student_temp: student temperature. Default 0.1.
+        teacher_temp: teacher temperature (the hook may change it). Default 0.04.
+        center_momentum: EMA momentum m of the centre. Default 0.9.
+        init_cfg: mmengine init config. Default None.
     """
 
-    def __init__(self, in_channels: int, out_channels: int = 65536, hid_channels: int = 2048,
-                 bottleneck_channels: int = 256, num_layers: int = 3, with_bn: bool = False,
-                 norm_last_layer: bool = True, init_cfg: Optional[dict] = None) -> None:
+    def __init__(self, out_channels: int = 65536, student_temp: float = 0.1,
+                 teacher_temp: float = 0.04, center_momentum: float = 0.9,
+                 init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
-        if num_layers < 1:
-            raise ValueError(f'num_layers must be >= 1, got {num_layers}')
         self.out_channels = out_channels
-        widths = [in_channels] + [hid_channels] * (num_layers - 1) + [bottleneck_channels]
-        layers = []
-        for i in range(num_layers):
-            layers.append(nn.Linear(widths[i], widths[i + 1]))
-            if i < num_layers - 1:
-                layers += [nn.BatchNorm1d(widths[i + 1])] if with_bn else []
-                layers.append(nn.GELU())
-        self.mlp = nn.Sequential(*layers)
-        for m in self.mlp.modules():
-            if isinstance(m, nn.Linear):
-                nn.init.trunc_normal_(m.weight, std=0.02)
-                nn.init.zeros_(m.bias)
-        self.last_layer = weight_norm(nn.Linear(bottleneck_channels, out_channels, bias=False))
-        gain = self.last_layer.parametrizations.weight.original0  # K x 1
-        with torch.no_grad():
-            gain.fill_(1.0)
-        gain.requires_grad = not norm_last_layer
+        self.student_temp = student_temp
+        self.teacher_temp = teacher_temp
+        self.center_momentum = center_momentum
+        self.register_buffer('center', torch.zeros(1, out_channels))  # 1 x K
 
-    def forward(self, feats: Sequence[torch.Tensor]) -> torch.Tensor:
-        """Logits N x K from the last feature (N x D) of ``feats``."""
-        x = F.normalize(self.mlp(feats[-1]), dim=-1)  # N x bottleneck
-        return self.last_layer(x)  # N x K
+    @torch.no_grad()
+    def update_center(self, teacher_logits: torch.Tensor) -> None:
+        """``center <- m * center + (1 - m) * mean teacher logits over all ranks``."""
+        batch_center = teacher_logits.float().sum(dim=0, keepdim=True)  # 1 x K
+        all_reduce(batch_center)
+        batch_center /= len(teacher_logits) * get_world_size()
+        self.center.mul_(self.center_momentum).add_(batch_center, alpha=1 - self.center_momentum)
+
+    def forward(self, student: List[torch.Tensor],
+                teacher: List[torch.Tensor]) -> Dict[str, torch.Tensor]:
+        """student: N x K logits per crop; teacher: N x K per global crop -> ``{'loss'}``."""
+        loss = dino_loss(student, teacher, self.center, self.student_temp, self.teacher_temp)
+        self.update_center(torch.cat(teacher))
+        return dict(loss=loss)

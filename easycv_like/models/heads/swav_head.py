@@ -10,6 +10,7 @@ from torch import nn
 
 from easycv_like.registry import MODELS
 
+from ..feature_queue import FeatureQueue, store_legacy_queue
 from ..losses.sinkhorn_knopp import sinkhorn_knopp
 from ..losses.swav_loss import swav_loss
 
@@ -25,10 +26,10 @@ class SwAVHead(BaseModule):
     :func:`sinkhorn_knopp` over the global batch, and the loss is :func:`swav_loss`.
 
     Queue (small batches, the paper's 3840 features for batch 256): with ``queue_length > 0``
-    this head keeps, per assignment crop, the last ``queue_length`` embeddings of this process
-    (a buffer, so checkpoints keep it). While ``use_queue`` is True (set by ``SwAVQueueHook``
-    from its start epoch on) new embeddings are pushed in, and the stored ones join the batch in
-    Sinkhorn (their scores only shape the batch's codes; no loss on them).
+    this head keeps, per assignment crop, a ``FeatureQueue`` of the last ``queue_length``
+    embeddings of this process (``queues``; buffers, so checkpoints keep them). While
+    ``use_queue`` is True (set by ``SwAVQueueHook`` from its start epoch on) new embeddings
+    are pushed in, and the stored ones join the batch in Sinkhorn (their scores only shape the batch's codes; no loss on them).
     ``SwAVPrototypeFreezeHook`` zeroes the prototypes' gradients early in training.
 
     Args:
@@ -60,10 +61,22 @@ class SwAVHead(BaseModule):
         self.num_crops = tuple(num_crops)
         self.queue_length = queue_length
         self.use_queue = False
-        if queue_length > 0:
-            self.register_buffer('queue', torch.zeros(len(crops_for_assign), queue_length,
-                                                      feat_dim))  # A x L x D, newest first
-            self.register_buffer('queue_count', torch.zeros((), dtype=torch.long))
+        self.queues = nn.ModuleList(
+            FeatureQueue(queue_length, feat_dim, gather=False, random_init=False)
+            for _ in self.crops_for_assign) if queue_length > 0 else None
+        self.register_load_state_dict_pre_hook(self._load_legacy_queue)
+
+    def _load_legacy_queue(self, module: nn.Module, state_dict: dict, prefix: str, *args) -> None:
+        """Load-time pre-hook: the older A x L x D newest-first ``queue`` + ``queue_count``."""
+        old = state_dict.pop(prefix + 'queue', None)
+        count = int(state_dict.pop(prefix + 'queue_count', 0))
+        if not isinstance(old, torch.Tensor):
+            return
+        for i, rows in enumerate(old):  # rows: L x D, newest first
+            features = torch.zeros_like(rows)
+            features[:count] = rows[:count].flip(0)  # oldest first
+            store_legacy_queue(state_dict, f'{prefix}queues.{i}', features,
+                               count % len(rows), count)
 
     @torch.no_grad()
     def normalize_prototypes(self) -> None:
@@ -71,22 +84,13 @@ class SwAVHead(BaseModule):
         self.prototypes.weight.copy_(F.normalize(self.prototypes.weight, dim=1))
 
     @torch.no_grad()
-    def enqueue(self, embeddings: List[torch.Tensor]) -> None:
-        """Push one N x D batch per assignment crop in front of the queue."""
-        new = torch.stack(embeddings).to(self.queue.dtype)[:, :self.queue_length]  # A x N x D
-        n = new.shape[1]
-        self.queue[:, n:] = self.queue[:, :self.queue_length - n].clone()
-        self.queue[:, :n] = new
-        self.queue_count.fill_(min(int(self.queue_count) + n, self.queue_length))
-
-    @torch.no_grad()
     def codes(self, scores: List[torch.Tensor]) -> List[torch.Tensor]:
         """Sinkhorn codes N x K of the assignment crops (queue rows prepended when in use)."""
         codes = []
         for i, crop in enumerate(self.crops_for_assign):
             crop_scores = scores[crop].detach()  # N x K
-            if self.use_queue and self.queue_length > 0 and int(self.queue_count) > 0:
-                stored = self.queue[i, :int(self.queue_count)]  # M x D
+            stored = self.queues[i].filled() if self.use_queue and self.queues else None
+            if stored is not None and len(stored):  # M x D
                 crop_scores = torch.cat([self.prototypes(stored.to(crop_scores.dtype)),
                                          crop_scores])  # (M + N) x K
             q = sinkhorn_knopp(crop_scores, self.epsilon, self.sinkhorn_iterations)
@@ -102,6 +106,7 @@ class SwAVHead(BaseModule):
         embeddings = [F.normalize(z, dim=1) for z in embeddings]
         scores = [self.prototypes(z) for z in embeddings]  # N x K each
         codes = self.codes(scores)
-        if self.use_queue and self.queue_length > 0:
-            self.enqueue([embeddings[c].detach() for c in self.crops_for_assign])
+        if self.use_queue and self.queues:
+            for queue, crop in zip(self.queues, self.crops_for_assign):
+                queue.enqueue(embeddings[crop].detach())
         return dict(loss=swav_loss(scores, codes, self.crops_for_assign, self.temperature))

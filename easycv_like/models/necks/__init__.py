@@ -1,6 +1,7 @@
 """Necks: map a backbone's feature tuple to another feature tuple (projections, FPNs)."""
 from .batch_norm_neck import BatchNormNeck
+from .dino_neck import DINONeck
 from .mae_decoder import MAEDecoder
 from .mlp_neck import MLPNeck
 
-__all__ = ['BatchNormNeck', 'MAEDecoder', 'MLPNeck']
+__all__ = ['BatchNormNeck', 'DINONeck', 'MAEDecoder', 'MLPNeck']

@@ -9,6 +9,8 @@ from torch import nn
 
 from easycv_like.registry import MODELS
 
+from ..backbones.global_pool import global_pool
+
 
 @MODELS.register_module()
 class MLPNeck(BaseModule):
@@ -54,6 +56,6 @@ class MLPNeck(BaseModule):
     def forward(self, feats: Sequence[torch.Tensor]) -> Tuple[torch.Tensor]:
         """Backbone tuple (last map N x C x H x W or N x C) -> ``(N x out_channels,)``."""
         x = feats[-1]
-        if self.with_avg_pool and x.dim() == 4:
-            x = x.mean(dim=(2, 3))  # N x C
+        if self.with_avg_pool:
+            x = global_pool(x)  # N x C
         return (self.mlp(x.flatten(1)),)

@@ -13,11 +13,14 @@ from torch import nn
 from ...registry import MODELS
 from ..classification import build_data_preprocessor
 from ..loss_terms import NonFiniteTermsMixin
+from .momentum_encoders import MomentumEncodersMixin
+from .scheduled_values import ScheduledValuesMixin
 
 Views = Union[torch.Tensor, Sequence[torch.Tensor]]
 
 
-class BaseSelfSupervisor(NonFiniteTermsMixin, BaseModel):
+class BaseSelfSupervisor(NonFiniteTermsMixin, MomentumEncodersMixin, ScheduledValuesMixin,
+                         BaseModel):
     """Backbone (+ neck, + head) pre-trained without labels.
 
     Modes: ``'loss'`` -> :meth:`loss` (dict of scalar losses), ``'tensor'`` -> backbone features
@@ -25,9 +28,12 @@ class BaseSelfSupervisor(NonFiniteTermsMixin, BaseModel):
     (L2-normalised, globally pooled last backbone map, CPU float) and ``gt_label`` (-1 if
     unknown), read by ``KNNEvaluator`` and feature extraction.
 
-    Momentum/EMA encoders are declared, not coded per method: override
-    :meth:`momentum_pairs` and the ``MomentumUpdateHook`` updates them after every real optimizer
-    step (so gradient accumulation stays right).
+    Momentum/EMA encoders are declared, not coded per method: a subclass calls
+    ``set_momentum_schedule`` and ``add_momentum_copy('backbone', cfg)`` (``MomentumEncodersMixin``:
+    the copy is ``momentum_backbone``), ``init_weights`` restarts every copy from its online
+    module, and ``MomentumUpdateHook`` (added by the engine) updates them after every real
+    optimizer step (so gradient accumulation stays right). Values that other hooks schedule
+    are declared by name (``ScheduledValuesMixin.scheduled_values``).
 
     Args:
         backbone: backbone config (returns a tuple of feature maps).
@@ -45,14 +51,16 @@ class BaseSelfSupervisor(NonFiniteTermsMixin, BaseModel):
         self.backbone = MODELS.build(backbone)
         self.neck = MODELS.build(neck) if neck is not None else None
         self.head = MODELS.build(head) if head is not None else None
+        self.register_load_state_dict_pre_hook(self._rename_legacy_momentum_keys)
+
+    def init_weights(self) -> None:
+        """Initialise the online modules, then start every momentum copy from them."""
+        super().init_weights()
+        self.sync_momentum_copies()
 
     def extract_feat(self, inputs: torch.Tensor) -> Tuple[torch.Tensor, ...]:
         """Backbone feature maps of one batch of normalised images."""
         return self.backbone(inputs)
-
-    def momentum_pairs(self) -> List[Tuple[nn.Module, nn.Module]]:
-        """``[(online, target), ...]``: targets follow their online module by EMA."""
-        return []
 
     def loss(self, inputs: List[torch.Tensor], data_samples: Optional[dict]) -> Dict[str, torch.Tensor]:
         """Views (each N x C x H x W, normalised) -> dict of scalar losses."""
@@ -61,9 +69,7 @@ class BaseSelfSupervisor(NonFiniteTermsMixin, BaseModel):
     @torch.no_grad()
     def predict(self, inputs: Views, data_samples: Optional[dict] = None) -> List[dict]:
         images = inputs[0] if isinstance(inputs, (list, tuple)) else inputs
-        feat = self.extract_feat(images)[-1]
-        if feat.dim() == 4:
-            feat = feat.mean(dim=(2, 3))  # N x C
+        feat = self.backbone.pool(self.extract_feat(images))  # N x C
         feat = F.normalize(feat.float(), dim=1).cpu()
         labels = (data_samples or {}).get('gt_label')
         labels = [-1] * len(feat) if labels is None else torch.as_tensor(labels).view(-1).tolist()

@@ -1,12 +1,9 @@
 """BYOL: bootstrap your own latent (Grill et al. 2020, https://arxiv.org/abs/2006.07733)."""
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional
 
 import torch
-from torch import nn
-
 from ...registry import MODELS
 from .base import BaseSelfSupervisor
-from .momentum_copy import build_momentum_copy
 
 
 @MODELS.register_module()
@@ -14,11 +11,12 @@ class BYOL(BaseSelfSupervisor):
     """The online network predicts the target network's projection of the other view.
 
     Online: backbone -> projector (``neck``) -> predictor (inside ``head``,
-    ``LatentPredictHead``). Target: a frozen copy of backbone + projector (no predictor), moved
-    towards the online ones only by ``MomentumUpdateHook``: with ``cosine=True`` the EMA
-    momentum rises from ``momentum`` (the paper's base tau = 0.996 at batch 4096; 0.99 for
-    smaller batches) to 1 over training. Each view goes through its own forward pass (BN
-    statistics per view, as in the paper's code), and the loss is symmetric:
+    ``LatentPredictHead``). Target: a frozen copy of backbone + projector (no predictor,
+    ``momentum_backbone`` + ``momentum_neck``), moved towards the online ones only by
+    ``MomentumUpdateHook``: with ``momentum_end=1.0`` the EMA momentum rises from ``momentum``
+    (the paper's base tau = 0.996 at batch 4096; 0.99 for smaller batches) to 1 over training.
+    Each view goes through its own forward pass (BN statistics per view, as in the paper's
+    code), and the loss is symmetric:
     ``L = l(p1, z2') + l(p2, z1')`` with ``l = 2 - 2 cos``.
 
     Args:
@@ -27,27 +25,21 @@ class BYOL(BaseSelfSupervisor):
         head: ``LatentPredictHead`` config holding the predictor.
         momentum: base EMA momentum of the target (paper meaning: 0.99 keeps 99% of it).
             Default 0.99.
+        momentum_end: momentum reached at the end of a cosine schedule (the paper: 1.0).
+            Default None (constant ``momentum``).
         data_preprocessor: see ``BaseSelfSupervisor``.
         init_cfg: mmengine init config.
     """
 
     def __init__(self, backbone: dict, neck: dict, head: dict, momentum: float = 0.99,
+                 momentum_end: Optional[float] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(backbone, neck=neck, head=head, data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
-        self.target_backbone = build_momentum_copy(backbone, self.backbone)
-        self.target_neck = build_momentum_copy(neck, self.neck)
-        self.momentum = momentum
-
-    def init_weights(self) -> None:
-        """Initialise the online network, then start the target from it."""
-        super().init_weights()
-        for online, target in self.momentum_pairs():
-            target.load_state_dict(online.state_dict())
-
-    def momentum_pairs(self) -> List[Tuple[nn.Module, nn.Module]]:
-        return [(self.backbone, self.target_backbone), (self.neck, self.target_neck)]
+        self.set_momentum_schedule(momentum, momentum_end)
+        self.add_momentum_copy('backbone', backbone)
+        self.add_momentum_copy('neck', neck)
 
     def loss(self, inputs: List[torch.Tensor],
              data_samples: Optional[dict] = None) -> Dict[str, torch.Tensor]:
@@ -56,6 +48,6 @@ class BYOL(BaseSelfSupervisor):
             raise ValueError(f'BYOL needs exactly 2 views, got {len(inputs)}')
         online = [self.neck(self.backbone(x))[0] for x in inputs]  # N x D each
         with torch.no_grad():
-            target = [self.target_neck(self.target_backbone(x))[0] for x in inputs]
+            target = [self.momentum_neck(self.momentum_backbone(x))[0] for x in inputs]
         loss = self.head(online[0], target[1])['loss'] + self.head(online[1], target[0])['loss']
         return dict(loss=loss)

@@ -2,14 +2,15 @@
 from typing import Dict, List, Optional, Tuple
 
 import torch
-from mmengine.dist import all_reduce, get_world_size
 from torch import nn
 
 from ...registry import MODELS
-from ..losses.dino_loss import dino_loss
 from .base import BaseSelfSupervisor
-from .momentum_copy import build_momentum_copy
 from .multi_crop import forward_by_size
+
+# older checkpoints: the projection was the head, the centre a model buffer
+_LEGACY_PREFIXES = (('head.', 'neck.'), ('teacher_head.', 'momentum_neck.'),
+                    ('momentum_head.', 'momentum_neck.'))
 
 
 @MODELS.register_module()
@@ -17,59 +18,59 @@ class DINO(BaseSelfSupervisor):
     """A student matches the centred, sharpened output of a momentum teacher across crops.
 
     Views: the first ``num_global_crops`` are the global crops (seen by teacher and student),
-    the others local crops (student only). The teacher (backbone + head) is an EMA of the
-    student, updated by ``MomentumUpdateHook`` from ``momentum`` (cosine to 1 in the paper).
-    The centre is an EMA of the teacher's mean output over the global batch (all ranks).
-    ``DINOTeacherTempHook`` warms ``teacher_temp`` up during training.
+    the others local crops (student only). Student: backbone + projection (``neck``, a
+    ``DINONeck``); the teacher (``momentum_backbone`` + ``momentum_neck``) is an EMA of the
+    student, updated by ``MomentumUpdateHook`` from ``momentum`` (cosine to ``momentum_end=1.0``
+    in the paper). The loss, the temperatures and the centre are the head's (``DINOHead``);
+    ``DINOTeacherTempHook`` warms ``head.teacher_temp`` up during training.
 
     Args:
         backbone: backbone config (``VisionTransformer`` with ``output='cls'``).
-        head: ``DINOHead`` config.
+        neck: ``DINONeck`` config (the projection to K logits).
+        head: ``DINOHead`` config (its ``out_channels`` = the neck's K).
         momentum: base EMA momentum of the teacher. Default 0.996.
-        student_temp: student temperature. Default 0.1.
-        teacher_temp: teacher temperature (the hook may change it). Default 0.04.
-        center_momentum: EMA momentum of the centre. Default 0.9.
+        momentum_end: momentum at the end of a cosine schedule. Default None (constant).
         num_global_crops: how many leading views are global crops. Default 2.
         data_preprocessor: see ``BaseSelfSupervisor``.
         init_cfg: mmengine init config.
     """
 
-    def __init__(self, backbone: dict, head: dict, momentum: float = 0.996,
-                 student_temp: float = 0.1, teacher_temp: float = 0.04,
-                 center_momentum: float = 0.9, num_global_crops: int = 2,
+    def __init__(self, backbone: dict, neck: dict, head: dict, momentum: float = 0.996,
+                 momentum_end: Optional[float] = None, num_global_crops: int = 2,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
-        super().__init__(backbone, head=head, data_preprocessor=data_preprocessor,
+        super().__init__(backbone, neck=neck, head=head, data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
-        self.teacher_backbone = build_momentum_copy(backbone, self.backbone)
-        self.teacher_head = build_momentum_copy(head, self.head)
-        self.momentum = momentum
-        self.student_temp = student_temp
-        self.teacher_temp = teacher_temp
-        self.center_momentum = center_momentum
+        if self.neck.out_channels != self.head.out_channels:
+            raise ValueError(f'DINO: neck.out_channels={self.neck.out_channels} and '
+                             f'head.out_channels={self.head.out_channels} must be equal')
+        self.set_momentum_schedule(momentum, momentum_end)
+        self.add_momentum_copy('backbone', backbone)
+        self.add_momentum_copy('neck', neck)
         self.num_global_crops = num_global_crops
-        self.register_buffer('center', torch.zeros(1, self.head.out_channels))  # 1 x K
+        self.register_load_state_dict_pre_hook(self._load_legacy_layout)
 
-    def init_weights(self) -> None:
-        """Initialise the online modules, then start the teacher from them."""
-        super().init_weights()
-        for online, target in self.momentum_pairs():
-            target.load_state_dict(online.state_dict())
+    def _load_legacy_layout(self, module: nn.Module, state_dict: dict, prefix: str,
+                            *args) -> None:
+        """Load-time pre-hook: a checkpoint with a top-level ``center`` has the projection
+        under ``head.`` / ``teacher_head.``; they become ``neck.`` / ``momentum_neck.``."""
+        if prefix + 'center' not in state_dict:
+            return
+        for key in [k for k in state_dict if k.startswith(prefix)]:
+            rest = key[len(prefix):]
+            for old, new in _LEGACY_PREFIXES:
+                if rest.startswith(old):
+                    state_dict[prefix + new + rest[len(old):]] = state_dict.pop(key)
+                    break
+        state_dict[prefix + 'head.center'] = state_dict.pop(prefix + 'center')
+
+    def scheduled_values(self) -> Tuple[str, ...]:
+        """``DINOTeacherTempHook`` warms ``head.teacher_temp`` up."""
+        return ('head.teacher_temp',)
 
     def extract_feat(self, inputs: torch.Tensor) -> Tuple[torch.Tensor, ...]:
         """The teacher's backbone features: the paper evaluates (kNN, linear) the teacher."""
-        return self.teacher_backbone(inputs)
-
-    def momentum_pairs(self) -> List[Tuple[nn.Module, nn.Module]]:
-        return [(self.backbone, self.teacher_backbone), (self.head, self.teacher_head)]
-
-    @torch.no_grad()
-    def update_center(self, teacher_logits: torch.Tensor) -> None:
-        """``center <- m * center + (1 - m) * mean teacher logits over all ranks``."""
-        batch_center = teacher_logits.float().sum(dim=0, keepdim=True)  # 1 x K
-        all_reduce(batch_center)
-        batch_center /= len(teacher_logits) * get_world_size()
-        self.center.mul_(self.center_momentum).add_(batch_center, alpha=1 - self.center_momentum)
+        return self.momentum_backbone(inputs)
 
     def loss(self, inputs: List[torch.Tensor],
              data_samples: Optional[dict] = None) -> Dict[str, torch.Tensor]:
@@ -78,9 +79,7 @@ class DINO(BaseSelfSupervisor):
                              f'got {len(inputs)}')
         global_crops = inputs[:self.num_global_crops]
         with torch.no_grad():
-            teacher = forward_by_size(lambda x: self.teacher_head(self.teacher_backbone(x)),
-                                      global_crops)
-        student = forward_by_size(lambda x: self.head(self.backbone(x)), inputs)
-        loss = dino_loss(student, teacher, self.center, self.student_temp, self.teacher_temp)
-        self.update_center(torch.cat(teacher))
-        return dict(loss=loss)
+            teacher = forward_by_size(
+                lambda x: self.momentum_neck(self.momentum_backbone(x))[0], global_crops)
+        student = forward_by_size(lambda x: self.neck(self.backbone(x))[0], inputs)
+        return self.head(student, teacher)

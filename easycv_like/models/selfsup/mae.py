@@ -4,7 +4,7 @@ from typing import Dict, List, Optional
 import torch
 
 from ...registry import MODELS
-from ..losses.mae_loss import mae_loss, patchify
+from ..losses.mae_loss import patchify
 from .base import BaseSelfSupervisor
 from .mae_checkpoint import is_official_mae, rename_official_mae
 
@@ -16,29 +16,28 @@ class MAE(BaseSelfSupervisor):
     The ViT encoder (``backbone``, a ``VisionTransformer``) sees only a random
     ``1 - mask_ratio`` share of each image's patches (``forward_masked``); the light decoder
     (``neck``, an ``MAEDecoder``) predicts every patch, and the loss is the (per-patch
-    normalised) pixel error on the masked patches only. ``predict``/``tensor`` run the encoder
-    on the whole image, for kNN evaluation and feature extraction. An official MAE pre-training
-    checkpoint (the reference code's names) loads through ``load_weights`` and continues with
-    the same decoder.
+    normalised) pixel error on the masked patches only (``head``, an ``MAEHead``).
+    ``predict``/``tensor`` run the encoder on the whole image, for kNN evaluation and feature
+    extraction. An official MAE pre-training checkpoint (the reference code's names) loads
+    through ``load_weights`` and continues with the same decoder.
 
     Args:
         backbone: ``VisionTransformer`` config.
         neck: ``MAEDecoder`` config (its ``in_channels`` = the encoder width).
         mask_ratio: share of patches removed per image. Default 0.75.
-        norm_pix: normalise each target patch by its own mean and variance. Default True.
+        head: loss head config. Default ``dict(type='MAEHead', norm_pix=True)``.
         data_preprocessor: see ``BaseSelfSupervisor``.
         init_cfg: mmengine init config.
     """
 
     def __init__(self, backbone: dict, neck: dict, mask_ratio: float = 0.75,
-                 norm_pix: bool = True, data_preprocessor: Optional[dict] = None,
+                 head: Optional[dict] = None, data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
-        super().__init__(backbone, neck=neck, data_preprocessor=data_preprocessor,
-                         init_cfg=init_cfg)
+        super().__init__(backbone, neck=neck, head=head or dict(type='MAEHead', norm_pix=True),
+                         data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         if not 0.0 <= mask_ratio < 1.0:
             raise ValueError(f'mask_ratio must be in [0, 1), got {mask_ratio}')
         self.mask_ratio = mask_ratio
-        self.norm_pix = norm_pix
 
     def loss(self, inputs: List[torch.Tensor],
              data_samples: Optional[dict] = None) -> Dict[str, torch.Tensor]:
@@ -46,7 +45,7 @@ class MAE(BaseSelfSupervisor):
         tokens, mask, ids_restore = self.backbone.forward_masked(images, self.mask_ratio)
         pred = self.neck(tokens, ids_restore)  # N x L x (p*p*C)
         target = patchify(images, self.backbone.patch_size)  # N x L x (p*p*C)
-        return dict(loss=mae_loss(pred, target, mask, self.norm_pix))
+        return self.head(pred, target, mask)
 
     def adapt_checkpoint_state(self, state: Dict[str, torch.Tensor], prefix: str = '') -> None:
         """Rename an official MAE checkpoint's keys to ours (called by ``load_weights``)."""

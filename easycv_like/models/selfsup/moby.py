@@ -1,16 +1,14 @@
 """MoBY: MoCo v2 + BYOL for transformers (Xie et al., "Self-Supervised Learning with Swin
 Transformers", https://arxiv.org/abs/2105.04553)."""
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional
 
 import torch
 import torch.nn.functional as F
-from mmengine.dist import all_gather
 from torch import nn
 
 from ...registry import MODELS
-from ..losses.info_nce import info_nce
+from ..feature_queue import FeatureQueue, store_legacy_queue
 from .base import BaseSelfSupervisor
-from .momentum_copy import build_momentum_copy
 
 
 @MODELS.register_module()
@@ -18,77 +16,65 @@ class MoBY(BaseSelfSupervisor):
     """An online encoder + projector + predictor contrasts each view's prediction with the
     momentum target's projection of the other view, against a queue of past target keys.
 
-    Two queues, one per view: the keys of view 1 go to ``queue1`` and are the negatives of the
-    prediction of view 2, and the other way round (asymmetric, as in the paper's code). The
-    loss is the sum of the two InfoNCE terms. The target (backbone + projector, no stochastic
-    depth) is an EMA of the online ones, updated by ``MomentumUpdateHook`` from ``momentum``
-    (cosine to 1 in the paper).
+    Two queues (``FeatureQueue``), one per view: the keys of view 1 go to ``queue1`` and are the
+    negatives of the prediction of view 2, and the other way round (asymmetric, as in the paper's
+    code). The predictor and the loss (the sum of the two InfoNCE terms) are the head
+    (``MoBYHead``). The target (``momentum_backbone`` +
+    ``momentum_neck``, no stochastic depth) is an EMA of the online ones, updated by
+    ``MomentumUpdateHook`` from ``momentum`` (cosine to ``momentum_end=1.0`` in the paper).
 
     Args:
         backbone: backbone config (``VisionTransformer`` with ``output='cls'``, or any backbone
             whose last feature the projector accepts).
         neck: projector config (``MLPNeck``), output ``feat_dim`` wide.
-        predictor: predictor config (``MLPNeck`` from ``feat_dim`` to ``feat_dim``).
+        head: ``MoBYHead`` config (the predictor, ``MLPNeck`` from ``feat_dim`` to
+            ``feat_dim``, and the InfoNCE temperature, 0.2 in the paper).
         queue_len: keys per queue. Default 4096.
         feat_dim: width of the projections. Default 256.
         momentum: base EMA momentum of the target. Default 0.99.
-        temperature: InfoNCE temperature. Default 0.2.
+        momentum_end: momentum at the end of a cosine schedule. Default None (constant).
         data_preprocessor: see ``BaseSelfSupervisor``.
         init_cfg: mmengine init config.
     """
 
-    def __init__(self, backbone: dict, neck: dict, predictor: dict, queue_len: int = 4096,
-                 feat_dim: int = 256, momentum: float = 0.99, temperature: float = 0.2,
+    def __init__(self, backbone: dict, neck: dict, head: dict, queue_len: int = 4096,
+                 feat_dim: int = 256, momentum: float = 0.99,
+                 momentum_end: Optional[float] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
-        super().__init__(backbone, neck=neck, data_preprocessor=data_preprocessor,
+        super().__init__(backbone, neck=neck, head=head, data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
-        self.predictor = MODELS.build(predictor)
-        self.target_backbone = build_momentum_copy(backbone, self.backbone)
-        self.target_neck = build_momentum_copy(neck, self.neck)
-        self.momentum = momentum
-        self.temperature = temperature
+        self.set_momentum_schedule(momentum, momentum_end)
+        self.add_momentum_copy('backbone', backbone)
+        self.add_momentum_copy('neck', neck)
         self.queue_len = queue_len
-        self.register_buffer('queue1', F.normalize(torch.randn(queue_len, feat_dim), dim=1))
-        self.register_buffer('queue2', F.normalize(torch.randn(queue_len, feat_dim), dim=1))
-        self.register_buffer('queue_ptr', torch.zeros(1, dtype=torch.long))
+        self.queue1 = FeatureQueue(queue_len, feat_dim)
+        self.queue2 = FeatureQueue(queue_len, feat_dim)
+        self.register_load_state_dict_pre_hook(self._load_legacy_queues)
 
-    def init_weights(self) -> None:
-        """Initialise the online modules, then start the target from them."""
-        super().init_weights()
-        for online, target in self.momentum_pairs():
-            target.load_state_dict(online.state_dict())
-
-    def momentum_pairs(self) -> List[Tuple[nn.Module, nn.Module]]:
-        return [(self.backbone, self.target_backbone), (self.neck, self.target_neck)]
-
-    def _contrast(self, pred: torch.Tensor, key: torch.Tensor,
-                  queue: torch.Tensor) -> torch.Tensor:
-        """InfoNCE of predictions N x C against their keys N x C and the queue K x C."""
-        pred = F.normalize(pred, dim=1)
-        pos = (pred * key).sum(dim=1, keepdim=True)  # N x 1
-        neg = pred @ queue.clone().t()  # N x K; the queue changes in place after the loss
-        return info_nce(pos, neg, self.temperature)
-
-    @torch.no_grad()
-    def _enqueue(self, key1: torch.Tensor, key2: torch.Tensor) -> None:
-        """Put the keys of all ranks into their view's queue, oldest keys replaced first."""
-        key1, key2 = torch.cat(all_gather(key1)), torch.cat(all_gather(key2))
-        ptr = int(self.queue_ptr)
-        index = (ptr + torch.arange(len(key1), device=key1.device)) % self.queue_len
-        self.queue1[index] = key1
-        self.queue2[index] = key2
-        self.queue_ptr[0] = (ptr + len(key1)) % self.queue_len
+    def _load_legacy_queues(self, module: nn.Module, state_dict: dict, prefix: str, *args) -> None:
+        """Load-time pre-hook for older checkpoints: ``predictor.*`` -> ``head.predictor.*``;
+        ``queue1``/``queue2`` (L x D) + ``queue_ptr`` -> the queues."""
+        for key in [k for k in state_dict if k.startswith(prefix + 'predictor.')]:
+            state_dict[prefix + 'head.' + key[len(prefix):]] = state_dict.pop(key)
+        if not isinstance(state_dict.get(prefix + 'queue1'), torch.Tensor):
+            return
+        ptr = int(state_dict.pop(prefix + 'queue_ptr', torch.zeros(1)))
+        for name in ('queue1', 'queue2'):
+            old = state_dict.pop(prefix + name)
+            store_legacy_queue(state_dict, prefix + name, old, ptr, len(old))
 
     def loss(self, inputs: List[torch.Tensor],
              data_samples: Optional[dict] = None) -> Dict[str, torch.Tensor]:
         if len(inputs) != 2:
             raise ValueError(f'MoBY needs 2 views, got {len(inputs)}')
-        pred1, pred2 = (self.predictor(self.neck(self.backbone(x)))[0] for x in inputs)
+        projections = [self.neck(self.backbone(x))[0] for x in inputs]
         with torch.no_grad():
-            key1, key2 = (F.normalize(self.target_neck(self.target_backbone(x))[0], dim=1)
-                          for x in inputs)
-        loss = (self._contrast(pred1, key2, self.queue2)
-                + self._contrast(pred2, key1, self.queue1))
-        self._enqueue(key1, key2)
-        return dict(loss=loss)
+            keys = [F.normalize(self.momentum_neck(self.momentum_backbone(x))[0], dim=1)
+                    for x in inputs]
+        # copies: the queues change in place after the loss, before its backward
+        losses = self.head(projections, keys,
+                           [self.queue1.features.clone(), self.queue2.features.clone()])
+        self.queue1.enqueue(keys[0])
+        self.queue2.enqueue(keys[1])
+        return losses

@@ -1,6 +1,5 @@
 """MoCo: momentum contrast (He et al. 2020, https://arxiv.org/abs/1911.05722) and its v2 recipe
 (Chen et al. 2020, https://arxiv.org/abs/2003.04297)."""
-import copy
 from typing import Dict, List, Optional, Tuple
 
 import torch
@@ -9,6 +8,7 @@ from mmengine.dist import all_gather, broadcast, get_rank, get_world_size
 from torch import nn
 
 from ...registry import MODELS
+from ..feature_queue import FeatureQueue, store_legacy_queue
 from .base import BaseSelfSupervisor
 
 
@@ -18,9 +18,11 @@ class MoCo(BaseSelfSupervisor):
 
     The key encoder is a frozen copy of backbone + neck, moved towards the query encoder by
     ``MomentumUpdateHook`` (``momentum`` has the paper's meaning: 0.999 keeps 99.9% of the key
-    encoder). The queue (``feat_dim x queue_len`` buffer, with its pointer ``queue_ptr``) is in
-    the state dict, so checkpoints and resumes keep it. Distributed: keys of all ranks are
-    gathered into the queue (the pointer advances by the global batch), and with
+    encoder; the key encoder is ``momentum_backbone`` + ``momentum_neck``). The queue (a
+    ``FeatureQueue`` of ``queue_len`` keys, one row each) is in the state dict, so checkpoints
+    and resumes keep it (older checkpoints with a ``feat_dim x queue_len`` ``queue`` and
+    ``queue_ptr`` are converted while they load). Distributed: keys of all ranks are gathered
+    into the queue (the pointer advances by the global batch), and with
     ``shuffle_bn=True`` the key batch is shuffled across ranks so that BN statistics cannot leak
     which samples match (the paper's "shuffling BN"); a ``norm_cfg=dict(type='SyncBN')`` backbone
     is the alternative. ``queue_len`` must be a multiple of the global batch.
@@ -33,33 +35,35 @@ class MoCo(BaseSelfSupervisor):
         queue_len: number of negative keys K. Default 65536.
         feat_dim: dimension of the projected keys. Default 128.
         momentum: key-encoder momentum. Default 0.999.
+        momentum_end: with a value, the momentum rises from ``momentum`` to it along a cosine
+            over training (``MomentumEncodersMixin.momentum_at``). Default None (constant).
         shuffle_bn: shuffle the key batch across ranks (world size > 1). Default True.
         data_preprocessor: see ``BaseSelfSupervisor``.
         init_cfg: mmengine init config.
     """
 
     def __init__(self, backbone: dict, neck: dict, head: dict, queue_len: int = 65536,
-                 feat_dim: int = 128, momentum: float = 0.999, shuffle_bn: bool = True,
+                 feat_dim: int = 128, momentum: float = 0.999,
+                 momentum_end: Optional[float] = None, shuffle_bn: bool = True,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(backbone, neck=neck, head=head, data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
-        self.momentum_backbone = copy.deepcopy(self.backbone).requires_grad_(False)
-        self.momentum_neck = copy.deepcopy(self.neck).requires_grad_(False)
+        self.set_momentum_schedule(momentum, momentum_end)
+        self.add_momentum_copy('backbone')
+        self.add_momentum_copy('neck')
         self.queue_len = queue_len
-        self.momentum = momentum
         self.shuffle_bn = shuffle_bn
-        self.register_buffer('queue', F.normalize(torch.randn(feat_dim, queue_len), dim=0))
-        self.register_buffer('queue_ptr', torch.zeros(1, dtype=torch.long))
+        self.queue = FeatureQueue(queue_len, feat_dim)
+        self.register_load_state_dict_pre_hook(self._load_legacy_queue)
 
-    def init_weights(self) -> None:
-        """Initialise the query encoder, then start the key encoder from it."""
-        super().init_weights()
-        self.momentum_backbone.load_state_dict(self.backbone.state_dict())
-        self.momentum_neck.load_state_dict(self.neck.state_dict())
-
-    def momentum_pairs(self) -> List[Tuple[nn.Module, nn.Module]]:
-        return [(self.backbone, self.momentum_backbone), (self.neck, self.momentum_neck)]
+    def _load_legacy_queue(self, module: nn.Module, state_dict: dict, prefix: str, *args) -> None:
+        """Load-time pre-hook: a D x L ``queue`` tensor and ``queue_ptr`` -> the queue's buffers."""
+        old = state_dict.get(prefix + 'queue')
+        if isinstance(old, torch.Tensor):
+            del state_dict[prefix + 'queue']
+            ptr = int(state_dict.pop(prefix + 'queue_ptr', torch.zeros(1)))
+            store_legacy_queue(state_dict, prefix + 'queue', old.T.contiguous(), ptr, old.shape[1])
 
     @torch.no_grad()
     def _batch_shuffle(self, images: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
@@ -87,16 +91,13 @@ class MoCo(BaseSelfSupervisor):
     @torch.no_grad()
     def enqueue(self, keys: torch.Tensor) -> None:
         """Write the keys of every rank (N x D each) over the oldest ones."""
-        keys = torch.cat(all_gather(keys))  # B x D, B = global batch
-        batch = len(keys)
+        batch = len(keys) * get_world_size()  # the global batch
         if self.queue_len % batch:
             raise ValueError(
                 f'MoCo queue_len={self.queue_len} is not a multiple of the global batch {batch} '
                 '(imgs_per_gpu x world size). Choose a queue length divisible by it and set '
                 'data.drop_last=True so that the last batch of an epoch is full.')
-        ptr = int(self.queue_ptr)
-        self.queue[:, ptr:ptr + batch] = keys.T.to(self.queue.dtype)
-        self.queue_ptr[0] = (ptr + batch) % self.queue_len
+        self.queue.enqueue(keys)
 
     def loss(self, inputs: List[torch.Tensor],
              data_samples: Optional[dict] = None) -> Dict[str, torch.Tensor]:
@@ -106,7 +107,7 @@ class MoCo(BaseSelfSupervisor):
         query = F.normalize(self.neck(self.backbone(inputs[0]))[0], dim=1)  # N x D
         keys = self.encode_keys(inputs[1])  # N x D
         pos = (query * keys).sum(dim=1, keepdim=True)  # N x 1
-        neg = query @ self.queue.clone().detach().to(query.dtype)  # N x K
+        neg = query @ self.queue.features.clone().T.to(query.dtype)  # N x K
         losses = self.head(pos, neg)
         self.enqueue(keys)
         return losses

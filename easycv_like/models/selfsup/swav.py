@@ -1,6 +1,6 @@
 """SwAV: swapping assignments between multiple views (Caron et al. 2020,
 https://arxiv.org/abs/2006.09882)."""
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import torch
 
@@ -36,13 +36,16 @@ class SwAV(BaseSelfSupervisor):
         super().__init__(backbone, neck=neck, head=head, data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
 
+    def scheduled_values(self) -> Tuple[str, ...]:
+        """``SwAVQueueHook`` switches the head's queue on (only a head with a queue has one)."""
+        return ('head.use_queue',) if getattr(self.head, 'queues', None) else ()
+
     def pooled_features(self, crops: List[torch.Tensor]) -> torch.Tensor:
         """Crops (N x C x H_i x W_i) -> pooled backbone features (num_crops * N) x F, crop-major."""
         return torch.cat(forward_by_size(self._pooled, crops))
 
     def _pooled(self, images: torch.Tensor) -> torch.Tensor:
-        maps = self.backbone(images)[-1]
-        return maps.mean(dim=(2, 3)) if maps.dim() == 4 else maps
+        return self.backbone.pool(self.backbone(images))
 
     def loss(self, inputs: List[torch.Tensor],
              data_samples: Optional[dict] = None) -> Dict[str, torch.Tensor]:

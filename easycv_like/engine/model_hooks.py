@@ -1,0 +1,31 @@
+"""Hooks a model needs, whatever the config lists: one ``MomentumUpdateHook`` for any model with
+momentum pairs (a MoCo config without it would otherwise train with a frozen key encoder)."""
+from typing import List
+
+from torch import nn
+
+from ..registry import SCOPE
+
+MOMENTUM_HOOK = 'MomentumUpdateHook'
+
+
+def _hook_name(hook: dict) -> str:
+    kind = hook.get('type')
+    name = kind if isinstance(kind, str) else getattr(kind, '__name__', '')
+    return name.rsplit('.', 1)[-1]
+
+
+def add_model_hooks(hooks: List[dict], model: nn.Module) -> List[dict]:
+    """``hooks`` plus a ``MomentumUpdateHook`` when ``model`` declares momentum pairs.
+
+    A config that lists the hook itself keeps its own entry (its priority) and gets no second
+    one; listing it twice is an error, since every momentum copy would be updated twice.
+    """
+    listed = [h for h in hooks if _hook_name(h) == MOMENTUM_HOOK]
+    if len(listed) > 1:
+        raise ValueError(f'custom_hooks lists {MOMENTUM_HOOK} {len(listed)} times: the '
+                         'momentum copies would be updated more than once per step.')
+    pairs = getattr(model, 'momentum_pairs', None)
+    if listed or pairs is None or not pairs():
+        return list(hooks)
+    return list(hooks) + [dict(type=f'{SCOPE}.{MOMENTUM_HOOK}')]

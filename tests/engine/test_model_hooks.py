@@ -1,0 +1,39 @@
+"""add_model_hooks: a model with momentum pairs gets exactly one MomentumUpdateHook."""
+import pytest
+from torch import nn
+
+from easycv_like.engine.model_hooks import add_model_hooks
+from easycv_like.registry import MODELS, SCOPE
+
+MOCO = dict(type='MoCo', backbone=dict(type='ResNet', depth=18, stem='small', out_indices=(3,)),
+            neck=dict(type='MLPNeck', in_channels=512, hid_channels=8, out_channels=8),
+            head=dict(type='ContrastiveHead'), queue_len=8, feat_dim=8)
+SIMCLR = dict(type='SimCLR', backbone=MOCO['backbone'], neck=MOCO['neck'],
+              head=dict(type='NTXentHead'))
+
+
+def _types(hooks):
+    return [h['type'] for h in hooks]
+
+
+def test_added_for_a_model_with_momentum_pairs():
+    hooks = add_model_hooks([dict(type='DINOTeacherTempHook')], MODELS.build(MOCO))
+    assert _types(hooks) == ['DINOTeacherTempHook', f'{SCOPE}.MomentumUpdateHook']
+
+
+@pytest.mark.parametrize('listed', ['MomentumUpdateHook', f'{SCOPE}.MomentumUpdateHook'])
+def test_a_listed_hook_is_kept_and_not_doubled(listed):
+    hooks = add_model_hooks([dict(type=listed, priority='LOW')], MODELS.build(MOCO))
+    assert hooks == [dict(type=listed, priority='LOW')]
+
+
+def test_listed_twice_is_an_error():
+    twice = [dict(type='MomentumUpdateHook'), dict(type='MomentumUpdateHook')]
+    with pytest.raises(ValueError, match='MomentumUpdateHook 2 times'):
+        add_model_hooks(twice, MODELS.build(MOCO))
+
+
+@pytest.mark.parametrize('model', [SIMCLR, None])
+def test_not_added_without_momentum_pairs(model):
+    model = MODELS.build(model) if model else nn.Linear(2, 2)
+    assert add_model_hooks([], model) == []
