@@ -7,6 +7,7 @@ from typing import Any, List, Optional, Tuple
 
 from mmengine.config import Config
 from mmengine.logging import print_log
+from mmengine.runner import CheckpointLoader
 
 from ..utils.checkpoint import CheckpointLoadError, load_checkpoint_file
 from .resume_config_check import check_resume_config
@@ -105,9 +106,8 @@ def find_resume_checkpoint(cfg: Config) -> Tuple[bool, Optional[str]]:
             print_log(f'No checkpoint in {cfg.work_dir}: starting from scratch.',
                       logger='current')
     if resume_from:
-        if checkpoint is None:
-            checkpoint = load_checkpoint_file(resume_from, map_location='cpu',
-                                              trust=cfg.get('trust_checkpoint', False))
+        if checkpoint is None:  # any scheme: every CheckpointLoader route is weights-only
+            checkpoint = CheckpointLoader.load_checkpoint(resume_from, map_location='cpu')
         check_resume_config(cfg.to_dict(), checkpoint, resume_from)
         return True, resume_from
     return False, cfg.get('load_from')

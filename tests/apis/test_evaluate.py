@@ -91,7 +91,7 @@ def test_evaluate_a_val_folder_missing_a_class_keeps_the_labels(folder_run, tmp_
 def test_evaluate_refuses_a_dataset_with_other_classes(folder_run, tmp_path):
     with pytest.raises(ClassMismatchError, match=r'checkpoint .* has 3 classes.*has 4'):
         evaluate(folder_run['config'], folder_run['checkpoint'], work_dir=str(tmp_path),
-                 cfg_options={'data.val.data_source.classes': list(CLASSES) + ['dog']})
+                 cfg_options={'+data.val.data_source.classes': list(CLASSES) + ['dog']})
 
 
 def test_evaluate_refuses_an_ssl_checkpoint_naming_the_keys(folder_run, tmp_path):
@@ -124,4 +124,4 @@ def test_validation_refuses_a_split_with_other_classes(folder_run, tmp_path):
     with pytest.raises(ClassMismatchError, match=r"data.train .* has 3 classes, "
                                                  r"eval_pipelines 'val' .* has 4"):
         train(folder_run['config'], work_dir=str(tmp_path), cfg_options={
-            'data.val.data_source.classes': list(CLASSES) + ['dog']})
+            '+data.val.data_source.classes': list(CLASSES) + ['dog']})
