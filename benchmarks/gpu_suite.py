@@ -86,9 +86,10 @@ ROWS = [
         options={'channels_last': True, 'data.workers_per_gpu': 16}, smoke=MOCO_SMOKE),
     Row('dino', 'configs/ssl/dino_deit_small_p16.py', batch=64, goal=0.95 * 714,
         reference='>= 0.95 x 714/s (plain DINO ViT-S/16, 2x224 + 8x96, bs 64)',
-        smoke=dict(VIT_SMOKE, **{'model.head.in_channels': 48, 'model.head.out_channels': 64,
-                                 'model.head.hid_channels': 32,
-                                 'model.head.bottleneck_channels': 16})),
+        smoke=dict(VIT_SMOKE, **{'model.neck.in_channels': 48, 'model.neck.out_channels': 64,
+                                 'model.neck.hid_channels': 32,
+                                 'model.neck.bottleneck_channels': 16,
+                                 'model.head.out_channels': 64})),
     Row('swav', 'configs/ssl/swav_r50.py', batch=128, goal=0.95 * 1416,
         reference='>= 0.95 x 1416/s (plain SwAV ResNet-50, 2x224 + 6x96, bs 128)',
         options={'model.backbone.norm_cfg.type': 'BN', 'model.neck.norm_cfg.type': 'BN1d'},
@@ -96,7 +97,7 @@ ROWS = [
     Row('moby', 'configs/ssl/moby_deit_small_p16.py', batch=128, goal=0.95 * 1367,
         reference='>= 0.95 x 1367/s (plain MoBY DeiT-S, 2x224, bs 128)',
         smoke=dict(VIT_SMOKE, **{'model.neck.in_channels': 48, 'model.neck.hid_channels': 32,
-                                 'model.predictor.hid_channels': 32, 'model.queue_len': 16})),
+                                 'model.head.predictor.hid_channels': 32, 'model.queue_len': 16})),
 ]
 ROW_NAMES = ['dali_pipeline'] + [row.name for row in ROWS]
 

@@ -9,6 +9,7 @@ from easycv_like.data.builder import build_dataloader
 
 from ..conftest import REPO
 
+_DATA = dict(imgs_per_gpu=4, workers_per_gpu=0, drop_last=False)
 _TORCH = dict(type='ClsDataset', data_source=dict(type='ImageList', list_file='x.txt'),
               pipeline=[dict(type='LoadImage'), dict(type='PackInputs')])
 
@@ -25,7 +26,7 @@ def test_torch_backend_gives_the_runner_a_loader_config():
     assert loader['sampler'] == dict(type='easycv_like.EpochIndexSampler', shuffle=True)
     assert loader['dataset'] == dict(_TORCH, seed=3) and 'seed' not in _TORCH  # not modified
     assert loader['collate_fn'] == dict(type='default_collate')
-    unset = build_dataloader(dict(imgs_per_gpu=4), _TORCH, False, seed=None)
+    unset = build_dataloader(_DATA, _TORCH, False, seed=None)
     assert not unset['drop_last'] and unset['dataset'] == _TORCH
 
 
@@ -33,7 +34,7 @@ def test_dali_backend_builds_a_dali_loader(tiny_digits):
     pytest.importorskip('nvidia.dali')
     from easycv_like.data.dali import DALILoader
     for backend in ('dali', None):  # None: inferred from the DALI dataset type
-        loader = build_dataloader(dict(imgs_per_gpu=16, workers_per_gpu=1, backend=backend),
+        loader = build_dataloader(dict(imgs_per_gpu=16, workers_per_gpu=1, drop_last=False, backend=backend),
                                   _dali(tiny_digits), False, seed=7)
         assert isinstance(loader, DALILoader) and loader.dataset.seed == 7
         assert len(loader) == 4 and next(iter(loader))['inputs'].shape == (16, 3, 12, 12)
@@ -41,13 +42,13 @@ def test_dali_backend_builds_a_dali_loader(tiny_digits):
 
 def test_backend_mismatch_and_unknown_backend_are_errors(tiny_digits):
     with pytest.raises(ValueError, match=r"data.backend='dali' but data.train.type='ClsDataset'"):
-        build_dataloader(dict(backend='dali'), _TORCH, True, seed=0)
+        build_dataloader(dict(_DATA, backend='dali'), _TORCH, True, seed=0)
     with pytest.raises(ValueError, match=r"data.backend='torch' but .*'DaliClsDataset'"):
-        build_dataloader(dict(backend='torch'), _dali(tiny_digits), True, seed=0)
+        build_dataloader(dict(_DATA, backend='torch'), _dali(tiny_digits), True, seed=0)
     with pytest.raises(ValueError, match=r"'Dali' is not a loader backend \(did you mean 'dali'"):
-        build_dataloader(dict(backend='Dali'), _TORCH, True, seed=0)
+        build_dataloader(dict(_DATA, backend='Dali'), _TORCH, True, seed=0)
     # evaluation datasets follow their own type: a DALI-trained run may validate with kNN
-    assert build_dataloader(dict(backend='dali'), _TORCH, False, None)['dataset'] == _TORCH
+    assert build_dataloader(dict(_DATA, backend='dali'), _TORCH, False, None)['dataset'] == _TORCH
 
 
 def test_the_engine_does_not_import_dali_code():

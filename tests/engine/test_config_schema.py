@@ -151,8 +151,8 @@ def test_missing_required_keys_are_named():
      "data.train.data_source.list_fil for ImageList (did you mean 'list_file'?)"),
     ('data.train.max_bad_sample', 3, "for ClsDataset (did you mean 'max_bad_samples'?)"),
     ('optimizer.momentun', 0.9, "optimizer.momentun for SGD (did you mean 'momentum'?)"),
-    ('custom_hooks', [dict(type='MomentumUpdateHook', end_momentun=1.0)],
-     "custom_hooks[0].end_momentun for MomentumUpdateHook (did you mean 'end_momentum'?)"),
+    ('custom_hooks', [dict(type='MomentumUpdateHook', priorty='LOW')],
+     "custom_hooks[0].priorty for MomentumUpdateHook (did you mean 'priority'?)"),
     ('compile', dict(fullgraf=True), "compile.fullgraf for compile (did you mean 'fullgraph'?)"),
 ])
 def test_type_config_arguments_are_checked_against_the_class(key, value, expected):

@@ -37,18 +37,21 @@ def test_config_in_runner_arguments_out(monkeypatch, tmp_path):
                                      max_epochs=5, val_interval=1)
     wrapper = args['optim_wrapper']
     assert wrapper['type'] == 'easycv_like.GuardedOptimWrapper'
-    assert wrapper['accumulative_counts'] == 2 and wrapper['clip_grad'] == dict(max_norm=1.0)
+    assert wrapper['accumulative_counts'] == 2
+    assert wrapper['clip_grad'] == dict(max_norm=1.0, norm_type=2)
     assert wrapper['optimizer'] == dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=1e-4)
-    assert args['param_scheduler'] == [dict(type='MultiStepLR', milestones=[3], gamma=0.5,
-                                            by_epoch=True, begin=0, end=5)]
+    scheduler, = args['param_scheduler']
+    assert scheduler['type'] == 'easycv_like.WarmupPolicyLR'
+    assert (scheduler['policy'], scheduler['step'], scheduler['gamma'],
+            scheduler['run_length']) == ('step', [3], 0.5, 5)
     checkpoint = args['default_hooks']['checkpoint']
     assert (checkpoint['interval'], checkpoint['max_keep_ckpts'], checkpoint['by_epoch']) == (
         2, 3, True)
     assert args['default_hooks']['logger']['interval'] == 7
     assert [h['type'] for h in args['custom_hooks']] == [
         'easycv_like.PlainStateHook', 'easycv_like.RNGStateHook', 'easycv_like.PreemptionHook',
-        'easycv_like.ClassCountCheckHook', 'DINOTeacherTempHook',
-        'easycv_like.MomentumUpdateHook']  # added for MoCo's momentum pairs
+        'easycv_like.ClassCountCheckHook', 'easycv_like.EpochLengthCheckHook',
+        'DINOTeacherTempHook', 'easycv_like.MomentumUpdateHook']  # the last for MoCo's pairs
     loader = args['train_dataloader']
     assert loader['batch_size'] == 4 and loader['drop_last'] and loader['num_workers'] == 0
     assert loader['sampler'] == dict(type='easycv_like.EpochIndexSampler', shuffle=True)
