@@ -11,6 +11,7 @@ from mmengine.model import BaseModel
 from torch import nn
 
 from ..dense_data_preprocessor import DenseDataPreprocessor
+from ..dense_mode_routing import DenseModeRouting
 from ..loss_terms import NonFiniteTermsMixin
 from ...registry import MODELS
 
@@ -52,7 +53,7 @@ def boxes_to_original(bboxes: torch.Tensor, geometry: dict) -> torch.Tensor:
     return boxes
 
 
-class BaseDetector(NonFiniteTermsMixin, BaseModel):
+class BaseDetector(DenseModeRouting, NonFiniteTermsMixin, BaseModel):
     """Base of every detector.
 
     Modes: ``'loss'`` -> :meth:`loss` (dict of losses, the rule of ``models/loss_terms.py``);
@@ -106,15 +107,3 @@ class BaseDetector(NonFiniteTermsMixin, BaseModel):
                 img_id=int(sample.get('img_id', -1)),
                 sample_idx=int(sample.get('sample_idx', i))))
         return results
-
-    def forward(self, inputs: torch.Tensor, data_samples: Optional[List[dict]] = None,
-                mode: str = 'tensor'):
-        if mode == 'loss':
-            if data_samples is None:
-                raise ValueError(f'{type(self).__name__} loss needs data_samples (targets).')
-            return self.loss(inputs, data_samples)
-        if mode == 'predict':
-            return self.predict(inputs, data_samples)
-        if mode == 'tensor':
-            return self.head_outputs(inputs)
-        raise ValueError(f"mode must be 'loss', 'predict' or 'tensor', got {mode!r}")

@@ -12,6 +12,7 @@ from mmengine.model import BaseModel
 from torch import nn
 
 from ..detection.base import build_dense_preprocessor, sample_geometry
+from ..dense_mode_routing import DenseModeRouting
 from ..loss_terms import NonFiniteTermsMixin
 
 
@@ -40,7 +41,7 @@ def map_to_original(maps: torch.Tensor, geometry: dict, mode: str) -> torch.Tens
     return region.flip(-1) if geometry['flip'] else region
 
 
-class BaseSegmentor(NonFiniteTermsMixin, BaseModel):
+class BaseSegmentor(DenseModeRouting, NonFiniteTermsMixin, BaseModel):
     """Base of every semantic segmentor.
 
     Modes: ``'loss'`` -> :meth:`loss` (dict of losses); ``'tensor'`` -> :meth:`seg_logits`
@@ -54,6 +55,8 @@ class BaseSegmentor(NonFiniteTermsMixin, BaseModel):
         data_preprocessor: config/module; default ``DenseDataPreprocessor()``.
         init_cfg: mmengine init config.
     """
+
+    tensor_method = 'seg_logits'
 
     def __init__(self, data_preprocessor: Union[dict, nn.Module, None] = None,
                  init_cfg: Optional[dict] = None) -> None:
@@ -90,15 +93,3 @@ class BaseSegmentor(NonFiniteTermsMixin, BaseModel):
                                                        'nearest')[0].to(torch.uint8).cpu()
             results.append(result)
         return results
-
-    def forward(self, inputs: torch.Tensor, data_samples: Optional[List[dict]] = None,
-                mode: str = 'tensor'):
-        if mode == 'loss':
-            if data_samples is None:
-                raise ValueError(f'{type(self).__name__} loss needs data_samples (targets).')
-            return self.loss(inputs, data_samples)
-        if mode == 'predict':
-            return self.predict(inputs, data_samples)
-        if mode == 'tensor':
-            return self.seg_logits(inputs)
-        raise ValueError(f"mode must be 'loss', 'predict' or 'tensor', got {mode!r}")
