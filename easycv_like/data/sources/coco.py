@@ -14,6 +14,7 @@ import numpy as np
 from mmengine.logging import print_log
 from pycocotools.coco import COCO
 
+from easycv_like.data.sources.annotated_samples import AnnotatedSamples
 from easycv_like.registry import DATA_SOURCES
 
 _SHOWN = 10
@@ -24,7 +25,7 @@ def _image_name(image: dict) -> str:
 
 
 @DATA_SOURCES.register_module()
-class Coco:
+class Coco(AnnotatedSamples):
     """Images and boxes of a COCO-format annotation file.
 
     Checks at load time: an annotation of an unknown image or category id is an error naming the
@@ -116,15 +117,3 @@ class Coco:
     def label_to_cat_id(self, labels: np.ndarray) -> np.ndarray:
         """Map contiguous labels back to the file's category ids."""
         return np.asarray(self.cat_ids, np.int64)[np.asarray(labels, np.int64)]
-
-    def image_size(self, index: int) -> tuple[int, int]:
-        """(h, w) of image ``index`` from the annotation file, without reading the image."""
-        return self._samples[index]['height'], self._samples[index]['width']
-
-    def __len__(self) -> int:
-        return len(self._samples)
-
-    def __getitem__(self, index: int) -> dict:
-        sample = self._samples[index]
-        return {key: value.copy() if isinstance(value, np.ndarray) else value
-                for key, value in sample.items() if key not in ('height', 'width')}

@@ -11,6 +11,7 @@ from typing import Optional
 
 import numpy as np
 
+from easycv_like.data.sources.annotated_samples import AnnotatedSamples
 from easycv_like.registry import DATA_SOURCES
 
 VOC_CLASSES = ('aeroplane', 'bicycle', 'bird', 'boat', 'bottle', 'bus', 'car', 'cat', 'chair',
@@ -19,7 +20,7 @@ VOC_CLASSES = ('aeroplane', 'bicycle', 'bird', 'boat', 'bottle', 'bus', 'car', '
 
 
 @DATA_SOURCES.register_module()
-class VocXml:
+class VocXml(AnnotatedSamples):
     """Images of ``root/img_dir`` annotated by ``root/ann_dir/<id>.xml``.
 
     Args:
@@ -79,15 +80,3 @@ class VocXml:
         return {'img_path': img_path, 'img_id': index, 'height': height, 'width': width,
                 'gt_bboxes': np.array(boxes, np.float32).reshape(-1, 4),
                 'gt_labels': np.array(labels, np.int64), 'gt_ignore': np.array(ignore, bool)}
-
-    def image_size(self, index: int) -> tuple[int, int]:
-        """(h, w) of image ``index`` from its XML file."""
-        return self._samples[index]['height'], self._samples[index]['width']
-
-    def __len__(self) -> int:
-        return len(self._samples)
-
-    def __getitem__(self, index: int) -> dict:
-        sample = self._samples[index]
-        return {key: value.copy() if isinstance(value, np.ndarray) else value
-                for key, value in sample.items() if key not in ('height', 'width')}
