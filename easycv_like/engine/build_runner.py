@@ -1,6 +1,7 @@
 """The one place that turns an easycv_like config (the EasyCV-style schema of docs/config.md)
 into an mmengine Runner. Nothing else in the package knows mmengine's own config keys."""
 import copy
+import itertools
 import logging
 import os.path as osp
 from typing import Optional
@@ -24,6 +25,11 @@ from .lr_config import lr_config_to_schedulers
 from .model_hooks import add_model_hooks
 from .resume import find_resume_checkpoint
 
+# mmengine keys its visualizer, logger and message hub by experiment name (config name + a
+# timestamp in seconds): two runs built in one process within a second would share them, and the
+# second would log into the first one's work dir. A per-process counter keeps names apart.
+_RUN_NUMBER = itertools.count()
+
 
 def check_schema(cfg: Config) -> Config:
     """``cfg`` checked against the schema (``config_schema/keys.py``), defaults filled in, after
@@ -34,6 +40,10 @@ def check_schema(cfg: Config) -> Config:
     return validate_config(resolve_eval_data(cfg))
 
 
+def _config_name(cfg: Config) -> str:
+    return osp.splitext(osp.basename(cfg.filename or 'run'))[0]
+
+
 def apply_overrides(cfg: Config, work_dir: Optional[str] = None, fp16: bool = False,
                     load_from: Optional[str] = None, resume: Optional[str] = None,
                     trust_checkpoint: bool = False) -> Config:
@@ -42,8 +52,7 @@ def apply_overrides(cfg: Config, work_dir: Optional[str] = None, fp16: bool = Fa
     if work_dir:
         cfg.work_dir = work_dir
     elif not cfg.get('work_dir'):
-        name = osp.splitext(osp.basename(cfg.filename or 'run'))[0]
-        cfg.work_dir = osp.join('work_dirs', name)
+        cfg.work_dir = osp.join('work_dirs', _config_name(cfg))
     if fp16 and cfg.get('fp16') is None:
         cfg.fp16 = dict(loss_scale='dynamic')
     if load_from:
@@ -227,4 +236,5 @@ def build_runner(cfg: Config, launcher: str = 'none') -> Runner:
         visualizer=_visualizer(cfg),
         default_scope=SCOPE,
         randomness=dict(seed=seed, deterministic=cfg.deterministic),
+        experiment_name=f'{_config_name(cfg)}-{next(_RUN_NUMBER)}',
         cfg=_runner_cfg(cfg))

@@ -35,3 +35,20 @@ def test_overrides_fold_into_the_config(tmp_path):
     (tmp_path / 'my_cfg.py').write_text('total_epochs = 1\n')
     default = apply_overrides(Config.fromfile(str(tmp_path / 'my_cfg.py')))
     assert default.work_dir.endswith('work_dirs/my_cfg')
+
+
+def test_two_runs_in_one_second_log_into_their_own_work_dirs(tmp_path, tiny_digits, monkeypatch):
+    """mmengine names its visualizer by config name + timestamp (seconds): without our run
+    number, the second run would reuse the first one's visualizer and log into its work dir."""
+    import time
+
+    from easycv_like.engine.build_runner import build_runner
+
+    from ..conftest import write_tiny_config
+    monkeypatch.setattr(time, 'strftime', lambda fmt, *args: '20260101_000000')
+    cfg = Config.fromfile(write_tiny_config(str(tmp_path), tiny_digits))
+    runners = [build_runner(apply_overrides(cfg, str(tmp_path / name))) for name in 'AB']
+    assert runners[0].experiment_name != runners[1].experiment_name
+    save_dirs = [r.visualizer._vis_backends['LocalVisBackend']._save_dir for r in runners]
+    assert save_dirs[0].startswith(str(tmp_path / 'A'))
+    assert save_dirs[1].startswith(str(tmp_path / 'B'))
