@@ -1,8 +1,10 @@
 """SIGKILL at random points of a save loop: the last complete checkpoint and the pointer load.
 
-A forked child saves checkpoints the way ``CheckpointHook.save_as`` does (``torch.save`` into
+A child process saves checkpoints the way ``CheckpointHook.save_as`` does (``torch.save`` into
 memory, the atomic backend's ``put``, then ``latest.pth`` and ``last_checkpoint``), dropping the
 oldest beyond two, until it is killed; each round continues from the pointer, as a resumed run.
+The child is a fresh interpreter, not a fork: a fork of the threaded test process can inherit a
+held lock and wait for ever.
 """
 import glob
 import io
@@ -10,9 +12,10 @@ import os
 import os.path as osp
 import random
 import signal
+import subprocess
+import sys
 import time
 
-import pytest
 import torch
 
 from easycv_like.engine.hooks.checkpoint_hook import LATEST_NAME, POINTER_NAME
@@ -22,8 +25,8 @@ from easycv_like.utils.checkpoint import (AtomicLocalBackend, atomic_link, atomi
 ROUNDS = 10
 
 
-def _save_forever(folder: str, first: int, report_fd: int) -> None:
-    """The child: save iter_first, iter_first+1, ... (4 MB each), reporting each finished one."""
+def _save_forever(folder: str, first: int) -> None:
+    """The child: save iter_first, iter_first+1, ... (4 MB each), printing each finished one."""
     backend = AtomicLocalBackend()
     for step in range(first, first + 100000):
         old = osp.join(folder, f'iter_{step - 2}.pth')
@@ -37,7 +40,7 @@ def _save_forever(folder: str, first: int, report_fd: int) -> None:
         backend.put(buffer.getvalue(), path)
         atomic_link(path, osp.join(folder, LATEST_NAME))
         atomic_write_text(osp.join(folder, POINTER_NAME), path)
-        os.write(report_fd, f'{step}\n'.encode())
+        print(step, flush=True)
 
 
 def _step_of(path: str) -> int:
@@ -47,26 +50,25 @@ def _step_of(path: str) -> int:
     return step
 
 
-@pytest.mark.skipif(not hasattr(os, 'fork'), reason='needs fork')
+def _start_saver(folder: str, first: int) -> subprocess.Popen:
+    code = ('import sys; sys.path.insert(0, sys.argv[1]); '
+            'from tests.utils.test_checkpoint_kill import _save_forever; '
+            '_save_forever(sys.argv[2], int(sys.argv[3]))')
+    repo = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+    return subprocess.Popen([sys.executable, '-c', code, repo, folder, str(first)],
+                            stdout=subprocess.PIPE)
+
+
 def test_kills_mid_save_never_lose_the_last_checkpoint(tmp_path):
     folder, rng, first = str(tmp_path), random.Random(0), 1
     for _ in range(ROUNDS):
-        read_fd, write_fd = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # child
-            os.close(read_fd)
-            try:
-                _save_forever(folder, first, write_fd)
-            finally:
-                os._exit(0)
-        os.close(write_fd)
-        reported = os.read(read_fd, 64)  # wait for one complete save, then kill at random
+        child = _start_saver(folder, first)
+        reported = child.stdout.readline()  # wait for one complete save, then kill at random
+        assert reported, 'the saving child died before its first checkpoint'
         time.sleep(rng.uniform(0.0, 0.15))
-        os.kill(pid, signal.SIGKILL)
-        assert os.waitpid(pid, 0)[1] & 0x7F == signal.SIGKILL
-        while chunk := os.read(read_fd, 4096):
-            reported += chunk
-        os.close(read_fd)
+        child.send_signal(signal.SIGKILL)
+        assert child.wait(timeout=60) == -signal.SIGKILL
+        reported += child.stdout.read()
         last_reported = int(reported.split()[-1])
         pointer = open(osp.join(folder, POINTER_NAME)).read()
         step = _step_of(pointer)
