@@ -10,6 +10,7 @@ import time
 from types import SimpleNamespace
 
 import pytest
+import torch
 
 from easycv_like import train
 from easycv_like.engine.hooks.preemption_hook import (PreemptionHook, _ignore_child_exit,
@@ -87,7 +88,9 @@ def _kill_group_when_marked(runs, name, hook_args):
         f"custom_hooks = [dict(type='WaitForSignalHook', marker={str(marker)!r}, "
         f"{hook_args})]\n"))
     work, log = folder / 'work', folder / 'log.txt'
-    env = dict(os.environ, PYTHONPATH=f'{runs.root}{os.pathsep}{REPO}', OMP_NUM_THREADS='1')
+    # the same thread count as the in-process reference run: float sums follow the split
+    env = dict(os.environ, PYTHONPATH=f'{runs.root}{os.pathsep}{REPO}',
+               OMP_NUM_THREADS=str(torch.get_num_threads()))
     with open(log, 'w') as out:
         proc = subprocess.Popen([sys.executable, osp.join(REPO, 'tools/train.py'), cfg,
                                  '--work_dir', str(work)], env=env, stdout=out,
