@@ -1,9 +1,11 @@
 """Shared fixtures: a tiny digits data set on disk and a fast config that trains on it."""
+import logging
 import os
 import os.path as osp
 import sys
 
 import pytest
+from mmengine.logging import MMLogger
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, osp.join(REPO, 'tools'))
@@ -84,3 +86,15 @@ def digits_tfrecord(tiny_digits):
                                   '--out', out, '--prefix', split, '--shards', str(shards),
                                   '--force'])
     return out
+
+
+@pytest.fixture
+def mmengine_warnings():
+    """Messages of the WARNING records logged through mmengine's current logger."""
+    records = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = records.append
+    logger = MMLogger.get_current_instance()
+    logger.addHandler(handler)
+    yield records
+    logger.removeHandler(handler)

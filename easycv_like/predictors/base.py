@@ -65,6 +65,12 @@ class Predictor:
         self.pipeline = Compose([build_from_stored_config(TRANSFORMS, t, 'pipeline', checkpoint)
                                  for t in inference_pipeline(self.cfg)])
 
+    collate_fn = staticmethod(default_collate)  # dense predictors: the evaluation loader's
+
+    def raw_sample(self, img: np.ndarray, index: int) -> dict:
+        """What a data source would hand the pipeline for an in-memory image."""
+        return dict(img=img, img_path='', gt_label=-1, sample_idx=index)
+
     def collate(self, images: Sequence[np.ndarray]) -> dict:
         """RGB uint8 HWC arrays -> one batch, as the data loader would make it."""
         items: List[dict] = []
@@ -72,9 +78,8 @@ class Predictor:
             if not isinstance(img, np.ndarray) or img.dtype != np.uint8 or img.ndim != 3:
                 raise ValueError(f'Image {i}: expected an RGB uint8 HWC numpy array, got '
                                  f'{type(img).__name__} {getattr(img, "shape", "")}.')
-            items.append(self.pipeline(dict(img=img, img_path='', gt_label=-1,
-                                            sample_idx=i)))
-        return default_collate(items)
+            items.append(self.pipeline(self.raw_sample(img, i)))
+        return self.collate_fn(items)
 
     @torch.no_grad()
     def forward(self, images: Sequence[np.ndarray], mode: str = 'predict',

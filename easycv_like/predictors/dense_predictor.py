@@ -1,6 +1,6 @@
 """What detection and segmentation predictors share: an inference pipeline without target
 loading, and batches made by the same collate function as the evaluation loader's."""
-from typing import List, Sequence
+import functools
 
 import numpy as np
 from mmengine.dataset import Compose
@@ -39,15 +39,8 @@ class DensePredictor(Predictor):
                                  for t in steps])
         collate = dict(inference_dataset(self.cfg).get('collate') or dict(type='pad_collate'))
         check_registered_types(collate, 'collate', checkpoint)
-        self.collate_fn = FUNCTIONS.get(collate.pop('type'))
-        self.collate_args = collate
+        self.collate_fn = functools.partial(FUNCTIONS.get(collate.pop('type')), **collate)
 
-    def collate(self, images: Sequence[np.ndarray]) -> dict:
-        """RGB uint8 HWC arrays -> one padded batch, as the evaluation loader would make it."""
-        items: List[dict] = []
-        for i, img in enumerate(images):
-            if not isinstance(img, np.ndarray) or img.dtype != np.uint8 or img.ndim != 3:
-                raise ValueError(f'Image {i}: expected an RGB uint8 HWC numpy array, got '
-                                 f'{type(img).__name__} {getattr(img, "shape", "")}.')
-            items.append(self.pipeline(dict(img=img, img_path='', img_id=i, sample_idx=i)))
-        return self.collate_fn(items, **self.collate_args)
+    def raw_sample(self, img: np.ndarray, index: int) -> dict:
+        """An in-memory image, numbered so results come back in input order."""
+        return dict(img=img, img_path='', img_id=index, sample_idx=index)

@@ -1,8 +1,6 @@
 """Fixtures of the data tests."""
-import logging
 
 import pytest
-from mmengine.logging import MMLogger
 
 from .image_files import random_image, write_image
 
@@ -16,15 +14,3 @@ def image_list(tmp_path):
         lines.append(f'images/{i}.png {i % 3}')
     (tmp_path / 'list.txt').write_text('\n'.join(lines) + '\n')
     return tmp_path / 'list.txt'
-
-
-@pytest.fixture
-def mmengine_warnings():
-    """Messages of the WARNING records logged through mmengine's current logger."""
-    records = []
-    handler = logging.Handler(logging.WARNING)
-    handler.emit = records.append
-    logger = MMLogger.get_current_instance()
-    logger.addHandler(handler)
-    yield records
-    logger.removeHandler(handler)

@@ -1,30 +1,16 @@
 """One run per work dir: live locks refuse, stale ones are taken over, temp files are cleared."""
 import json
-import logging
 import os
 import socket
 import subprocess
 import sys
 
 import pytest
-from mmengine.logging import MMLogger
 
 from easycv_like import train
 from easycv_like.apis import train_cli
 from easycv_like.engine.work_dir_lock import (LOCK_NAME, WorkDirLock, WorkDirLockedError,
                                               claim_work_dir, remove_stale_temp_files)
-
-
-@pytest.fixture
-def warnings_logged():
-    """Messages of the WARNING records logged through mmengine's current logger."""
-    records = []
-    handler = logging.Handler(logging.WARNING)
-    handler.emit = records.append
-    logger = MMLogger.get_current_instance()
-    logger.addHandler(handler)
-    yield [records]
-    logger.removeHandler(handler)
 
 
 def _dead_pid() -> int:
@@ -63,12 +49,12 @@ def test_lock_released_after_a_failed_run(tmp_path):
         assert lock is not None
 
 
-def test_stale_lock_of_a_dead_process_is_taken_over(tmp_path, warnings_logged):
+def test_stale_lock_of_a_dead_process_is_taken_over(tmp_path, mmengine_warnings):
     dead = _dead_pid()
     (tmp_path / LOCK_NAME).write_text(json.dumps(dict(pid=dead, host=socket.gethostname())))
     with claim_work_dir(str(tmp_path)):
         assert json.loads((tmp_path / LOCK_NAME).read_text())['pid'] == os.getpid()
-    messages = [r.getMessage() for r in warnings_logged[0]]
+    messages = [r.getMessage() for r in mmengine_warnings]
     assert any(f'pid {dead}' in m and 'stale lock' in m for m in messages), messages
 
 
