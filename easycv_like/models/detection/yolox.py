@@ -118,8 +118,8 @@ class YOLOX(ScheduledValuesMixin, BaseDetector):
         return self.head(self.neck(self.backbone(inputs)))
 
     def loss(self, inputs: torch.Tensor, data_samples: List[dict]) -> Dict[str, torch.Tensor]:
+        gt_bboxes, gt_labels = training_targets(data_samples)  # checked before the forward
         cls_scores, bbox_preds, objectnesses = self.head_outputs(inputs)
-        gt_bboxes, gt_labels = training_targets(data_samples)
         return self.criterion(cls_scores, bbox_preds, objectnesses, gt_bboxes, gt_labels,
                               use_l1=self.use_l1)
 
