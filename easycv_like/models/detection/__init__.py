@@ -2,7 +2,9 @@
 from .base import BaseDetector, boxes_to_original
 from .feature_dict import NamedFeatures, name_features
 from .sim_ota_assigner import SimOTAAssigner, SimOTAAssignment
+from .yolox import YOLOX
 from .yolox_criterion import YOLOXCriterion
+from .yolox_head import YOLOXHead
 
 __all__ = ['BaseDetector', 'NamedFeatures', 'boxes_to_original', 'name_features',
-           'SimOTAAssigner', 'SimOTAAssignment', 'YOLOXCriterion']
+           'SimOTAAssigner', 'SimOTAAssignment', 'YOLOX', 'YOLOXCriterion', 'YOLOXHead']
