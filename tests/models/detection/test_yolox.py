@@ -142,6 +142,17 @@ def test_l1_switch_is_declared_saved_and_restored():
         model.set_scheduled_value('use_l2', True)
 
 
+
+def test_the_ema_copy_follows_the_l1_switch():
+    """Checkpoints hold the averaged weights: the switch must travel with them."""
+    from easycv_like.models import ExpMomentumEMA
+    model = MODELS.build(yolox_cfg())
+    ema = ExpMomentumEMA(model)
+    model.use_l1 = True
+    ema.update_parameters(model)
+    ema.update_parameters(model)
+    assert ema.module.use_l1 is True and ema.state_dict()['module.l1_switch'].item() is True
+
 @MODELS.register_module(force=True)
 class RecordingCriterion(nn.Module):
     """Stands in for YOLOXCriterion: remembers what it was built with and called with."""
