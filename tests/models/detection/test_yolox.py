@@ -194,6 +194,21 @@ def test_loss_input_errors_are_named():
                                                    gt_labels=torch.zeros(2).long())])
     with pytest.raises(ValueError, match='loss must not set .*num_classes.*come from the head'):
         MODELS.build(yolox_cfg(loss=dict(num_classes=3)))
+    with pytest.raises(ValueError, match="loss.iou_los is not an argument of YOLOXCriterion "
+                                         "\\(did you mean 'iou_loss'\\?\\)"):
+        MODELS.build(yolox_cfg(loss=dict(iou_los='giou')))
+    with pytest.raises(KeyError, match='YOLOXCriterio'):
+        MODELS.build(yolox_cfg(loss=dict(type='YOLOXCriterio')))
+
+
+def test_loss_arguments_reach_the_criterion():
+    cfg = yolox_cfg(num_classes=5, loss=dict(iou_loss='giou', reg_weight=2.0,
+                                             center_radius=1.5, candidate_topk=5))
+    cfg['head']['strides'] = (8, 16, 64)
+    criterion = MODELS.build(cfg).criterion
+    assert criterion.num_classes == 5 and criterion.strides == (8, 16, 64)
+    assert criterion.iou_loss.mode == 'giou' and criterion.reg_weight == 2.0
+    assert criterion.assigner.center_radius == 1.5 and criterion.assigner.candidate_topk == 5
 
 
 @pytest.mark.parametrize('key, value, message', [
