@@ -79,8 +79,9 @@ LR_CONFIG = {
     'warmup': Key((str,), None, 'warm-up kind', nullable=True, choices=tuple(WARMUPS)),
     'warmup_iters': Key((int,), 0, 'warm-up length', minimum=0),
     'warmup_ratio': Key(NUMBER, 0.1, 'starting factor',
-                        check=(lambda v: 0 < v <= 1, 'a number in (0, 1]')),
+                        check=(lambda v: 0 <= v <= 1, 'a number in [0, 1]')),
     'warmup_by_epoch': flag(False, 'warmup_iters counts epochs'),
+    'num_last_epochs': Key((int,), None, "YOLOX: last epochs held at the floor", minimum=0),
 }
 
 CHECKPOINT_CONFIG = {
