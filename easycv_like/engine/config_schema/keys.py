@@ -43,6 +43,8 @@ OPTIMIZER = {
     'lr': Key(NUMBER, REQUIRED, 'learning rate', check=(lambda v: v > 0, 'a number > 0')),
     'weight_decay': Key(NUMBER, None, minimum=0),
     'paramwise_options': Key((dict,), None, "mmengine's paramwise_cfg", sub=PARAMWISE_OPTIONS),
+    'paramwise_cfg': Key((dict,), None, 'mmengine\'s name for paramwise_options',
+                         sub=PARAMWISE_OPTIONS),
     'constructor': Key((str,), None, 'optimizer wrapper constructor'),
 }
 
@@ -150,7 +152,7 @@ SCHEMA = {
     'model': Key((dict,), REQUIRED, 'the model', registry=MODELS),
     'data': Key((dict,), REQUIRED, 'data loading', sub=DATA),
     'optimizer': Key((dict,), REQUIRED, 'the optimizer', registry=OPTIMIZERS, sub=OPTIMIZER,
-                     own=('paramwise_options', 'constructor')),
+                     own=('paramwise_options', 'paramwise_cfg', 'constructor')),
     'optimizer_config': Key((dict,), {}, 'optimizer wrapper options', sub=OPTIMIZER_CONFIG),
     'fp16': Key((dict,), None, 'mixed precision', nullable=True, sub=FP16),
     'lr_config': Key((dict,), {}, 'learning-rate schedule', nullable=True, sub=LR_CONFIG),

@@ -73,8 +73,7 @@ def regular_lr(policy: str, base_lr: float, progress: int, max_progress: int,
 
 def warmup_factor(kind: str, cur_iter: int, warmup_iters: int, ratio: float) -> float:
     """mmcv's warm-up multiplier of the regular rate at iteration ``cur_iter < warmup_iters``
-    (``quadratic``: Megvii's YOLOX warm-up, ``r + (1 - r) * ((cur_iter + 1) / warmup_iters) ** 2``).
-    """
+    (``quadratic``: Megvii's YOLOX warm-up, ``r + (1 - r) * ((cur_iter + 1) / W) ** 2``)."""
     if kind == 'constant':
         return ratio
     if kind == 'linear':
