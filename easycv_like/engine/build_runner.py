@@ -15,6 +15,7 @@ from mmengine.runner import Runner, set_random_seed
 from ..data.builder import build_dataloader
 from ..registry import MODELS, SCOPE
 from ..utils.checkpoint import set_trust_checkpoints
+from .auto_scale_lr import runner_auto_scale_lr
 from .config_schema import section, validate_config
 from .cpu_precision import cpu_has_fast_bf16, slow_bf16_reason
 from .dist_init import init_torchrun_process_group, process_group_timeout
@@ -226,6 +227,8 @@ def build_runner(cfg: Config, launcher: str = 'none') -> Runner:
         train_cfg=_train_cfg(cfg, by_epoch),
         optim_wrapper=_optim_wrapper(cfg),
         param_scheduler=lr_config_to_schedulers(cfg.lr_config, by_epoch, total),
+        auto_scale_lr=runner_auto_scale_lr(cfg.get('auto_scale_lr'),
+                                           cfg.optimizer_config.update_interval),
         default_hooks=_default_hooks(cfg, by_epoch),
         custom_hooks=add_model_hooks(_custom_hooks(cfg), model)
         + weight_load_hooks(load_from, resume, cfg.load_cfg),
