@@ -13,6 +13,7 @@ from mmengine.optim import OptimWrapper
 
 from easycv_like.apis.config import load_config
 from easycv_like.engine.build_runner import apply_overrides, build_runner, check_schema
+from easycv_like.engine.resume_config_check import differing_keys
 from easycv_like.engine.weight_decay_config import weight_decay_schedulers
 from easycv_like.registry import PARAM_SCHEDULERS
 from easycv_like.utils.checkpoint import load_checkpoint_file
@@ -141,3 +142,18 @@ def test_a_run_logs_the_schedule_and_resumes_it_exactly(tmp_path, tiny_digits):
     assert final['param_schedulers'] == full['param_schedulers']
     for key, value in full['state_dict'].items():
         assert torch.equal(value, final['state_dict'][key]), key
+
+
+def test_a_resume_with_another_schedule_or_scaling_is_refused():
+    """The checkpoint's scheduler state would silently override a changed ``end_wd`` (and the
+    saved rates a changed ``auto_scale_lr``); a checkpoint written with the removed hook holds
+    no weight-decay scheduler state to resume."""
+    saved = dict(weight_decay_config=dict(end_wd=0.4), auto_scale_lr=dict(base_batch_size=64))
+    assert differing_keys(saved, dict(weight_decay_config=dict(end_wd=0.3),
+                                      auto_scale_lr=dict(base_batch_size=64))) == [
+        'weight_decay_config.end_wd: 0.4 -> 0.3']
+    assert differing_keys(dict(custom_hooks=[dict(type='WeightDecayScheduleHook')]),
+                          dict(weight_decay_config=dict(end_wd=0.4))) == [
+        "weight_decay_config.end_wd: '<absent>' -> 0.4"]
+    assert differing_keys(saved, dict(saved, auto_scale_lr=dict(base_batch_size=32))) == [
+        'auto_scale_lr.base_batch_size: 64 -> 32']
