@@ -17,7 +17,7 @@ class CosineWeightDecay(CosineAnnealingParamScheduler):
     ``end_wd`` over ``T_max`` steps: ``wd(t) = end + (start - end) * (1 + cos(pi t / T)) / 2``.
 
     Each parameter group keeps its ratio to the base value (``eta_min_ratio = end / start``), so
-    groups without weight decay (norms, biases) stay at 0. After every step the base value is
+    groups without weight decay (norms, biases) stay at 0. The base value of every iteration is
     logged as ``train/weight_decay``.
 
     Args:
@@ -43,6 +43,9 @@ class CosineWeightDecay(CosineAnnealingParamScheduler):
         return self.end_wd + (self.start_wd - self.end_wd) * cosine
 
     def step(self) -> None:
+        """Step, and log the value the next iteration uses (once per iteration, as mmengine
+        logs the learning rate; nothing after the last one)."""
         super().step()
-        MessageHub.get_current_instance().update_scalar(
-            'train/weight_decay', self.base_weight_decay(self.last_step))
+        if self.begin <= self._global_step < self.end:
+            MessageHub.get_current_instance().update_scalar(
+                'train/weight_decay', self.base_weight_decay(self.last_step))
