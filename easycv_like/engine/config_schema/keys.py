@@ -43,6 +43,8 @@ OPTIMIZER = {
     'lr': Key(NUMBER, REQUIRED, 'learning rate', check=(lambda v: v > 0, 'a number > 0')),
     'weight_decay': Key(NUMBER, None, minimum=0),
     'paramwise_options': Key((dict,), None, "mmengine's paramwise_cfg", sub=PARAMWISE_OPTIONS),
+    'paramwise_cfg': Key((dict,), None, 'mmengine\'s name for paramwise_options',
+                         sub=PARAMWISE_OPTIONS),
     'constructor': Key((str,), None, 'optimizer wrapper constructor'),
 }
 
@@ -79,8 +81,9 @@ LR_CONFIG = {
     'warmup': Key((str,), None, 'warm-up kind', nullable=True, choices=tuple(WARMUPS)),
     'warmup_iters': Key((int,), 0, 'warm-up length', minimum=0),
     'warmup_ratio': Key(NUMBER, 0.1, 'starting factor',
-                        check=(lambda v: 0 < v <= 1, 'a number in (0, 1]')),
+                        check=(lambda v: 0 <= v <= 1, 'a number in [0, 1]')),
     'warmup_by_epoch': flag(False, 'warmup_iters counts epochs'),
+    'num_last_epochs': Key((int,), None, "YOLOX: last epochs held at the floor", minimum=0),
 }
 
 CHECKPOINT_CONFIG = {
@@ -140,6 +143,16 @@ EMA = {  # absent sub-keys take the defaults of engine/ema_config.py
     'begin_epoch': Key((int,), None, 'first epoch averaged', minimum=0),
 }
 
+WEIGHT_DECAY_CONFIG = {
+    'end_wd': Key(NUMBER, REQUIRED, 'weight decay at the end (cosine from optimizer.weight_decay)',
+                  minimum=0),
+}
+
+AUTO_SCALE_LR = {
+    'base_batch_size': positive_int(REQUIRED, 'images per step the optimizer lr is set for'),
+    'enable': flag(True, 'scale lr by world size x imgs_per_gpu x update_interval / base'),
+}
+
 CUSTOM_IMPORTS = {
     'imports': Key((list, str), REQUIRED, 'modules to import'),
     'allow_failed_imports': flag(False),
@@ -149,10 +162,14 @@ SCHEMA = {
     'model': Key((dict,), REQUIRED, 'the model', registry=MODELS),
     'data': Key((dict,), REQUIRED, 'data loading', sub=DATA),
     'optimizer': Key((dict,), REQUIRED, 'the optimizer', registry=OPTIMIZERS, sub=OPTIMIZER,
-                     own=('paramwise_options', 'constructor')),
+                     own=('paramwise_options', 'paramwise_cfg', 'constructor')),
     'optimizer_config': Key((dict,), {}, 'optimizer wrapper options', sub=OPTIMIZER_CONFIG),
     'fp16': Key((dict,), None, 'mixed precision', nullable=True, sub=FP16),
     'lr_config': Key((dict,), {}, 'learning-rate schedule', nullable=True, sub=LR_CONFIG),
+    'weight_decay_config': Key((dict,), None, 'weight-decay schedule', nullable=True,
+                               sub=WEIGHT_DECAY_CONFIG),
+    'auto_scale_lr': Key((dict,), None, 'linear lr scaling by the real batch', nullable=True,
+                         sub=AUTO_SCALE_LR),
     'total_epochs': positive_int(None, 'training length in epochs', nullable=True),
     'total_iters': positive_int(None, 'training length in iterations', nullable=True),
     'checkpoint_config': Key((dict,), {}, 'periodic checkpoints', sub=CHECKPOINT_CONFIG),

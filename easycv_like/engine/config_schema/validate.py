@@ -116,6 +116,12 @@ def _check_together(cfg: Config) -> None:
     for i, entry in enumerate(cfg.eval_pipelines or []):
         entry.setdefault('name', f'val{i}')
         entry.setdefault('imgs_per_gpu', cfg.data.imgs_per_gpu)
+    if {'paramwise_options', 'paramwise_cfg'} <= set(cfg.optimizer):
+        raise ConfigError('Set only one of optimizer.paramwise_options / optimizer.paramwise_cfg '
+                          "(the same option: EasyCV's and mmengine's name).")
+    if cfg.get('weight_decay_config') and not cfg.optimizer.get('weight_decay'):
+        raise ConfigError('weight_decay_config schedules the weight decay from '
+                          'optimizer.weight_decay: set it > 0.')
     lr = cfg.lr_config or {}
     if lr.get('policy') == 'step' and lr.get('step') is None:
         raise ConfigError("lr_config.policy='step' needs lr_config.step (the milestones).")
