@@ -98,6 +98,7 @@ def test_absolute_pointer_outside_the_work_dir_is_ignored(tmp_path, mmengine_war
     ({'optimizer.momentum': 0.5}, 'optimizer.momentum: 0.9 -> 0.5'),
     ({'data.imgs_per_gpu': 8}, 'data.imgs_per_gpu: 16 -> 8'),
     ({'seed': 7}, 'seed: 0 -> 7'),
+    ({'lr_config.warmup_iters': 8}, 'lr_config.warmup_iters: 4 -> 8'),
 ])
 def test_resume_with_a_different_config_names_the_keys(one_epoch_run, options, named):
     config, work = one_epoch_run
