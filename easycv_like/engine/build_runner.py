@@ -67,6 +67,7 @@ def apply_overrides(cfg: Config, work_dir: Optional[str] = None, fp16: bool = Fa
 def _optim_wrapper(cfg: Config) -> dict:
     optimizer = copy.deepcopy(dict(section(cfg, 'optimizer')))
     paramwise = optimizer.pop('paramwise_options', None)
+    paramwise = optimizer.pop('paramwise_cfg', None) or paramwise  # mmengine's name for it
     constructor = optimizer.pop('constructor', None)
     opt_cfg = section(cfg, 'optimizer_config')
     wrapper = dict(type=f'{SCOPE}.GuardedOptimWrapper', optimizer=optimizer,

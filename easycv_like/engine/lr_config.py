@@ -12,9 +12,13 @@ warm-up always counts iterations (epochs with ``warmup_by_epoch=True``). Policie
   ``lr * min_lr_ratio``.
 - ``poly``: ``(lr - min_lr) * (1 - p / P) ** power + min_lr``.
 - ``fixed``: ``lr``.
+- ``YOLOX`` (Megvii's ``yoloxwarmcos``, per iteration only): ``lr`` through the warm-up, a cosine
+  from there to ``lr * min_lr_ratio`` (or ``min_lr``) at the start of the last
+  ``num_last_epochs`` epochs, constant after; iteration i is evaluated at i + 1, as Megvii does.
 
 Warm-ups (``warmup_ratio`` r, ``warmup_iters`` W, iteration i < W): ``constant`` r,
-``linear`` ``1 - (1 - i / W) * (1 - r)``, ``exp`` ``r ** (1 - i / W)``.
+``linear`` ``1 - (1 - i / W) * (1 - r)``, ``exp`` ``r ** (1 - i / W)``, ``quadratic``
+``r + (1 - r) * ((i + 1) / W) ** 2`` (YOLOX's).
 """
 import difflib
 from typing import List, Optional
@@ -24,7 +28,9 @@ from .schedulers.warmup_policy_lr import POLICIES, WARMUPS
 
 COMMON_KEYS = {'policy', 'by_epoch', 'warmup', 'warmup_iters', 'warmup_ratio', 'warmup_by_epoch'}
 POLICY_KEYS = {'fixed': set(), 'step': {'step', 'gamma', 'min_lr'},
-               'CosineAnnealing': {'min_lr', 'min_lr_ratio'}, 'poly': {'power', 'min_lr'}}
+               'CosineAnnealing': {'min_lr', 'min_lr_ratio'}, 'poly': {'power', 'min_lr'},
+               'YOLOX': {'min_lr', 'min_lr_ratio', 'num_last_epochs'}}
+PER_ITERATION = ('YOLOX',)  # policies defined per iteration: by_epoch defaults to False
 
 
 def _check(lr_config: dict) -> str:
@@ -64,8 +70,9 @@ def lr_config_to_schedulers(lr_config: Optional[dict], by_epoch: bool, total: in
     options = {k: v for k, v in lr_config.items() if k not in ('policy', 'by_epoch')}
     if options.get('warmup') is None:
         options.pop('warmup', None)
+    default_by_epoch = by_epoch and policy not in PER_ITERATION
     scheduler = dict(type=f'{SCOPE}.WarmupPolicyLR', policy=policy, run_length=total,
-                     policy_by_epoch=lr_config.get('by_epoch', by_epoch), **options)
+                     policy_by_epoch=lr_config.get('by_epoch', default_by_epoch), **options)
     if by_epoch:  # the Runner passes the epoch length and the scheduler steps per iteration
         scheduler.update(by_epoch=True, convert_to_iter_based=True)
     return [scheduler]

@@ -121,7 +121,7 @@ def test_zero_or_negative_counts_are_rejected(key, value):
     ('checkpoint_config.max_keep_ckpts', 0, '-1 (keep all) or a count >= 1, got 0'),
     ('optimizer.lr', 0, 'optimizer.lr must be a number > 0, got 0'),
     ('optimizer.lr', -0.1, 'optimizer.lr must be a number > 0'),
-    ('lr_config.warmup_ratio', 0.0, 'lr_config.warmup_ratio must be a number in (0, 1]'),
+    ('lr_config.warmup_ratio', 1.5, 'lr_config.warmup_ratio must be a number in [0, 1]'),
     ('total_iters', 10, 'Set exactly one of total_epochs / total_iters'),
     ('lr_config', dict(_delete_=True, warmup='linear'), "lr_config.warmup='linear' needs "
                                                         'lr_config.warmup_iters >= 1'),

@@ -1,6 +1,7 @@
 """optimizer / optimizer_config / fp16 -> mmengine optim wrappers."""
 import sys
 
+import pytest
 import torch
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
@@ -65,3 +66,26 @@ def test_fp16_with_cuda_maps_to_the_amp_wrapper(monkeypatch):
                                          fp16=dict(loss_scale=512.0, dtype='bfloat16'))))
     assert wrapper['type'] == 'easycv_like.GuardedAmpOptimWrapper'
     assert wrapper['loss_scale'] == 512.0 and wrapper['dtype'] == 'bfloat16'
+
+
+def test_paramwise_cfg_keeps_decay_off_norms_and_biases():
+    """YOLOX's rule (``paramwise_cfg``, mmengine's name): weight decay on conv / linear weights
+    only; BN weights and biases and every bias in the no-decay groups."""
+    from easycv_like.engine.build_runner import check_schema
+    model = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.BatchNorm2d(4),
+                                torch.nn.Flatten(), torch.nn.Linear(4, 2))
+    optimizer = dict(type='SGD', lr=0.01, momentum=0.9, nesterov=True, weight_decay=5e-4,
+                     paramwise_cfg=dict(norm_decay_mult=0., bias_decay_mult=0.))
+    cfg = check_schema(Config(dict(
+        model=dict(type='Classification'), total_epochs=1, optimizer=optimizer,
+        data=dict(train=dict(type='ClsDataset', pipeline=[],
+                             data_source=dict(type='ImageList', list_file='x'))))))
+    wrapper = build_optim_wrapper(model, _optim_wrapper(cfg))
+    decay = {id(p): g['weight_decay'] for g in wrapper.param_groups for p in g['params']}
+    by_name = {name: decay[id(p)] for name, p in model.named_parameters()}
+    assert by_name == {'0.weight': 5e-4, '0.bias': 0.0, '1.weight': 0.0, '1.bias': 0.0,
+                       '3.weight': 5e-4, '3.bias': 0.0}
+    assert all(g['nesterov'] and g['lr'] == 0.01 for g in wrapper.param_groups)
+    both = dict(optimizer, paramwise_options=dict(norm_decay_mult=0.))
+    with pytest.raises(KeyError, match='only one of optimizer.paramwise_options'):
+        check_schema(Config(dict(cfg.to_dict(), optimizer=both)))

@@ -43,6 +43,8 @@ OPTIMIZER = {
     'lr': Key(NUMBER, REQUIRED, 'learning rate', check=(lambda v: v > 0, 'a number > 0')),
     'weight_decay': Key(NUMBER, None, minimum=0),
     'paramwise_options': Key((dict,), None, "mmengine's paramwise_cfg", sub=PARAMWISE_OPTIONS),
+    'paramwise_cfg': Key((dict,), None, 'mmengine\'s name for paramwise_options',
+                         sub=PARAMWISE_OPTIONS),
     'constructor': Key((str,), None, 'optimizer wrapper constructor'),
 }
 
@@ -79,8 +81,9 @@ LR_CONFIG = {
     'warmup': Key((str,), None, 'warm-up kind', nullable=True, choices=tuple(WARMUPS)),
     'warmup_iters': Key((int,), 0, 'warm-up length', minimum=0),
     'warmup_ratio': Key(NUMBER, 0.1, 'starting factor',
-                        check=(lambda v: 0 < v <= 1, 'a number in (0, 1]')),
+                        check=(lambda v: 0 <= v <= 1, 'a number in [0, 1]')),
     'warmup_by_epoch': flag(False, 'warmup_iters counts epochs'),
+    'num_last_epochs': Key((int,), None, "YOLOX: last epochs held at the floor", minimum=0),
 }
 
 CHECKPOINT_CONFIG = {
@@ -163,7 +166,7 @@ SCHEMA = {
     'model': Key((dict,), REQUIRED, 'the model', registry=MODELS),
     'data': Key((dict,), REQUIRED, 'data loading', sub=DATA),
     'optimizer': Key((dict,), REQUIRED, 'the optimizer', registry=OPTIMIZERS, sub=OPTIMIZER,
-                     own=('paramwise_options', 'constructor')),
+                     own=('paramwise_options', 'paramwise_cfg', 'constructor')),
     'optimizer_config': Key((dict,), {}, 'optimizer wrapper options', sub=OPTIMIZER_CONFIG),
     'fp16': Key((dict,), None, 'mixed precision', nullable=True, sub=FP16),
     'lr_config': Key((dict,), {}, 'learning-rate schedule', nullable=True, sub=LR_CONFIG),

@@ -116,6 +116,9 @@ def _check_together(cfg: Config) -> None:
     for i, entry in enumerate(cfg.eval_pipelines or []):
         entry.setdefault('name', f'val{i}')
         entry.setdefault('imgs_per_gpu', cfg.data.imgs_per_gpu)
+    if {'paramwise_options', 'paramwise_cfg'} <= set(cfg.optimizer):
+        raise ConfigError('Set only one of optimizer.paramwise_options / optimizer.paramwise_cfg '
+                          "(the same option: EasyCV's and mmengine's name).")
     lr = cfg.lr_config or {}
     if lr.get('policy') == 'step' and lr.get('step') is None:
         raise ConfigError("lr_config.policy='step' needs lr_config.step (the milestones).")

@@ -3,5 +3,6 @@ from .batch_norm_neck import BatchNormNeck
 from .dino_neck import DINONeck
 from .mae_decoder import MAEDecoder
 from .mlp_neck import MLPNeck
+from .yolox_pafpn import YOLOXPAFPN
 
-__all__ = ['BatchNormNeck', 'DINONeck', 'MAEDecoder', 'MLPNeck']
+__all__ = ['BatchNormNeck', 'DINONeck', 'MAEDecoder', 'MLPNeck', 'YOLOXPAFPN']
