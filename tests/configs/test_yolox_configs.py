@@ -67,7 +67,7 @@ def test_sizes_and_augmentation(name):
 def test_schedule_switch_and_evaluation_epochs():
     cfg = _load('s')
     assert cfg.optimizer == dict(type='SGD', lr=0.01, momentum=0.9, nesterov=True,
-                                 weight_decay=5e-4, paramwise_options=dict(
+                                 weight_decay=5e-4, paramwise_cfg=dict(
                                      norm_decay_mult=0.0, bias_decay_mult=0.0))
     assert cfg.auto_scale_lr == dict(base_batch_size=64)
     assert cfg.lr_config == dict(policy='YOLOX', warmup='quadratic', warmup_by_epoch=True,

@@ -9,7 +9,7 @@
 # is what is evaluated, saved and served. Runtime defaults come with it (checkpoints, hooks).
 _base_ = '../default_runtime.py'
 optimizer = dict(type='SGD', lr=0.01, momentum=0.9, nesterov=True, weight_decay=5e-4,
-                 paramwise_options=dict(norm_decay_mult=0.0, bias_decay_mult=0.0))
+                 paramwise_cfg=dict(norm_decay_mult=0.0, bias_decay_mult=0.0))
 optimizer_config = dict(grad_clip=None)
 auto_scale_lr = dict(base_batch_size=64)
 lr_config = dict(policy='YOLOX', warmup='quadratic', warmup_by_epoch=True, warmup_iters=5,
