@@ -1,0 +1,153 @@
+"""YOLOX: the anchor-free one-stage detector (Ge et al., 2021, https://arxiv.org/abs/2107.08430)."""
+from typing import Dict, List, Optional, Tuple, Union
+
+import torch
+from torch import nn
+from torchvision.ops import batched_nms
+
+from ...registry import MODELS
+from ..selfsup.scheduled_values import ScheduledValuesMixin
+from .base import BaseDetector, Detections
+from .yolox_checkpoint import is_megvii_yolox, rename_megvii_yolox
+from .yolox_grid import decode_boxes, flatten_levels, grid_priors
+
+RAW_BGR = dict(type='DenseDataPreprocessor', mean=None, std=None, to_bgr=True)
+HEAD_GIVEN_KEYS = ('num_classes', 'strides')
+
+
+def training_targets(data_samples: List[dict]) -> Tuple[List[torch.Tensor], List[torch.Tensor]]:
+    """Per-image ``gt_bboxes`` (G x 4 xyxy) and ``gt_labels`` (G) without the boxes whose
+    ``gt_ignore`` is set (crowd / difficult boxes are neither positives nor negatives)."""
+    boxes, labels = [], []
+    for i, sample in enumerate(data_samples):
+        missing = [k for k in ('gt_bboxes', 'gt_labels') if k not in sample]
+        if missing:
+            raise KeyError(f'data_samples[{i}] has no {missing} (it has {sorted(sample)}); '
+                           'YOLOX.loss needs the targets PackDetInputs packs.')
+        bboxes, gt_labels = sample['gt_bboxes'], sample['gt_labels']
+        if bboxes.dim() != 2 or bboxes.shape[1] != 4 or gt_labels.shape != bboxes.shape[:1]:
+            raise ValueError(f'data_samples[{i}]: gt_bboxes must be G x 4 and gt_labels G, got '
+                             f'{tuple(bboxes.shape)} and {tuple(gt_labels.shape)}.')
+        keep = torch.ones_like(gt_labels, dtype=torch.bool)
+        if sample.get('gt_ignore') is not None:
+            ignore = sample['gt_ignore']
+            if ignore.shape != gt_labels.shape:
+                raise ValueError(f'data_samples[{i}]: gt_ignore has shape {tuple(ignore.shape)}, '
+                                 f'gt_labels {tuple(gt_labels.shape)}.')
+            keep = ~ignore.bool()
+        boxes.append(bboxes[keep].float())
+        labels.append(gt_labels[keep].long())
+    return boxes, labels
+
+
+@MODELS.register_module()
+class YOLOX(ScheduledValuesMixin, BaseDetector):
+    """CSPDarknet backbone, PAFPN neck and decoupled head; SimOTA-assigned losses in training,
+    decode + class-aware NMS in prediction.
+
+    ``mode='tensor'`` returns the head's raw per-level maps (for export); ``predict`` scores
+    every cell with objectness x its best class probability, keeps those ``>= score_thr``, runs
+    ``torchvision.ops.batched_nms`` per image and keeps the best ``max_per_img``. The L1 box
+    loss is switched on by setting ``use_l1`` (a declared scheduled value, stored as a buffer so
+    checkpoints and resumes carry it). A Megvii YOLOX checkpoint loads by name
+    (``yolox_checkpoint.py``).
+
+    Args:
+        backbone: backbone config (``CSPDarknet``).
+        neck: neck config (``YOLOXPAFPN``).
+        head: head config (``YOLOXHead``); its ``num_classes`` and ``strides`` also configure
+            the loss.
+        loss: extra keyword arguments of the criterion (``YOLOXCriterion``: ``iou_loss``,
+            ``reg_weight``, ``center_radius``, ``candidate_topk``); ``type`` may name another
+            registered criterion with the same call. Default: none.
+        score_thr: lowest kept score at prediction. Default 0.01.
+        nms_iou_thr: IoU above which a lower-scored box of the same class is suppressed.
+            Default 0.65.
+        max_per_img: most detections kept per image. Default 100.
+        data_preprocessor: config/module. Default: unnormalised BGR (``mean=std=None``,
+            ``to_bgr=True``), what Megvii's current weights expect.
+        init_cfg: mmengine init config.
+    """
+
+    def __init__(self, backbone: dict, neck: dict, head: dict, loss: Optional[dict] = None,
+                 score_thr: float = 0.01, nms_iou_thr: float = 0.65, max_per_img: int = 100,
+                 data_preprocessor: Union[dict, nn.Module, None] = None,
+                 init_cfg: Optional[dict] = None) -> None:
+        super().__init__(data_preprocessor=dict(RAW_BGR) if data_preprocessor is None
+                         else data_preprocessor, init_cfg=init_cfg)
+        if not 0.0 <= score_thr <= 1.0:
+            raise ValueError(f'YOLOX score_thr must be in [0, 1], got {score_thr}')
+        if not 0.0 < nms_iou_thr <= 1.0:
+            raise ValueError(f'YOLOX nms_iou_thr must be in (0, 1], got {nms_iou_thr}')
+        if int(max_per_img) != max_per_img or max_per_img < 1:
+            raise ValueError(f'YOLOX max_per_img must be a positive integer, got {max_per_img}')
+        self.backbone = MODELS.build(backbone)
+        self.neck = MODELS.build(neck)
+        self.head = MODELS.build(head)
+        loss = dict(loss or {})
+        given = [k for k in HEAD_GIVEN_KEYS if k in loss]
+        if given:
+            raise ValueError(f'YOLOX loss must not set {given}: they come from the head '
+                             f'(head.num_classes={self.head.num_classes}, '
+                             f'head.strides={self.head.strides}).')
+        self.criterion = MODELS.build({'type': 'YOLOXCriterion', **loss,
+                                       'num_classes': self.head.num_classes,
+                                       'strides': self.head.strides})
+        self.score_thr = float(score_thr)
+        self.nms_iou_thr = float(nms_iou_thr)
+        self.max_per_img = int(max_per_img)
+        self.register_buffer('l1_switch', torch.tensor(False))
+
+    @property
+    def use_l1(self) -> bool:
+        """Whether the L1 box loss is on (the last, no-augmentation epochs)."""
+        return bool(self.l1_switch)
+
+    @use_l1.setter
+    def use_l1(self, value: bool) -> None:
+        if not isinstance(value, bool):
+            raise TypeError(f'YOLOX.use_l1 takes a bool, got {type(value).__name__} {value!r}')
+        self.l1_switch.fill_(value)
+
+    def scheduled_values(self) -> Tuple[str, ...]:
+        return ('use_l1',)
+
+    def head_outputs(self, inputs: torch.Tensor):
+        """Images B x 3 x H x W -> ``(cls_scores, bbox_preds, objectnesses)``, per-level raw maps
+        (B x C x H_l x W_l, B x 4 x H_l x W_l, B x 1 x H_l x W_l)."""
+        return self.head(self.neck(self.backbone(inputs)))
+
+    def loss(self, inputs: torch.Tensor, data_samples: List[dict]) -> Dict[str, torch.Tensor]:
+        gt_bboxes, gt_labels = training_targets(data_samples)  # checked before the forward
+        cls_scores, bbox_preds, objectnesses = self.head_outputs(inputs)
+        return self.criterion(cls_scores, bbox_preds, objectnesses, gt_bboxes, gt_labels,
+                              use_l1=self.use_l1)
+
+    def predict_boxes(self, inputs: torch.Tensor, data_samples: List[dict]) -> List[Detections]:
+        return self.boxes_from_outputs(*self.head_outputs(inputs))
+
+    def boxes_from_outputs(self, cls_scores: List[torch.Tensor], bbox_preds: List[torch.Tensor],
+                           objectnesses: List[torch.Tensor]) -> List[Detections]:
+        """Raw per-level maps -> per image ``(bboxes K x 4 xyxy in input pixels, scores K,
+        labels K)``, best score first."""
+        priors = grid_priors([m.shape[-2:] for m in cls_scores], self.head.strides,
+                             device=cls_scores[0].device)
+        boxes = decode_boxes(flatten_levels(bbox_preds).float(), priors)  # B x N x 4
+        objectness = flatten_levels(objectnesses).float().sigmoid()[..., 0]  # B x N
+        class_prob, labels = flatten_levels(cls_scores).float().sigmoid().max(dim=-1)
+        scores = objectness * class_prob  # B x N
+        results = []
+        for img_boxes, img_scores, img_labels in zip(boxes, scores, labels):
+            keep = img_scores >= self.score_thr
+            img_boxes, img_scores, img_labels = img_boxes[keep], img_scores[keep], img_labels[keep]
+            kept = batched_nms(img_boxes, img_scores, img_labels,
+                               self.nms_iou_thr)[:self.max_per_img]
+            results.append((img_boxes[kept], img_scores[kept], img_labels[kept]))
+        return results
+
+    def adapt_checkpoint_state(self, state: Dict[str, torch.Tensor], prefix: str = '') -> None:
+        """Rename a Megvii checkpoint's keys to ours (called by ``load_weights``). Its files
+        carry no L1 switch: ours keeps its current value."""
+        if is_megvii_yolox(state, prefix):
+            rename_megvii_yolox(state, prefix)
+            state.setdefault(f'{prefix}l1_switch', self.l1_switch.clone())
