@@ -16,7 +16,8 @@ from easycv_like.models.selfsup.scheduled_values import ScheduledValuesMixin
 from easycv_like.registry import HOOKS, MODELS
 from easycv_like.utils.checkpoint import load_checkpoint_file
 
-TRACE = []  # (epoch, iteration, use_l1, mixing, input h, input w) of every training iteration
+TRACE = []  # (epoch, iteration, use_l1, mixing) of every training iteration
+SIZES = []  # (h, w) of every batch SwitchProbeDetector trained on
 EVALUATED = []  # epochs (1-based, as counted after training them) that were evaluated
 
 
@@ -38,10 +39,7 @@ class SwitchProbeDetector(ScheduledValuesMixin, BaseDetector):
         return self.bn(self.conv(inputs / 255.0))
 
     def loss(self, inputs, data_samples):
-        from mmengine.logging import MessageHub
-        hub = MessageHub.get_current_instance()
-        TRACE.append((hub.get_info('epoch'), hub.get_info('iter'), self.use_l1, None,
-                      *inputs.shape[-2:]))
+        SIZES.append(tuple(inputs.shape[-2:]))
         out = self.head_outputs(inputs).mean((2, 3))  # N x 2
         boxes = torch.stack([s['gt_bboxes'].sum() / 100 for s in data_samples])
         losses = dict(loss_fit=((out[:, 0] - boxes) ** 2).mean())
@@ -56,7 +54,7 @@ class SwitchProbeDetector(ScheduledValuesMixin, BaseDetector):
 
 @HOOKS.register_module(force=True)
 class MixingProbeHook(Hook):
-    """Records the data's mixing flag into the last TRACE row, and the evaluated epochs."""
+    """Records each iteration's mode into TRACE, and the evaluated epochs; may crash."""
 
     priority = 'LOWEST'
 
@@ -68,22 +66,30 @@ class MixingProbeHook(Hook):
             raise RuntimeError(f'simulated crash at iteration {self.crash_at}')
 
     def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
-        row = TRACE[-1]
-        TRACE[-1] = row[:3] + (runner.train_dataloader.dataset.mixing,) + row[4:]
+        TRACE.append((runner.epoch, runner.iter, runner.model.use_l1,
+                      runner.train_dataloader.dataset.mixing))
 
     def after_val_epoch(self, runner, metrics=None):
         EVALUATED.append(runner.epoch)
 
 
-def _config(folder, shapes, crash_at=None, no_mix_epochs=2):
+PROBE = "dict(type='SwitchProbeDetector')"
+_TINY = 'deepen_factor=0.33, widen_factor=0.125'
+TINY_YOLOX = (f"dict(type='YOLOX', backbone=dict(type='CSPDarknet', {_TINY}), "
+              f"neck=dict(type='YOLOXPAFPN', {_TINY}), "
+              "head=dict(type='YOLOXHead', num_classes=3, widen_factor=0.125))")
+
+
+def _config(folder, shapes, crash_at=None, no_mix_epochs=2, model=PROBE):
     text = f'''
 _root = {str(shapes)!r}
 _collate = dict(type='pad_collate', size_divisor=32, pad_value=114)
 _source = dict(type='Coco', ann_file=_root + '/train/annotations.json',
                img_root=_root + '/train/images')
-model = dict(type='SwitchProbeDetector', data_preprocessor=dict(
+model = {model}
+model['data_preprocessor'] = dict(
     type='DenseDataPreprocessor', mean=None, std=None, to_bgr=True,
-    batch_resize=dict(sizes=[64, 96, 128], interval=2, seed=2)))
+    batch_resize=dict(sizes=[64, 96, 128], interval=2, seed=2))
 data = dict(imgs_per_gpu=3, workers_per_gpu=0, train=dict(
     type='MixedImagesDataset', data_source=_source,
     mosaic=dict(img_scale=(64, 64), prob=0.7),
@@ -110,7 +116,7 @@ custom_hooks = [dict(type='ModeSwitchHook', num_last_epochs=2),
                 dict(type='MixingProbeHook', crash_at={crash_at})]
 seed = 3
 '''
-    path = osp.join(folder, f'cfg_{crash_at}_{no_mix_epochs}.py')
+    path = osp.join(folder, f'cfg_{crash_at}_{no_mix_epochs}_{model == PROBE}.py')
     with open(path, 'w') as f:
         f.write(text)
     return path
@@ -128,29 +134,38 @@ def _last_checkpoint(result):
     return load_checkpoint_file(osp.join(result['work_dir'], 'iter_8.pth'))
 
 
-def test_switch_at_the_configured_epoch_and_exact_resume_on_both_sides(tmp_path, shapes):
+@pytest.mark.parametrize('model', [PROBE, TINY_YOLOX], ids=['probe', 'tiny_yolox'])
+def test_switch_at_the_configured_epoch_and_exact_resume_on_both_sides(tmp_path, shapes, model):
     TRACE.clear()
+    SIZES.clear()
     EVALUATED.clear()
-    full = train(_config(str(tmp_path), shapes), work_dir=str(tmp_path / 'full'))
+    full = train(_config(str(tmp_path), shapes, model=model), work_dir=str(tmp_path / 'full'))
     reference = list(TRACE)
-    assert [row[0] for row in reference] == [0, 0, 1, 1, 2, 2, 3, 3]  # 6 images, batch 3
+    assert [row[:2] for row in reference] == [(e, i) for i, e in enumerate(
+        [0, 0, 1, 1, 2, 2, 3, 3])]  # 6 images, batch 3
     assert [row[2] for row in reference] == [False] * 4 + [True] * 4  # use_l1: last 2 epochs
     assert [row[3] for row in reference] == [True] * 4 + [False] * 4  # mixing stops with it
-    assert [row[4] for row in reference] == [128, 128, 64, 64, 96, 96, 128, 128]  # multi-scale
+    if model == PROBE:
+        assert SIZES == [(s, s) for s in (128, 128, 64, 64, 96, 96, 128, 128)]  # multi-scale
     assert EVALUATED == [2, 3, 4]  # every 2 epochs, every epoch from the 3rd on
     expected = _last_checkpoint(full)
-    assert any(v.abs().sum() > 0 for k, v in expected['state_dict'].items() if 'conv' in k)
     for crash_at in (3, 5):  # mid-epoch 1 (before the switch) and mid-epoch 2 (after)
         work_dir = str(tmp_path / f'crash{crash_at}')
         with pytest.raises(RuntimeError, match='simulated crash'):
-            train(_config(str(tmp_path), shapes, crash_at=crash_at), work_dir=work_dir)
+            train(_config(str(tmp_path), shapes, crash_at=crash_at, model=model),
+                  work_dir=work_dir)
         TRACE.clear()
-        resumed = train(_config(str(tmp_path), shapes), work_dir=work_dir, resume='auto')
-        assert TRACE == reference[crash_at:]  # same mode, mixing and size per iteration
+        SIZES.clear()
+        resumed = train(_config(str(tmp_path), shapes, model=model), work_dir=work_dir,
+                        resume='auto')
+        assert TRACE == reference[crash_at:]  # same epoch, mode and mixing per iteration
         got = _last_checkpoint(resumed)
         for part in ('state_dict', 'ema_state_dict'):
+            assert set(got[part]) == set(expected[part])
             for key, value in expected[part].items():
                 assert torch.equal(value, got[part][key]), (crash_at, part, key)
+        if model != PROBE:
+            assert bool(got['ema_state_dict']['module.l1_switch']) is True  # the trained weights'
 
 
 def test_mismatched_mixing_epochs_are_an_error(tmp_path, shapes):

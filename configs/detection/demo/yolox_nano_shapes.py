@@ -10,8 +10,8 @@ _base_ = [
     '../../_base_/datasets/shapes_det.py',
     '../../_base_/default_runtime.py',
 ]
-_epochs = 40
-_last_epochs = 5
+_epochs = 60
+_last_epochs = 10
 _deepen_factor, _widen_factor = 0.33, 0.25
 model = dict(
     backbone=dict(deepen_factor=_deepen_factor, widen_factor=_widen_factor, depthwise=True),
