@@ -87,3 +87,16 @@ def test_schedule_switch_and_evaluation_epochs():
     evaluated = [e + 1 for e in range(cfg.total_epochs)
                  if (e + 1) % intervals[bisect.bisect(milestones, e + 1) - 1] == 0]
     assert evaluated == sorted(set(range(10, 281, 10)) | set(range(286, 301)))
+
+
+def test_shapes_demo_is_yolox_nano_with_a_consistent_switch():
+    cfg = load_config(osp.join(REPO, 'configs', 'detection', 'demo', 'yolox_nano_shapes.py'))
+    assert cfg.model.type == 'YOLOX' and cfg.model.head.num_classes == 3
+    assert cfg.model.backbone.depthwise and cfg.model.backbone.widen_factor == 0.25
+    hook, = cfg.custom_hooks
+    switch = ModeSwitchHook(**{k: v for k, v in hook.items() if k != 'type'})
+    train = cfg.data.train
+    assert train.max_epochs == cfg.total_epochs
+    assert switch.switch_epoch(cfg.total_epochs) == train.max_epochs - train.no_mix_epochs
+    assert cfg.lr_config.num_last_epochs == train.no_mix_epochs
+    assert cfg.eval_config.initial and cfg.eval_pipelines[0]['name'] == 'coco'
