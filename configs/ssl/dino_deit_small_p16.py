@@ -16,6 +16,6 @@ lr_config = dict(policy='CosineAnnealing', min_lr=1e-6, warmup='linear',
 total_epochs = 100
 custom_hooks = [
     dict(type='DINOTeacherTempHook', start_temp=0.04, end_temp=0.07, warmup_epochs=30),
-    dict(type='WeightDecayScheduleHook', end_wd=0.4),
 ]
+weight_decay_config = dict(end_wd=0.4)
 checkpoint_config = dict(interval=10, max_keep_ckpts=3)

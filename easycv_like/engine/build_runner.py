@@ -15,6 +15,7 @@ from mmengine.runner import Runner, set_random_seed
 from ..data.builder import build_dataloader
 from ..registry import MODELS, SCOPE
 from ..utils.checkpoint import set_trust_checkpoints
+from .auto_scale_lr import runner_auto_scale_lr
 from .config_schema import section, validate_config
 from .cpu_precision import cpu_has_fast_bf16, slow_bf16_reason
 from .dist_init import init_torchrun_process_group, process_group_timeout
@@ -24,6 +25,7 @@ from .hooks.weight_load_hook import weight_load_hooks
 from .lr_config import lr_config_to_schedulers
 from .model_hooks import add_model_hooks
 from .resume import find_resume_checkpoint
+from .weight_decay_config import move_legacy_weight_decay_hook, weight_decay_schedulers
 
 # mmengine keys its visualizer, logger and message hub by experiment name (config name + a
 # timestamp in seconds): two runs built in one process within a second would share them, and the
@@ -37,7 +39,7 @@ def check_schema(cfg: Config) -> Config:
 
     Raises ``ConfigError`` (a ``KeyError`` and a ``ValueError``) naming the dotted key.
     """
-    return validate_config(resolve_eval_data(cfg))
+    return validate_config(move_legacy_weight_decay_hook(resolve_eval_data(cfg)))
 
 
 def _config_name(cfg: Config) -> str:
@@ -229,7 +231,10 @@ def build_runner(cfg: Config, launcher: str = 'none') -> Runner:
         val_dataloader=val_loader, val_cfg=val_cfg, val_evaluator=val_evaluator,
         train_cfg=_train_cfg(cfg, by_epoch),
         optim_wrapper=_optim_wrapper(cfg),
-        param_scheduler=lr_config_to_schedulers(cfg.lr_config, by_epoch, total),
+        param_scheduler=lr_config_to_schedulers(cfg.lr_config, by_epoch, total)
+        + weight_decay_schedulers(cfg.get('weight_decay_config'), by_epoch, total),
+        auto_scale_lr=runner_auto_scale_lr(cfg.get('auto_scale_lr'),
+                                           cfg.optimizer_config.update_interval),
         default_hooks=_default_hooks(cfg, by_epoch),
         custom_hooks=add_model_hooks(_custom_hooks(cfg), model)
         + weight_load_hooks(load_from, resume, cfg.load_cfg),

@@ -75,4 +75,6 @@ def lr_config_to_schedulers(lr_config: Optional[dict], by_epoch: bool, total: in
                      policy_by_epoch=lr_config.get('by_epoch', default_by_epoch), **options)
     if by_epoch:  # the Runner passes the epoch length and the scheduler steps per iteration
         scheduler.update(by_epoch=True, convert_to_iter_based=True)
+    else:  # said explicitly: the Runner's default end of a scheduler without it is max_epochs (1)
+        scheduler.update(by_epoch=False)
     return [scheduler]

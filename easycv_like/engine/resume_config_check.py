@@ -17,7 +17,9 @@ from .config_schema import ConfigError, validate_config
 
 # (config key, sub-keys ignored below it): compared recursively, as dotted paths
 COMPARED_KEYS = (('model', ('init_cfg', 'pretrained')), ('optimizer', ()), ('seed', ()),
-                 ('data.imgs_per_gpu', ()), ('data.drop_last', ()))
+                 ('data.imgs_per_gpu', ()), ('data.drop_last', ()),
+                 # the saved scheduler / optimizer state would override a change silently
+                 ('weight_decay_config', ()), ('auto_scale_lr', ()))
 _ABSENT = '<absent>'
 
 

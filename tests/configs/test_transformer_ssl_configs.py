@@ -31,7 +31,7 @@ def test_dino_recipe():
     assert cfg.optimizer.lr == pytest.approx(5e-4 * 512 / 256)
     assert cfg.optimizer.weight_decay == 0.04 and cfg.total_epochs == 100
     hooks = {h['type']: h for h in cfg.custom_hooks}
-    assert hooks['WeightDecayScheduleHook']['end_wd'] == 0.4
+    assert cfg.weight_decay_config.end_wd == 0.4
     assert hooks['DINOTeacherTempHook']['end_temp'] == 0.07
     assert cfg.model.momentum_end == 1.0 and 'MomentumUpdateHook' not in hooks
 

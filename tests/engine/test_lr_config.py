@@ -151,3 +151,19 @@ def test_a_whole_training_run_follows_the_formula(tmp_path, tiny_digits, by_epoc
     expect = [cosine(p, total, 0.02, base) * (0.01 if i < 3 else 1)
               for i, p in enumerate(progress)]
     assert hook.lrs == pytest.approx(expect)
+
+
+def test_an_iteration_run_follows_the_schedule_to_its_end(tmp_path, tiny_digits):
+    """mmengine ends a scheduler that does not say ``by_epoch=False`` at ``max_epochs``, which is
+    1 in an iteration-based run: the rate used to freeze after the first iteration."""
+    extra = ("lr_config = dict(_delete_=True, policy='CosineAnnealing', min_lr_ratio=0.5)\n"
+             'total_epochs = None\ntotal_iters = 4')
+    cfg = apply_overrides(load_config(write_tiny_config(str(tmp_path), tiny_digits, extra)),
+                          str(tmp_path / 'work'))
+    cfg.eval_pipelines = []
+    base = cfg.optimizer.lr
+    runner = build_runner(cfg)
+    hook = _RecordLR()
+    runner.register_hook(hook)
+    runner.train()
+    assert hook.lrs == pytest.approx([cosine(t, 4, base / 2, base) for t in range(4)])

@@ -157,6 +157,16 @@ EMA = {  # absent sub-keys take the defaults of engine/ema_config.py
     'begin_epoch': Key((int,), None, 'first epoch averaged', minimum=0),
 }
 
+WEIGHT_DECAY_CONFIG = {
+    'end_wd': Key(NUMBER, REQUIRED, 'weight decay at the end (cosine from optimizer.weight_decay)',
+                  minimum=0),
+}
+
+AUTO_SCALE_LR = {
+    'base_batch_size': positive_int(REQUIRED, 'images per step the optimizer lr is set for'),
+    'enable': flag(True, 'scale lr by world size x imgs_per_gpu x update_interval / base'),
+}
+
 CUSTOM_IMPORTS = {
     'imports': Key((list, str), REQUIRED, 'modules to import'),
     'allow_failed_imports': flag(False),
@@ -170,6 +180,10 @@ SCHEMA = {
     'optimizer_config': Key((dict,), {}, 'optimizer wrapper options', sub=OPTIMIZER_CONFIG),
     'fp16': Key((dict,), None, 'mixed precision', nullable=True, sub=FP16),
     'lr_config': Key((dict,), {}, 'learning-rate schedule', nullable=True, sub=LR_CONFIG),
+    'weight_decay_config': Key((dict,), None, 'weight-decay schedule', nullable=True,
+                               sub=WEIGHT_DECAY_CONFIG),
+    'auto_scale_lr': Key((dict,), None, 'linear lr scaling by the real batch', nullable=True,
+                         sub=AUTO_SCALE_LR),
     'total_epochs': positive_int(None, 'training length in epochs', nullable=True),
     'total_iters': positive_int(None, 'training length in iterations', nullable=True),
     'checkpoint_config': Key((dict,), {}, 'periodic checkpoints', sub=CHECKPOINT_CONFIG),

@@ -119,6 +119,9 @@ def _check_together(cfg: Config) -> None:
     if {'paramwise_options', 'paramwise_cfg'} <= set(cfg.optimizer):
         raise ConfigError('Set only one of optimizer.paramwise_options / optimizer.paramwise_cfg '
                           "(the same option: EasyCV's and mmengine's name).")
+    if cfg.get('weight_decay_config') and not cfg.optimizer.get('weight_decay'):
+        raise ConfigError('weight_decay_config schedules the weight decay from '
+                          'optimizer.weight_decay: set it > 0.')
     lr = cfg.lr_config or {}
     if lr.get('policy') == 'step' and lr.get('step') is None:
         raise ConfigError("lr_config.policy='step' needs lr_config.step (the milestones).")

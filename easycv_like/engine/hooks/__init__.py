@@ -12,10 +12,9 @@ from .preemption_hook import PreemptionHook
 from .rng_state_hook import RNGStateHook
 from .swav_prototype_freeze_hook import SwAVPrototypeFreezeHook
 from .swav_queue_hook import SwAVQueueHook
-from .weight_decay_schedule_hook import WeightDecayScheduleHook
 from .weight_load_hook import WeightLoadHook
 
 __all__ = ['CheckpointHook', 'ClassCountCheckHook', 'DINOTeacherTempHook', 'EMAHook',
            'EpochLengthCheckHook', 'InitialEvalHook', 'ModeSwitchHook', 'MomentumUpdateHook',
            'PlainStateHook', 'PreemptionHook', 'RNGStateHook', 'SwAVPrototypeFreezeHook',
-           'SwAVQueueHook', 'WeightDecayScheduleHook', 'WeightLoadHook']
+           'SwAVQueueHook', 'WeightLoadHook']
