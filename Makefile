@@ -30,11 +30,11 @@ demo-ssl: install
 # YOLOX-nano on the coloured shapes (about 20 minutes on 2 CPU cores); prints COCO mAP50 before
 # -> after and draws predictions on a few val images (PNG files in the work dir's predictions/).
 DET_DIR := work_dirs/yolox_nano_shapes
+DET_IMAGES := $(addprefix data/shapes/val/images/,val_00000.jpg val_00001.jpg val_00002.jpg val_00003.jpg)
 demo-det: install
 	$(PY) tools/make_shapes_dataset.py --out data/shapes
 	$(PY) tools/train.py configs/detection/demo/yolox_nano_shapes.py --work_dir $(DET_DIR)
-	$(PY) tools/predict.py $(DET_DIR)/latest.pth data/shapes/val/images --limit 4 \
-		--out-dir $(DET_DIR)/predictions
+	$(PY) tools/predict.py $(DET_DIR)/latest.pth $(DET_IMAGES) --out-dir $(DET_DIR)/predictions
 
 test: install
 	$(PY) -m pytest -q

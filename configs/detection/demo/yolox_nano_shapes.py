@@ -10,8 +10,8 @@ _base_ = [
     '../../_base_/datasets/shapes_det.py',
     '../../_base_/default_runtime.py',
 ]
-_epochs = 60
-_last_epochs = 10
+_epochs = 120
+_last_epochs = 20
 _deepen_factor, _widen_factor = 0.33, 0.25
 model = dict(
     backbone=dict(deepen_factor=_deepen_factor, widen_factor=_widen_factor, depthwise=True),
@@ -22,7 +22,8 @@ data = dict(imgs_per_gpu=16, workers_per_gpu=2,
             train=dict(max_epochs=_epochs, no_mix_epochs=_last_epochs))
 eval_pipelines = [dict(name='coco', data='val', imgs_per_gpu=30,
                        evaluators=[dict(type='CocoDetectionEvaluator')])]
-eval_config = dict(initial=True, interval=10, dynamic_intervals=[(_epochs - _last_epochs + 1, 5)])
+eval_config = dict(initial=True, interval=20,
+                   dynamic_intervals=[(_epochs - _last_epochs + 1, 10)])
 optimizer = dict(type='SGD', lr=0.02, momentum=0.9, nesterov=True, weight_decay=5e-4,
                  paramwise_cfg=dict(norm_decay_mult=0.0, bias_decay_mult=0.0))
 lr_config = dict(policy='YOLOX', warmup='quadratic', warmup_by_epoch=True, warmup_iters=2,
