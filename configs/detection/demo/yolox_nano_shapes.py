@@ -2,6 +2,9 @@
 #   python tools/make_shapes_dataset.py --out data/shapes; `make demo-det` does everything),
 # trained from scratch on 2 CPU cores. COCO box AP on the 60 val images is printed before
 # training and at the end: `coco/mAP50: X before training -> Y at epoch N`.
+# Measured: coco/mAP50 0.00 before training -> 88.38 at epoch 120 (86.9 at epoch 60), 12 min 58 s
+# wall on 2 shared CPU cores (load average 4-9 from other jobs, one torch thread), 583 CPU-seconds
+# in all (user + system, loader workers included): well under 20 minutes on an idle 2-core machine.
 # The YOLOX recipe shrunk to the data: 128 x 128 input (multi-scale 96 - 160 every 10
 # iterations), mosaic + random affine + mix-up, HSV, flip, letterbox pad 114, unnormalised BGR;
 # the last epochs without mixing and with the L1 loss (ModeSwitchHook), EMA with a short ramp.
