@@ -230,6 +230,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
                         help='width factor (default: 0.5 = YOLOX-s on CUDA, 0.125 on the CPU)')
     parser.add_argument('--iters', type=int, default=10, help='timed iterations / batches')
     parser.add_argument('--warmup', type=int, default=3, help='untimed first iterations')
+    parser.add_argument('--repeats', type=int, default=1,
+                        help='training measurements of each loop, alternated; medians reported')
     parser.add_argument('--workers', type=int, default=None,
                         help='Runner data-loader workers (default: 4 on CUDA, 0 on the CPU)')
     parser.add_argument('--smoke', action='store_true',
@@ -244,8 +246,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         args.widen = 0.5 if cuda else 0.125
     if args.workers is None:
         args.workers = 4 if cuda else 0
-    if args.warmup < 1 or args.iters < 1:
-        parser.error('--warmup and --iters must be >= 1')
+    if min(args.warmup, args.iters, args.repeats) < 1:
+        parser.error('--warmup, --iters and --repeats must be >= 1')
     return args
 
 
@@ -255,15 +257,22 @@ def main(argv: Optional[List[str]] = None) -> dict:
     device = torch.device(args.device)
     name = torch.cuda.get_device_name(device) if device.type == 'cuda' else 'CPU'
     print(f'YOLOX depth 0.33 width {args.widen} on {name}: batch {args.batch}, {args.size} px, '
-          f'fp16 {args.fp16}, {args.iters} timed iterations', flush=True)
+          f'fp16 {args.fp16}, {args.iters} timed iterations, {args.repeats} repeat(s)',
+          flush=True)
     with tempfile.TemporaryDirectory() as folder:
-        plain = plain_training_rate(args, device)
-        ours = runner_training_rate(args, device, folder)
+        pairs = [(plain_training_rate(args, device), runner_training_rate(args, device, folder))
+                 for _ in range(args.repeats)]  # alternated, so load changes hit both alike
+        plain = statistics.median(p for p, _ in pairs)
+        ours = statistics.median(r for _, r in pairs)
         raw_s, served_s, detections = prediction_latencies(args, device, folder)
     report = dict(train_plain=plain, train_runner=ours, train_ratio=ours / plain,
+                  train_pairs=pairs,
                   predict_raw_ms=raw_s * 1000, predict_predictor_ms=served_s * 1000,
                   predict_ratio=raw_s / served_s, detections_per_image=detections,
                   widen=args.widen, size=args.size, batch=args.batch, fp16=args.fp16, device=name)
+    if args.repeats > 1:
+        print('training, each repeat (plain, Runner) images/s: '
+              + ', '.join(f'({p:.1f}, {r:.1f})' for p, r in pairs))
     print(f'training, plain PyTorch loop: {plain:8.1f} images/s')
     print(f'training, easycv_like Runner: {ours:8.1f} images/s  ratio {ours / plain:.3f} '
           '(goal >= 0.95)')

@@ -14,6 +14,7 @@ def test_smoke_runs_both_comparisons(capsys):
     report = det_throughput.main(['--smoke'])
     assert report['train_plain'] > 0 and report['train_runner'] > 0
     assert report['train_ratio'] == pytest.approx(report['train_runner'] / report['train_plain'])
+    assert len(report['train_pairs']) == 1
     assert report['predict_raw_ms'] > 0 and report['predict_predictor_ms'] > 0
     assert report['predict_ratio'] == pytest.approx(
         report['predict_raw_ms'] / report['predict_predictor_ms'])
@@ -30,6 +31,8 @@ def test_arguments(capsys):
     assert det_throughput.parse_args(['--widen', '0.5']).widen == 0.5
     with pytest.raises(SystemExit):
         det_throughput.parse_args(['--iters', '0'])
+    with pytest.raises(SystemExit):
+        det_throughput.parse_args(['--repeats', '0'])
     if not det_throughput.torch.cuda.is_available():
         with pytest.raises(SystemExit):
             det_throughput.parse_args(['--device', 'cuda'])

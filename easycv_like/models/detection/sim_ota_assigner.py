@@ -3,6 +3,7 @@
 YOLOX, https://arxiv.org/abs/2107.08430, section 2.2; the rules follow Megvii's YOLOX 0.3.0.
 """
 from dataclasses import dataclass
+from typing import Tuple
 
 import torch
 import torch.nn.functional as F
@@ -36,7 +37,7 @@ class SimOTAAssignment:
 
 
 def candidate_regions(priors: torch.Tensor, gt_bboxes: torch.Tensor,
-                      center_radius: float):
+                      center_radius: float) -> Tuple[torch.Tensor, torch.Tensor]:
     """G x N bools: prior cell centre strictly inside each box, and within ``center_radius``
     strides of each box centre (a square, as Megvii)."""
     centres = priors[:, :2] + priors[:, 2:] / 2  # N x 2
@@ -106,7 +107,9 @@ class SimOTAAssigner:
                                 obj_logits.float().reshape(-1), gt_bboxes.float(),
                                 gt_labels.long())
 
-    def _assign(self, priors, pred_bboxes, cls_logits, obj_logits, gt_bboxes, gt_labels):
+    def _assign(self, priors: torch.Tensor, pred_bboxes: torch.Tensor, cls_logits: torch.Tensor,
+                obj_logits: torch.Tensor, gt_bboxes: torch.Tensor,
+                gt_labels: torch.Tensor) -> SimOTAAssignment:
         num_priors, num_gts = priors.shape[0], gt_bboxes.shape[0]
         in_box, in_centre = candidate_regions(priors, gt_bboxes, self.center_radius)
         candidate_mask = (in_box | in_centre).any(dim=0)  # N
@@ -127,7 +130,8 @@ class SimOTAAssigner:
         return SimOTAAssignment(fg_mask, gt_inds.long(), matched_ious, candidate_mask,
                                 dynamic_ks)
 
-    def _dynamic_k_matching(self, cost: torch.Tensor, ious: torch.Tensor):
+    def _dynamic_k_matching(self, cost: torch.Tensor,
+                            ious: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
         """G x C cost and IoUs -> (G dynamic ks, G x C bool matching, one box per prior)."""
         topk = min(self.candidate_topk, cost.shape[1])
         dynamic_ks = ious.topk(topk, dim=1).values.sum(dim=1).int().clamp(min=1).long()  # G

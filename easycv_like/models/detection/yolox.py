@@ -1,4 +1,6 @@
 """YOLOX: the anchor-free one-stage detector (Ge et al., 2021, https://arxiv.org/abs/2107.08430)."""
+import difflib
+import inspect
 from typing import Dict, List, Optional, Tuple, Union
 
 import torch
@@ -38,6 +40,30 @@ def training_targets(data_samples: List[dict]) -> Tuple[List[torch.Tensor], List
         boxes.append(bboxes[keep].float())
         labels.append(gt_labels[keep].long())
     return boxes, labels
+
+
+def criterion_cfg(loss: dict, num_classes: int, strides: Tuple[int, ...]) -> dict:
+    """The criterion config: ``loss`` (``type`` default ``'YOLOXCriterion'``) plus the head's
+    ``num_classes`` and ``strides``; a key the criterion does not take is an error naming it and
+    the closest argument."""
+    given = [k for k in HEAD_GIVEN_KEYS if k in loss]
+    if given:
+        raise ValueError(f'YOLOX loss must not set {given}: they come from the head '
+                         f'(head.num_classes={num_classes}, head.strides={strides}).')
+    cfg = {'type': 'YOLOXCriterion', **loss, 'num_classes': num_classes, 'strides': strides}
+    criterion = MODELS.get(cfg['type']) if isinstance(cfg['type'], str) else cfg['type']
+    if criterion is None:
+        return cfg  # MODELS.build names the unknown type and the closest names
+    params = inspect.signature(criterion).parameters
+    if any(p.kind == p.VAR_KEYWORD for p in params.values()):
+        return cfg
+    for key in loss:
+        if key != 'type' and key not in params:
+            close = difflib.get_close_matches(key, list(params), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ''
+            raise ValueError(f'YOLOX loss.{key} is not an argument of {criterion.__name__}'
+                             f'{hint}; it takes {sorted(params)}.')
+    return cfg
 
 
 @MODELS.register_module()
@@ -84,15 +110,8 @@ class YOLOX(ScheduledValuesMixin, BaseDetector):
         self.backbone = MODELS.build(backbone)
         self.neck = MODELS.build(neck)
         self.head = MODELS.build(head)
-        loss = dict(loss or {})
-        given = [k for k in HEAD_GIVEN_KEYS if k in loss]
-        if given:
-            raise ValueError(f'YOLOX loss must not set {given}: they come from the head '
-                             f'(head.num_classes={self.head.num_classes}, '
-                             f'head.strides={self.head.strides}).')
-        self.criterion = MODELS.build({'type': 'YOLOXCriterion', **loss,
-                                       'num_classes': self.head.num_classes,
-                                       'strides': self.head.strides})
+        self.criterion = MODELS.build(criterion_cfg(dict(loss or {}), self.head.num_classes,
+                                                    self.head.strides))
         self.score_thr = float(score_thr)
         self.nms_iou_thr = float(nms_iou_thr)
         self.max_per_img = int(max_per_img)

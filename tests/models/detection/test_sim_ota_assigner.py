@@ -1,5 +1,6 @@
 """SimOTA on a hand-made row of priors, degenerate inputs, and a crowded image in bounded memory."""
 import math
+import os
 import subprocess
 import sys
 
@@ -115,7 +116,7 @@ print(result.num_fg, int(result.candidate_mask.sum()), grown_mib, seconds)
 def test_crowded_image_runs_in_bounded_memory():
     """300 boxes x 8400 priors x 80 classes: a G x C x K class cost alone would be ~800 MiB."""
     out = subprocess.run([sys.executable, '-c', CROWDED], capture_output=True, text=True,
-                         cwd=REPO, env={'OMP_NUM_THREADS': '1', 'PYTHONPATH': REPO},
+                         cwd=REPO, env=dict(os.environ, OMP_NUM_THREADS='1', PYTHONPATH=REPO),
                          timeout=120)
     assert out.returncode == 0, out.stderr
     num_fg, candidates, grown_mib, seconds = out.stdout.split()

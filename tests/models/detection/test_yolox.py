@@ -142,6 +142,17 @@ def test_l1_switch_is_declared_saved_and_restored():
         model.set_scheduled_value('use_l2', True)
 
 
+
+def test_the_ema_copy_follows_the_l1_switch():
+    """Checkpoints hold the averaged weights: the switch must travel with them."""
+    from easycv_like.models import ExpMomentumEMA
+    model = MODELS.build(yolox_cfg())
+    ema = ExpMomentumEMA(model)
+    model.use_l1 = True
+    ema.update_parameters(model)
+    ema.update_parameters(model)
+    assert ema.module.use_l1 is True and ema.state_dict()['module.l1_switch'].item() is True
+
 @MODELS.register_module(force=True)
 class RecordingCriterion(nn.Module):
     """Stands in for YOLOXCriterion: remembers what it was built with and called with."""
@@ -183,6 +194,21 @@ def test_loss_input_errors_are_named():
                                                    gt_labels=torch.zeros(2).long())])
     with pytest.raises(ValueError, match='loss must not set .*num_classes.*come from the head'):
         MODELS.build(yolox_cfg(loss=dict(num_classes=3)))
+    with pytest.raises(ValueError, match="loss.iou_los is not an argument of YOLOXCriterion "
+                                         "\\(did you mean 'iou_loss'\\?\\)"):
+        MODELS.build(yolox_cfg(loss=dict(iou_los='giou')))
+    with pytest.raises(KeyError, match='YOLOXCriterio'):
+        MODELS.build(yolox_cfg(loss=dict(type='YOLOXCriterio')))
+
+
+def test_loss_arguments_reach_the_criterion():
+    cfg = yolox_cfg(num_classes=5, loss=dict(iou_loss='giou', reg_weight=2.0,
+                                             center_radius=1.5, candidate_topk=5))
+    cfg['head']['strides'] = (8, 16, 64)
+    criterion = MODELS.build(cfg).criterion
+    assert criterion.num_classes == 5 and criterion.strides == (8, 16, 64)
+    assert criterion.iou_loss.mode == 'giou' and criterion.reg_weight == 2.0
+    assert criterion.assigner.center_radius == 1.5 and criterion.assigner.candidate_topk == 5
 
 
 @pytest.mark.parametrize('key, value, message', [
@@ -201,3 +227,47 @@ def test_default_input_is_unnormalised_bgr():
     rgb[:, 0] = 200  # red
     batch = model.data_preprocessor(dict(inputs=rgb, data_samples=[{}]), False)
     assert batch['inputs'][0, 2].max().item() == 200. and batch['inputs'][0, 0].max().item() == 0
+
+
+def _training_batch():
+    """Two 64 x 64 images: one with two bright boxes, one without objects."""
+    images = torch.full((2, 3, 64, 64), 40, dtype=torch.uint8)
+    boxes = torch.tensor([[8., 8., 30., 28.], [36., 20., 60., 60.]])
+    for x1, y1, x2, y2 in boxes.long().tolist():
+        images[0, :, y1:y2, x1:x2] = 220
+    samples = [dict(gt_bboxes=boxes, gt_labels=torch.tensor([0, 2]),
+                    gt_ignore=torch.tensor([False, False])),
+               dict(gt_bboxes=torch.zeros(0, 4), gt_labels=torch.zeros(0, dtype=torch.int64),
+                    gt_ignore=torch.zeros(0, dtype=torch.bool))]
+    for sample in samples:
+        sample['batch_input_shape'] = (64, 64)
+    return dict(inputs=images, data_samples=samples)
+
+
+def test_loss_decreases_on_a_repeated_batch_with_the_l1_switch_on():
+    from mmengine.optim import OptimWrapper
+    torch.manual_seed(0)
+    model = MODELS.build(yolox_cfg(widen=0.125)).train()
+    model.use_l1 = True
+    wrapper = OptimWrapper(torch.optim.Adam(model.parameters(), lr=1e-3))
+    logs = [model.train_step(_training_batch(), wrapper) for _ in range(30)]
+    assert set(logs[0]) >= {'loss', 'loss_cls', 'loss_bbox', 'loss_obj', 'loss_l1', 'num_fg'}
+    assert logs[0]['num_fg'].item() > 0 and logs[0]['loss_l1'].item() > 0
+    first = logs[0]['loss'].item()
+    last = sum(log['loss'].item() for log in logs[-5:]) / 5  # SimOTA re-assigns: average
+    assert math.isfinite(last) and last < 0.7 * first, (first, last)
+
+
+def test_an_image_without_objects_gives_a_finite_loss_and_gradients():
+    model = MODELS.build(yolox_cfg()).train()
+    batch = _training_batch()
+    data = model.data_preprocessor(dict(inputs=batch['inputs'][1:],
+                                        data_samples=batch['data_samples'][1:]), True)
+    losses = model(**data, mode='loss')
+    assert losses['num_fg'].item() == 0
+    assert losses['loss_bbox'].item() == 0 and losses['loss_l1'].item() == 0
+    total = sum(v for k, v in losses.items() if k.startswith('loss'))
+    assert torch.isfinite(total) and total.item() > 0  # objectness: every prior is background
+    total.backward()
+    grads = [p.grad for p in model.parameters() if p.grad is not None]
+    assert grads and all(torch.isfinite(g).all() for g in grads)

@@ -127,3 +127,25 @@ def test_inconsistent_inputs_raise(change, match):
     outs, boxes, labels = change(*_one_image())
     with pytest.raises(ValueError, match=match):
         YOLOXCriterion(num_classes=3)(*outs, boxes, labels)
+
+
+def test_loss_decreases_when_optimising_the_outputs(reference):
+    """The outputs themselves as parameters: Adam steps on the repeated batch lower the total,
+    the box and the objectness terms (the class term may rise: its targets are the IoUs, which
+    grow as the boxes improve)."""
+    cls_scores, bbox_preds, objectnesses, gt_bboxes, gt_labels = _inputs(reference)
+    leaves = [[m.clone().requires_grad_() for m in maps]
+              for maps in (cls_scores, bbox_preds, objectnesses)]
+    optimizer = torch.optim.Adam([m for maps in leaves for m in maps], lr=0.05)
+    criterion = YOLOXCriterion(num_classes=3)
+    history = []
+    for _ in range(30):
+        out = criterion(*leaves, gt_bboxes, gt_labels, use_l1=True)
+        total = sum(v for k, v in out.items() if k.startswith('loss'))
+        history.append({k: out[k].item() for k in TERMS})
+        optimizer.zero_grad()
+        total.backward()
+        optimizer.step()
+    first, last = history[0], history[-1]
+    assert sum(last.values()) < 0.75 * sum(first.values())
+    assert last['loss_obj'] < first['loss_obj'] and last['loss_bbox'] < first['loss_bbox']

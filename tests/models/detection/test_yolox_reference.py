@@ -95,3 +95,15 @@ def test_megvii_checkpoint_through_pretrained_init_cfg():
     assert torch.equal(model.neck.lateral_conv0.conv.weight,
                        theirs['backbone.lateral_conv0.conv.weight'].float())
     assert torch.equal(model.head.obj_preds[0].bias, theirs['head.obj_preds.0.bias'].float())
+
+
+def test_a_backbone_alone_starts_from_a_megvii_file_by_prefix():
+    path = FIXTURES / 'megvii_yolox_plain.pth'
+    backbone = MODELS.build(dict(
+        type='CSPDarknet', deepen_factor=REFERENCE['depth'], widen_factor=REFERENCE['width'],
+        init_cfg=dict(type='Pretrained', checkpoint=str(path), prefix='backbone.backbone.',
+                      strict=True)))
+    backbone.init_weights()
+    theirs = torch.load(path, weights_only=True)['model']
+    assert torch.equal(backbone.dark4[1].conv3.bn.running_mean,
+                       theirs['backbone.backbone.dark4.1.conv3.bn.running_mean'].float())
