@@ -123,10 +123,14 @@ def _val_setup(cfg: Config, by_epoch: bool):
 def _train_cfg(cfg: Config, by_epoch: bool) -> dict:
     interval = cfg.eval_config.interval
     if by_epoch:
-        return dict(type=f'{SCOPE}.ResumableEpochBasedTrainLoop', max_epochs=cfg.total_epochs,
+        loop = dict(type=f'{SCOPE}.ResumableEpochBasedTrainLoop', max_epochs=cfg.total_epochs,
                     val_interval=interval)
-    return dict(type=f'{SCOPE}.ResumableIterBasedTrainLoop', max_iters=cfg.total_iters,
-                val_interval=interval)
+    else:
+        loop = dict(type=f'{SCOPE}.ResumableIterBasedTrainLoop', max_iters=cfg.total_iters,
+                    val_interval=interval)
+    if cfg.eval_config.get('dynamic_intervals'):  # mmengine's loops take (milestone, interval)
+        loop['dynamic_intervals'] = [tuple(p) for p in cfg.eval_config.dynamic_intervals]
+    return loop
 
 
 def _default_hooks(cfg: Config, by_epoch: bool) -> dict:

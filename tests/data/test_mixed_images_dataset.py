@@ -68,3 +68,17 @@ def test_empty_images_and_bad_settings():
         _dataset(max_epochs=None)
     with pytest.raises(TypeError, match='bogus'):
         _dataset(mosaic=dict(img_scale=32, bogus=1))
+
+
+
+def test_each_image_is_loaded_once_per_sample_even_when_drawn_twice(monkeypatch):
+    dataset = _dataset(data_source=RectSource(count=2, with_seg=False))  # partners repeat
+    original = type(dataset).load
+    loads = []
+    monkeypatch.setattr(type(dataset), 'load',
+                        lambda self, i, rng: loads.append(i) or original(self, i, rng))
+    for index in range(2):
+        loads.clear()
+        item = dataset[index]  # the sample, 3 mosaic partners and 1 mix-up partner: 5 draws
+        assert sorted(loads) == [0, 1]  # two images, each decoded once
+        assert item['data_samples']['gt_bboxes'].shape[0] >= 2  # the copies were all mixed in

@@ -78,15 +78,29 @@ class MixedImagesDataset(DetDataset):
 
     def prepare(self, index: int) -> dict:
         rng = self.sample_rng(index)
-        results = self.load(index, rng)
+        loaded = _LoadedOnce(self, rng)
+        results = loaded(index)
         if self.mixing and self.mosaic is not None and rng.random() < self.mosaic.prob:
-            results = self.mosaic(results, [self.load(i, rng) for i in self.partners(3, rng)],
-                                  rng)
+            results = self.mosaic(results, [loaded(i) for i in self.partners(3, rng)], rng)
             results['rng'] = rng
             results = self.mosaic_pipeline(results)
         if self.mixing and self.mixup is not None and rng.random() < self.mixup.prob:
-            results = self.mixup(results, self.load(self.partners(1, rng)[0], rng), rng)
+            results = self.mixup(results, loaded(self.partners(1, rng)[0]), rng)
         results['rng'] = rng
         item = self.pipeline(results)
         item.pop('rng', None)
         return item
+
+
+class _LoadedOnce:
+    """Loads for one sample: an index drawn twice (a partner repeated, or the sample itself) is
+    decoded once and handed out as a copy, since mixing resizes and crops its inputs in place."""
+
+    def __init__(self, dataset: MixedImagesDataset, rng: np.random.Generator) -> None:
+        self.dataset, self.rng, self.cache = dataset, rng, {}
+
+    def __call__(self, index: int) -> dict:
+        if index not in self.cache:
+            self.cache[index] = self.dataset.load(index, self.rng)
+        return {key: value.copy() if isinstance(value, np.ndarray) else value
+                for key, value in self.cache[index].items()}

@@ -100,12 +100,26 @@ LOG_CONFIG = {
         (dict,), REQUIRED, sub={'type': Key((str,), REQUIRED, choices=LOGGER_TYPES)})),
 }
 
+_MILESTONE_PAIRS = 'a list of (milestone >= 1, interval >= 1) pairs, milestones increasing'
+
+
+def _milestone_pairs(value) -> bool:
+    """``eval_config.dynamic_intervals``: ``[(milestone, interval), ...]``, ints >= 1."""
+    pairs = [tuple(p) if isinstance(p, (list, tuple)) else None for p in value]
+    if any(p is None or len(p) != 2 or not all(type(v) is int and v >= 1 for v in p)
+           for p in pairs):
+        return False
+    return all(a[0] < b[0] for a, b in zip(pairs, pairs[1:]))
+
+
 EVAL_CONFIG = {
     'interval': positive_int(1, 'evaluate every N epochs/iterations'),
     'initial': flag(False, 'evaluate before training'),
     'gpu_collect': flag(False, 'gather results on the GPU'),
     'save_best': Key((str,), None, 'metric to keep the best checkpoint of', nullable=True),
     'rule': Key((str,), 'greater', 'better direction of save_best', choices=('greater', 'less')),
+    'dynamic_intervals': Key((list,), None, '[(from epoch/iteration, interval), ...]',
+                             nullable=True, check=(_milestone_pairs, _MILESTONE_PAIRS)),
 }
 
 EVAL_PIPELINE = {

@@ -10,7 +10,8 @@ from .errors import ConfigError, closest
 
 # Arguments whose nested ``type=`` dicts come from another registry than their parent's.
 NESTED_REGISTRY = {'data_source': DATA_SOURCES, 'pipeline': TRANSFORMS, 'pipelines': TRANSFORMS,
-                   'load_pipeline': TRANSFORMS, 'transforms': TRANSFORMS}
+                   'load_pipeline': TRANSFORMS, 'transforms': TRANSFORMS,
+                   'mosaic_pipeline': TRANSFORMS}
 # Arguments whose ``type=`` the class interprets itself (weight initialisers, layer kinds, a DALI
 # reader's ``source``): not registry configs, so not checked here.
 NOT_CHECKED = frozenset({'init_cfg', 'norm_cfg', 'act_cfg', 'source'})

@@ -5,6 +5,7 @@ from .dino_teacher_temp_hook import DINOTeacherTempHook
 from .ema_hook import EMAHook
 from .epoch_length_check_hook import EpochLengthCheckHook
 from .initial_eval_hook import InitialEvalHook
+from .mode_switch_hook import ModeSwitchHook
 from .momentum_update_hook import MomentumUpdateHook
 from .plain_state_hook import PlainStateHook
 from .preemption_hook import PreemptionHook
@@ -14,6 +15,6 @@ from .swav_queue_hook import SwAVQueueHook
 from .weight_load_hook import WeightLoadHook
 
 __all__ = ['CheckpointHook', 'ClassCountCheckHook', 'DINOTeacherTempHook', 'EMAHook',
-           'EpochLengthCheckHook', 'InitialEvalHook', 'MomentumUpdateHook', 'PlainStateHook',
-           'PreemptionHook', 'RNGStateHook', 'SwAVPrototypeFreezeHook', 'SwAVQueueHook',
-           'WeightLoadHook']
+           'EpochLengthCheckHook', 'InitialEvalHook', 'ModeSwitchHook', 'MomentumUpdateHook',
+           'PlainStateHook', 'PreemptionHook', 'RNGStateHook', 'SwAVPrototypeFreezeHook',
+           'SwAVQueueHook', 'WeightLoadHook']

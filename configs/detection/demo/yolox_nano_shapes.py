@@ -1,0 +1,39 @@
+# YOLOX-nano on the coloured-shapes set (make it with
+#   python tools/make_shapes_dataset.py --out data/shapes; `make demo-det` does everything),
+# trained from scratch on 2 CPU cores. COCO box AP on the 60 val images is printed before
+# training and at the end: `coco/mAP50: X before training -> Y at epoch N`.
+# Measured: coco/mAP50 0.00 before training -> 88.38 at epoch 120 (86.9 at epoch 60), 12 min 58 s
+# wall on 2 shared CPU cores (load average 4-9 from other jobs, one torch thread), 583 CPU-seconds
+# in all (user + system, loader workers included): well under 20 minutes on an idle 2-core machine.
+# The YOLOX recipe shrunk to the data: 128 x 128 input (multi-scale 96 - 160 every 10
+# iterations), mosaic + random affine + mix-up, HSV, flip, letterbox pad 114, unnormalised BGR;
+# the last epochs without mixing and with the L1 loss (ModeSwitchHook), EMA with a short ramp.
+_base_ = [
+    '../../_base_/models/yolox.py',
+    '../../_base_/datasets/shapes_det.py',
+    '../../_base_/default_runtime.py',
+]
+_epochs = 120
+_last_epochs = 20
+_deepen_factor, _widen_factor = 0.33, 0.25
+model = dict(
+    backbone=dict(deepen_factor=_deepen_factor, widen_factor=_widen_factor, depthwise=True),
+    neck=dict(deepen_factor=_deepen_factor, widen_factor=_widen_factor, depthwise=True),
+    head=dict(num_classes=3, widen_factor=_widen_factor, depthwise=True),
+    data_preprocessor=dict(batch_resize=dict(size_range=(96, 160))))
+data = dict(imgs_per_gpu=16, workers_per_gpu=2,
+            train=dict(max_epochs=_epochs, no_mix_epochs=_last_epochs))
+eval_pipelines = [dict(name='coco', data='val', imgs_per_gpu=30,
+                       evaluators=[dict(type='CocoDetectionEvaluator')])]
+eval_config = dict(initial=True, interval=20,
+                   dynamic_intervals=[(_epochs - _last_epochs + 1, 10)])
+optimizer = dict(type='SGD', lr=0.02, momentum=0.9, nesterov=True, weight_decay=5e-4,
+                 paramwise_cfg=dict(norm_decay_mult=0.0, bias_decay_mult=0.0))
+lr_config = dict(policy='YOLOX', warmup='quadratic', warmup_by_epoch=True, warmup_iters=2,
+                 warmup_ratio=0.0, num_last_epochs=_last_epochs, min_lr_ratio=0.05,
+                 by_epoch=False)
+total_epochs = _epochs
+ema = dict(type='ExpMomentumEMA', momentum=0.0002, gamma=200)
+checkpoint_config = dict(interval=_epochs, max_keep_ckpts=1)
+log_config = dict(interval=15, hooks=[dict(type='TextLoggerHook')])
+custom_hooks = [dict(type='ModeSwitchHook', num_last_epochs=_last_epochs)]

@@ -1,0 +1,98 @@
+"""Switch a model into its last-epochs mode (YOLOX: the L1 box loss on, while the training data
+stops mixing images) at exactly epoch ``max_epochs - num_last_epochs``."""
+import logging
+from typing import Any, Sequence
+
+import torch
+from mmengine.hooks import Hook
+from mmengine.logging import print_log
+from mmengine.model import is_model_wrapper
+from mmengine.runner import EpochBasedTrainLoop
+
+from ...registry import HOOKS
+
+
+def set_model_switch(model: torch.nn.Module, name: str, value: bool) -> None:
+    """Set the boolean switch ``name`` the model declares: through ``set_scheduled_value`` when
+    the model lists it in ``scheduled_values()``, else an existing bool attribute or one-element
+    tensor buffer (filled in place, so it stays in the state dict). Anything else is an error
+    naming the model and the switch."""
+    declared = model.scheduled_values() if hasattr(model, 'scheduled_values') else ()
+    *path, attr = name.split('.')
+    owner = model
+    for part in path:
+        owner = getattr(owner, part, None)
+    current = getattr(owner, attr, None) if owner is not None else None
+    if isinstance(current, torch.Tensor):
+        if current.numel() != 1:
+            raise TypeError(f'{type(model).__name__}.{name} is a tensor of shape '
+                            f'{tuple(current.shape)}; a switch buffer holds one value.')
+        current.fill_(value)
+    elif name in declared:
+        model.set_scheduled_value(name, value)
+    elif isinstance(current, bool):
+        setattr(owner, attr, value)
+    else:
+        raise AttributeError(
+            f'{type(model).__name__} has no switch {name!r} (a bool attribute, a one-value '
+            f'buffer or a declared scheduled value; it declares {list(declared)}).')
+
+
+@HOOKS.register_module()
+class ModeSwitchHook(Hook):
+    """Before every training epoch set each of ``switches`` to ``epoch >= max_epochs -
+    num_last_epochs``: off before, on for exactly the last ``num_last_epochs`` epochs (YOLOX:
+    15, with ``use_l1``; Megvii's trainer starts one epoch early, which is a bug we do not copy).
+
+    The value is a function of the epoch only, so a run resumed before or after the switch is in
+    the same mode as an uninterrupted one. A training set that mixes images
+    (``MixedImagesDataset``) must stop mixing at the same epoch: a different ``max_epochs`` or
+    ``no_mix_epochs`` is an error at the start of training, naming both.
+
+    Args:
+        num_last_epochs: how many final epochs run in the switched mode. Default 15.
+        switches: dotted names of the model's boolean switches. Default ``('use_l1',)``.
+    """
+
+    priority = 'NORMAL'
+
+    def __init__(self, num_last_epochs: int = 15, switches: Sequence[str] = ('use_l1',)) -> None:
+        if isinstance(num_last_epochs, bool) or not isinstance(num_last_epochs, int) \
+                or num_last_epochs < 0:
+            raise ValueError(f'ModeSwitchHook.num_last_epochs must be an int >= 0, got '
+                             f'{num_last_epochs!r}.')
+        if isinstance(switches, str) or not switches:
+            raise ValueError(f'ModeSwitchHook.switches must be a non-empty list of names, got '
+                             f'{switches!r}.')
+        self.num_last_epochs = num_last_epochs
+        self.switches = tuple(switches)
+
+    def switch_epoch(self, max_epochs: int) -> int:
+        """The first epoch (0-based) in the switched mode."""
+        return max(max_epochs - self.num_last_epochs, 0)
+
+    def before_train(self, runner) -> None:
+        if not isinstance(runner.train_loop, EpochBasedTrainLoop):
+            raise ValueError('ModeSwitchHook counts epochs: train with total_epochs, not '
+                             'total_iters.')
+        dataset: Any = runner.train_dataloader.dataset
+        if hasattr(dataset, 'no_mix_epochs'):
+            stops = (dataset.max_epochs - dataset.no_mix_epochs
+                     if dataset.max_epochs is not None else None)
+            if stops != self.switch_epoch(runner.max_epochs):
+                raise ValueError(
+                    f'ModeSwitchHook switches at epoch {self.switch_epoch(runner.max_epochs)} '
+                    f'(total_epochs={runner.max_epochs}, num_last_epochs='
+                    f'{self.num_last_epochs}) but the training data stops mixing at epoch '
+                    f'{stops} (data.train.max_epochs={dataset.max_epochs}, no_mix_epochs='
+                    f'{dataset.no_mix_epochs}); make them agree.')
+
+    def before_train_epoch(self, runner) -> None:
+        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        on = runner.epoch >= self.switch_epoch(runner.max_epochs)
+        for name in self.switches:
+            set_model_switch(model, name, on)
+        if on and runner.epoch == self.switch_epoch(runner.max_epochs):
+            print_log(f'Epoch {runner.epoch}: the last {self.num_last_epochs} epochs begin; '
+                      f'{", ".join(self.switches)} switched on.', logger='current',
+                      level=logging.INFO)
