@@ -151,7 +151,8 @@ def runner_training_rate(args, device: torch.device, folder: str) -> float:
         optimizer=dict(type='SGD', lr=0.01, momentum=0.9, nesterov=True, weight_decay=5e-4),
         checkpoint_config=dict(interval=total + 1, by_epoch=False),
         log_config=dict(interval=max(10, args.iters // 5), hooks=[dict(type='TextLoggerHook')]),
-        custom_hooks=[dict(type='DetIterStampHook')], log_level='WARNING', seed=0))
+        custom_hooks=[dict(type='DetIterStampHook'),
+                      dict(type='ModeSwitchHook', num_last_epochs=0)], log_level='WARNING', seed=0))
     DetIterStampHook.stamps.clear()
     work_dir = tempfile.mkdtemp(prefix='work_', dir=folder)
     build_runner(apply_overrides(cfg, work_dir=work_dir, fp16=args.fp16)).train()

@@ -2,6 +2,7 @@
 ``max_epochs - num_last_epochs``, evaluation follows ``eval_config.dynamic_intervals``, and a run
 interrupted before or after the switch resumes to the same weights, EMA, sizes and mode."""
 import os.path as osp
+from types import SimpleNamespace
 
 import pytest
 import torch
@@ -189,6 +190,15 @@ def test_switch_values_and_declarations():
         ModeSwitchHook(num_last_epochs=-1)
     with pytest.raises(ValueError, match='switches'):
         ModeSwitchHook(switches='use_l1')
+
+
+def test_an_iteration_based_run_may_only_never_switch():
+    iteration_run = SimpleNamespace(train_loop=object(), epoch=0, max_epochs=1)
+    never = ModeSwitchHook(num_last_epochs=0)
+    never.before_train(iteration_run)
+    never.before_train_epoch(iteration_run)  # nothing to switch, no model touched
+    with pytest.raises(ValueError, match='counts epochs.*num_last_epochs=0'):
+        ModeSwitchHook(num_last_epochs=15).before_train(iteration_run)
 
 
 @pytest.mark.parametrize('pairs', [[(3, 0)], [(3,)], [(5, 1), (4, 2)], [(2.5, 1)]])

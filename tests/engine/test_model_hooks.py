@@ -1,4 +1,5 @@
-"""add_model_hooks: a model with momentum pairs gets exactly one MomentumUpdateHook."""
+"""add_model_hooks: a model with momentum pairs gets exactly one MomentumUpdateHook; a hook a
+model requires but the config forgot is an error naming it."""
 import pytest
 from torch import nn
 
@@ -37,3 +38,17 @@ def test_listed_twice_is_an_error():
 def test_not_added_without_momentum_pairs(model):
     model = MODELS.build(model) if model else nn.Linear(2, 2)
     assert add_model_hooks([], model) == []
+
+
+YOLOX_NANO = dict(type='YOLOX',
+                  backbone=dict(type='CSPDarknet', deepen_factor=0.33, widen_factor=0.0625),
+                  neck=dict(type='YOLOXPAFPN', deepen_factor=0.33, widen_factor=0.0625),
+                  head=dict(type='YOLOXHead', num_classes=3, widen_factor=0.0625))
+
+
+def test_a_required_hook_the_config_forgot_is_named():
+    model = MODELS.build(YOLOX_NANO)
+    with pytest.raises(ValueError, match='YOLOX needs custom_hooks.*ModeSwitchHook.*use_l1'):
+        add_model_hooks([dict(type='EMAHook')], model)
+    listed = [dict(type='ModeSwitchHook', num_last_epochs=0)]
+    assert add_model_hooks(listed, model) == listed

@@ -66,15 +66,19 @@ class ModeSwitchHook(Hook):
                              f'{switches!r}.')
         self.num_last_epochs = num_last_epochs
         self.switches = tuple(switches)
+        self.epoch_based = True
 
     def switch_epoch(self, max_epochs: int) -> int:
         """The first epoch (0-based) in the switched mode."""
         return max(max_epochs - self.num_last_epochs, 0)
 
     def before_train(self, runner) -> None:
-        if not isinstance(runner.train_loop, EpochBasedTrainLoop):
-            raise ValueError('ModeSwitchHook counts epochs: train with total_epochs, not '
-                             'total_iters.')
+        self.epoch_based = isinstance(runner.train_loop, EpochBasedTrainLoop)
+        if not self.epoch_based:
+            if self.num_last_epochs:
+                raise ValueError('ModeSwitchHook counts epochs: train with total_epochs, not '
+                                 'total_iters (or set num_last_epochs=0: never switch).')
+            return
         dataset: Any = runner.train_dataloader.dataset
         if hasattr(dataset, 'no_mix_epochs'):
             stops = (dataset.max_epochs - dataset.no_mix_epochs
@@ -88,6 +92,8 @@ class ModeSwitchHook(Hook):
                     f'{dataset.no_mix_epochs}); make them agree.')
 
     def before_train_epoch(self, runner) -> None:
+        if not self.epoch_based:
+            return
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         on = runner.epoch >= self.switch_epoch(runner.max_epochs)
         for name in self.switches:
