@@ -5,7 +5,8 @@ import torch
 import torch.nn.functional as F
 from torchvision.models import resnet18
 from torchvision.models._utils import IntermediateLayerGetter
-from torchvision.models.segmentation import fcn_resnet50
+from torchvision.models.segmentation import (deeplabv3_mobilenet_v3_large, fcn_resnet50,
+                                             lraspp_mobilenet_v3_large)
 from torchvision.models.segmentation.deeplabv3 import DeepLabHead, DeepLabV3
 from torchvision.models.segmentation.fcn import FCNHead
 from torchvision.models.segmentation.lraspp import LRASPP
@@ -39,6 +40,30 @@ def test_fcn_resnet50_with_dilation_and_auxiliary_head():
                       replace_stride_with_dilation=(False, True, True)),
         decode_head=dict(type='FCNHead', in_channels=2048, num_classes=3),
         auxiliary_head=dict(type='FCNHead', in_channels=1024, num_classes=3, in_index=0)))
+
+
+# torchvision reads the dilated MobileNetV3-Large at features[4] (40 channels, stride 8) and
+# features[16] (960 channels, stride 16)
+_MNV3 = dict(type='MobileNetV3', arch='large', dilated=True, out_indices=(4, 16))
+
+
+@pytest.mark.parametrize('aux_loss', [False, True])
+def test_deeplabv3_mobilenet_v3_large(aux_loss):
+    torch.manual_seed(0)
+    tv = deeplabv3_mobilenet_v3_large(weights=None, weights_backbone=None, num_classes=3,
+                                      aux_loss=aux_loss)
+    aux = dict(type='FCNHead', in_channels=40, num_classes=3, in_index=0) if aux_loss else None
+    _assert_same_outputs(tv, dict(
+        type='Segmentation', backbone=_MNV3, auxiliary_head=aux,
+        decode_head=dict(type='ASPPHead', in_channels=960, num_classes=3, in_index=1)))
+
+
+def test_lraspp_mobilenet_v3_large():
+    torch.manual_seed(0)
+    tv = lraspp_mobilenet_v3_large(weights=None, weights_backbone=None, num_classes=3)
+    _assert_same_outputs(tv, dict(
+        type='Segmentation', backbone=_MNV3,
+        decode_head=dict(type='LRASPPHead', in_channels=(40, 960), num_classes=3)))
 
 
 def test_deeplabv3_and_lraspp_heads_over_a_resnet18():
