@@ -123,3 +123,14 @@ def test_predictor_returns_maps_at_the_original_size_of_a_resized_input(tmp_path
     assert result['seg_map'].shape == (20, 30)
     np.testing.assert_array_equal(result['seg_map'], (img[..., 0] > 200).astype(np.uint8))
     assert result['class_names'] == ['bg', 'fg']
+
+
+@pytest.mark.parametrize('head, stride', [
+    (dict(type='LRASPPHead', in_channels=(40, 960), num_classes=3), 8),
+    (dict(type='ASPPHead', in_channels=960, num_classes=3, in_index=1), 16)])
+def test_output_stride_on_a_dilated_mobilenet_v3_large(head, stride):
+    model = Segmentation(backbone=dict(type='MobileNetV3', arch='large', dilated=True,
+                                       out_indices=(4, 16)),
+                         decode_head=head).eval()
+    assert model(torch.randn(1, 3, 64, 96), mode='tensor').shape == (1, 3, 64 // stride,
+                                                                    96 // stride)
