@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 TORCH := torch==2.14.1 torchvision==0.29.1
 DEMO_DIR := work_dirs/digits_demo
 
-.PHONY: install demo demo-ssl demo-det test clean
+.PHONY: install demo demo-ssl demo-det demo-seg test clean
 
 install: $(VENV)/.installed
 
@@ -35,6 +35,15 @@ demo-det: install
 	$(PY) tools/make_shapes_dataset.py --out data/shapes
 	$(PY) tools/train.py configs/detection/demo/yolox_nano_shapes.py --work_dir $(DET_DIR)
 	$(PY) tools/predict.py $(DET_DIR)/latest.pth $(DET_IMAGES) --out-dir $(DET_DIR)/predictions
+
+# LR-ASPP-MobileNetV3 on the coloured-shapes masks (2 CPU cores); prints mIoU before -> after
+# and writes colour overlays of six validation images to $(SEG_DIR)/overlays.
+SEG_DIR := work_dirs/lraspp_mnv3_shapes
+SEG_VAL := $(foreach i,0 1 2 3 4 5,data/shapes/val/images/val_0000$(i).jpg)
+demo-seg: install
+	$(PY) tools/make_shapes_dataset.py --out data/shapes
+	$(PY) tools/train.py configs/segmentation/demo/lraspp_mnv3_shapes.py --work_dir $(SEG_DIR)
+	$(PY) tools/predict.py $(SEG_DIR)/latest.pth $(SEG_VAL) --out-dir $(SEG_DIR)/overlays
 
 test: install
 	$(PY) -m pytest -q

@@ -19,3 +19,19 @@ def test_pairs_images_with_masks_by_stem(tmp_path):
     (tmp_path / 'masks' / 'y.png').unlink()
     with pytest.raises(FileNotFoundError, match="'y.jpg' has no mask"):
         SegFolder(str(tmp_path / 'images'), str(tmp_path / 'masks'))
+
+
+def test_split_file_selects_and_orders_images(tmp_path):
+    (tmp_path / 'masks').mkdir()
+    for name in ('a', 'b', 'c'):
+        write_image(str(tmp_path / 'images' / f'{name}.jpg'), random_image(0, 4, 4))
+    for name in ('b', 'c'):  # 'a' has no mask, like most of VOC's JPEGImages
+        cv2.imwrite(str(tmp_path / 'masks' / f'{name}.png'), np.zeros((4, 4), np.uint8))
+    split = tmp_path / 'train.txt'
+    split.write_text('c\nb\n')
+    source = SegFolder(str(tmp_path / 'images'), str(tmp_path / 'masks'), split_file=str(split))
+    assert len(source) == 2
+    assert [source[i]['img_path'][-5:] for i in range(2)] == ['c.jpg', 'b.jpg']
+    split.write_text('c\nzz\n')
+    with pytest.raises(FileNotFoundError, match=r"1 stems of .*train.txt.* have no image.*'zz'"):
+        SegFolder(str(tmp_path / 'images'), str(tmp_path / 'masks'), split_file=str(split))

@@ -2,7 +2,7 @@
 same file stem (``images/a.jpg`` <-> ``masks/a.png``; 0..C-1 class ids, 255 = ignore)."""
 import os
 from collections.abc import Sequence
-from typing import Union
+from typing import List, Optional, Union
 
 from PIL import Image
 
@@ -10,6 +10,18 @@ from easycv_like.data.sources.class_names import read_class_names
 from easycv_like.registry import DATA_SOURCES
 
 IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.webp')
+
+
+def _select_split(names: List[str], split_file: str) -> List[str]:
+    """The image file names whose stems ``split_file`` lists, in its order."""
+    by_stem = {os.path.splitext(n)[0]: n for n in names}
+    with open(split_file, encoding='utf-8') as f:
+        stems = [line.strip() for line in f if line.strip()]
+    missing = [s for s in stems if s not in by_stem]
+    if missing:
+        raise FileNotFoundError(f'SegFolder: {len(missing)} stems of {split_file!r} have no '
+                                f'image, e.g. {missing[:3]}.')
+    return [by_stem[s] for s in stems]
 
 
 @DATA_SOURCES.register_module()
@@ -21,18 +33,24 @@ class SegFolder:
         mask_dir: folder of index PNGs.
         classes: class names (a list or a text file, one a line); index i names class i.
         mask_suffix: mask file extension.
+        split_file: optional text file of image stems, one a line (Pascal VOC's
+            ``ImageSets/Segmentation/train.txt``): only these images, in the file's order.
+            Default None: every image of ``img_dir``.
 
     Raises:
-        FileNotFoundError: an image without its mask (naming both), or an empty ``img_dir``.
+        FileNotFoundError: an image without its mask (naming both), an empty ``img_dir``, or a
+            stem of ``split_file`` with no image in ``img_dir`` (naming the stem and the file).
     """
 
     def __init__(self, img_dir: str, mask_dir: str,
                  classes: Union[Sequence[str], str, None] = None,
-                 mask_suffix: str = '.png') -> None:
+                 mask_suffix: str = '.png', split_file: Optional[str] = None) -> None:
         self.img_dir, self.mask_dir = str(img_dir), str(mask_dir)
         self.classes = read_class_names(classes)
         names = sorted(f for f in os.listdir(self.img_dir)
                        if os.path.splitext(f)[1].lower() in IMAGE_SUFFIXES)
+        if split_file is not None:
+            names = _select_split(names, str(split_file))
         if not names:
             raise FileNotFoundError(f'SegFolder: no images in {self.img_dir!r}.')
         self._pairs = []

@@ -1,0 +1,31 @@
+# LR-ASPP on a dilated MobileNetV3-Large, from scratch, on the coloured-shapes masks (make them
+# with python tools/make_shapes_dataset.py --out data/shapes); `make demo-seg` runs it.
+# 4 classes (background, circle, square, triangle). To fit 2 CPU cores, training uses 64-px
+# crops of images rescaled to fit 128 px times 0.5..1.25; evaluation runs on the whole images
+# at their own size (shapes_seg.py). Batch 16, AdamW with a poly decay. The evaluation before training gives the
+# random-init mIoU, the last one the trained figure (`val/mIoU`, percent).
+_base_ = ['../../_base_/datasets/shapes_seg.py', '../../_base_/default_runtime.py']
+model = dict(
+    type='Segmentation',
+    backbone=dict(type='MobileNetV3', arch='large', dilated=True, out_indices=(4, 16)),
+    decode_head=dict(type='LRASPPHead', in_channels=(40, 960), num_classes=4, channels=128))
+data = dict(
+    drop_last=True,
+    train=dict(pipeline=[
+        dict(type='LoadImage'),
+        dict(type='LoadSegMap'),
+        dict(type='RandomResize', scale=(128, 128), ratio_range=(0.5, 1.25)),
+        dict(type='RandomCrop', size=64),
+        dict(type='RandomHorizontalFlip'),
+        dict(type='PhotoMetricDistortion'),
+        dict(type='PackSegInputs'),
+    ]))
+eval_pipelines = [dict(name='val', data='val', imgs_per_gpu=8,
+                       evaluators=[dict(type='SegmentationEvaluator')])]
+eval_config = dict(initial=True, interval=5)
+optimizer = dict(type='AdamW', lr=2e-3, weight_decay=1e-4)
+optimizer_config = dict(grad_clip=None)
+lr_config = dict(policy='poly', power=0.9, min_lr=0.0, by_epoch=False)
+total_epochs = 30
+checkpoint_config = dict(interval=30, max_keep_ckpts=1)
+log_config = dict(interval=15, hooks=[dict(type='TextLoggerHook')])
