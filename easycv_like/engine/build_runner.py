@@ -220,6 +220,8 @@ def build_runner(cfg: Config, launcher: str = 'none') -> Runner:
     _init_process_group(cfg, launcher)
     resume, load_from = find_resume_checkpoint(cfg)
     val_loader, val_cfg, val_evaluator = _val_setup(cfg, by_epoch)
+    if cfg.get('torch_threads') is not None:
+        torch.set_num_threads(cfg.torch_threads)
     seed = cfg.get('seed')
     if seed is not None:  # the model is built before the Runner seeds: seed its init here
         set_random_seed(seed, deterministic=cfg.deterministic)

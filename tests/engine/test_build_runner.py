@@ -52,3 +52,23 @@ def test_two_runs_in_one_second_log_into_their_own_work_dirs(tmp_path, tiny_digi
     save_dirs = [r.visualizer._vis_backends['LocalVisBackend']._save_dir for r in runners]
     assert save_dirs[0].startswith(str(tmp_path / 'A'))
     assert save_dirs[1].startswith(str(tmp_path / 'B'))
+
+
+def test_torch_threads_sets_the_training_process_threads(tmp_path, tiny_digits):
+    import torch
+
+    from easycv_like.engine.build_runner import build_runner
+
+    from ..conftest import write_tiny_config
+    cfg = Config.fromfile(write_tiny_config(str(tmp_path), tiny_digits))
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)
+        cfg.merge_from_dict({'torch_threads': 1})
+        build_runner(apply_overrides(cfg, str(tmp_path / 'w')))
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)
+    with pytest.raises(Exception, match='torch_threads'):
+        cfg.merge_from_dict({'torch_threads': 0})
+        check_schema(apply_overrides(cfg, str(tmp_path / 'w')))

@@ -37,3 +37,6 @@ ema = dict(type='ExpMomentumEMA', momentum=0.0002, gamma=200)
 checkpoint_config = dict(interval=_epochs, max_keep_ckpts=1)
 log_config = dict(interval=15, hooks=[dict(type='TextLoggerHook')])
 custom_hooks = [dict(type='ModeSwitchHook', num_last_epochs=_last_epochs)]
+# one intra-op thread: this small model's operators are too short to share between threads on
+# 2 cores that also run the loader workers (2 threads: over 10x slower on a busy machine)
+torch_threads = 1

@@ -202,6 +202,8 @@ SCHEMA = {
     'cudnn_benchmark': flag(False),
     'seed': Key((int,), None, 'random seed', nullable=True, minimum=0),
     'deterministic': flag(False),
+    'torch_threads': Key((int,), None, "the training process's torch intra-op threads (None: "
+                         "torch's default)", nullable=True, minimum=1),
     'compile': Key((bool, dict), False, 'torch.compile (True or its kwargs)',
                    signature_of=torch.compile),
     'channels_last': flag(False),
