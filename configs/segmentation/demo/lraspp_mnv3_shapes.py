@@ -1,12 +1,17 @@
 # LR-ASPP on a dilated MobileNetV3-Large, from scratch, on the coloured-shapes masks (make them
 # with python tools/make_shapes_dataset.py --out data/shapes); `make demo-seg` runs it.
-# 4 classes (background, circle, square, triangle). To fit 2 CPU cores, training uses 64-px
+# 4 classes (background, circle, square, triangle). To fit 2 CPU cores, training uses 96-px
 # crops of images rescaled to fit 128 px times 0.5..1.25; evaluation runs on the whole images
-# at their own size (shapes_seg.py). Batch 16, AdamW with a poly decay.
+# at their own size (shapes_seg.py). Batch 16, AdamW lr 3e-3 with a poly decay, 30 epochs.
+# Measured (2 shared cores, load average 4-7 from other jobs): val/mIoU 1.08 (random init) ->
+# 41.9 at epoch 5 -> 45.7 at epoch 10; with 64-px crops and lr 2e-3: 1.08 -> 39.65 at epoch 30
+# (24 min wall, 13 min of CPU time). The shapes are found (background IoU 99.5) but their classes
+# are still confused: the 70 % goal is not reached by this recipe yet.
 # BatchNormMomentumHook: torchvision's MobileNetV3 BN momentum (0.01) suits long pretrained runs;
 # from scratch in 450 iterations its running statistics lag the weights and evaluation falls to
-# background only (measured: 22 mIoU at epoch 15 without the hook), so they follow at 0.1. The evaluation before training gives the
-# random-init mIoU, the last one the trained figure (`val/mIoU`, percent).
+# background only (measured: 22 mIoU at epoch 15 without the hook), so they follow at 0.1.
+# The evaluation before training gives the random-init mIoU, the last one the trained figure
+# (`val/mIoU`, percent).
 _base_ = ['../../_base_/datasets/shapes_seg.py', '../../_base_/default_runtime.py']
 model = dict(
     type='Segmentation',
@@ -18,7 +23,7 @@ data = dict(
         dict(type='LoadImage'),
         dict(type='LoadSegMap'),
         dict(type='RandomResize', scale=(128, 128), ratio_range=(0.5, 1.25)),
-        dict(type='RandomCrop', size=64),
+        dict(type='RandomCrop', size=96),
         dict(type='RandomHorizontalFlip'),
         dict(type='PhotoMetricDistortion'),
         dict(type='PackSegInputs'),
@@ -27,7 +32,7 @@ eval_pipelines = [dict(name='val', data='val', imgs_per_gpu=8,
                        evaluators=[dict(type='SegmentationEvaluator')])]
 eval_config = dict(initial=True, interval=5)
 custom_hooks = [dict(type='BatchNormMomentumHook', momentum=0.1)]
-optimizer = dict(type='AdamW', lr=2e-3, weight_decay=1e-4)
+optimizer = dict(type='AdamW', lr=3e-3, weight_decay=1e-4)
 optimizer_config = dict(grad_clip=None)
 lr_config = dict(policy='poly', power=0.9, min_lr=0.0, by_epoch=False)
 total_epochs = 30
