@@ -6,6 +6,8 @@ from torch import nn
 from easycv_like.registry import MODELS
 
 from .data_preprocessor import ClsDataPreprocessor
+from .heads.mobilenet_cls_head import (MobileNetClsHead, is_torchvision_mobilenet,
+                                       torchvision_mobilenet_to_classification)
 from .loss_terms import NonFiniteTermsMixin
 
 
@@ -38,6 +40,14 @@ class Classification(NonFiniteTermsMixin, BaseModel):
         self.backbone = MODELS.build(backbone)
         self.neck = MODELS.build(neck) if neck is not None else None
         self.head = MODELS.build(head)
+
+    def adapt_checkpoint_state(self, state: dict, prefix: str = '') -> None:
+        """Rename a torchvision MobileNet classification state dict to our names when this is a
+        MobileNet classifier (``load_weights`` / ``load_from`` call this)."""
+        if isinstance(self.head, MobileNetClsHead) and is_torchvision_mobilenet(state, prefix):
+            renamed = torchvision_mobilenet_to_classification(state, prefix)
+            state.clear()
+            state.update(renamed)
 
     def extract_feat(self, inputs: torch.Tensor) -> tuple[torch.Tensor, ...]:
         """Normalised N x C x H x W images -> the backbone (+ neck) feature tuple."""

@@ -6,6 +6,7 @@ import torchvision
 
 from easycv_like.models.heads import MobileNetClsHead, torchvision_mobilenet_to_classification
 from easycv_like.registry import MODELS
+from easycv_like.utils.weight_loading import load_weights
 
 from .randomised_bn import randomise_batch_norms
 
@@ -100,3 +101,25 @@ def test_mapping_names_unknown_keys():
     state['avgpool.extra'] = torch.zeros(1)
     with pytest.raises(KeyError, match=r"no mapping for \['avgpool.extra'\]"):
         torchvision_mobilenet_to_classification(state)
+
+
+def test_load_weights_reads_a_torchvision_file_directly(tmp_path):
+    """``load_from`` / ``load_weights`` rename torchvision's keys through
+    ``Classification.adapt_checkpoint_state``: a torchvision file loads strictly."""
+    torch.manual_seed(1)
+    reference = randomise_batch_norms(torchvision.models.mobilenet_v3_small(weights=None)).eval()
+    path = tmp_path / 'mobilenet_v3_small.pth'
+    torch.save(reference.state_dict(), path)
+    ours = _classifier(dict(type='MobileNetV3', arch='small'), 576, 1024, num_classes=1000)
+    report = load_weights(ours.eval(), str(path), strict=True)
+    assert report.complete and report.matched_params == len(list(ours.parameters()))
+    x = torch.randn(1, 3, 64, 64)
+    with torch.no_grad():
+        torch.testing.assert_close(ours(x, mode='tensor'), reference(x), atol=1e-5, rtol=0)
+
+
+def test_prefixed_mapping_keeps_other_keys():
+    state = {'model.features.0.0.weight': torch.zeros(1), 'model.classifier.1.bias': torch.ones(1),
+             'other': torch.zeros(2)}
+    mapped = torchvision_mobilenet_to_classification(state, prefix='model.')
+    assert set(mapped) == {'model.backbone.features.0.0.weight', 'model.head.fc.bias', 'other'}

@@ -100,3 +100,15 @@ def test_segmentation_indices_and_registry():
 def test_bad_arguments_name_the_problem(kwargs, message):
     with pytest.raises(ValueError, match=message):
         MobileNetV3(**kwargs)
+
+
+def test_pretrained_init_cfg_reads_a_torchvision_classifier_file(tmp_path):
+    torch.manual_seed(3)
+    reference = torchvision.models.mobilenet_v3_small(weights=None)
+    path = tmp_path / 'mobilenet_v3_small.pth'
+    torch.save(reference.state_dict(), path)
+    model = MODELS.build(dict(type='MobileNetV3', arch='small',
+                              init_cfg=dict(type='Pretrained', checkpoint=str(path))))
+    model.init_weights()
+    for key, value in model.state_dict().items():
+        assert torch.equal(value, reference.state_dict()[key]), key

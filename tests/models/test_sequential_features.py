@@ -56,3 +56,21 @@ def test_norm_eval_keeps_every_bn_in_eval_but_trains_weights():
 def test_bad_indices_name_the_range(kwargs, message):
     with pytest.raises(ValueError, match=message):
         MobileNetV3('small', **kwargs)
+
+
+@pytest.mark.parametrize('build, eps, momentum', [
+    (lambda cfg: MobileNetV3('small', norm_cfg=cfg), 0.001, 0.01),
+    (lambda cfg: MobileNetV2(norm_cfg=cfg), 1e-5, 0.1)])
+def test_norm_cfg_default_is_torchvision_and_can_be_changed(build, eps, momentum):
+    default = [m for m in build(None).modules() if isinstance(m, nn.BatchNorm2d)]
+    assert default and all((m.eps, m.momentum) == (eps, momentum) for m in default)
+    custom = [m for m in build(dict(type='BN', eps=0.01, momentum=0.3)).modules()
+              if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    assert len(custom) == len(default)
+    assert all((m.eps, m.momentum) == (0.01, 0.3) for m in custom)
+
+
+def test_norm_cfg_builds_other_norm_layers():
+    model = MobileNetV3('small', norm_cfg=dict(type='SyncBN', eps=0.001, momentum=0.01))
+    assert isinstance(model.features[0][1], nn.SyncBatchNorm)
+    assert not any(type(m) is nn.BatchNorm2d for m in model.modules())

@@ -11,7 +11,7 @@ import torchvision
 
 from easycv_like.registry import MODELS
 
-from .sequential_features import SequentialFeaturesBackbone
+from .sequential_features import SequentialFeaturesBackbone, norm_layer_factory
 
 
 @MODELS.register_module()
@@ -30,15 +30,19 @@ class MobileNetV2(SequentialFeaturesBackbone):
             the last layer only.
         frozen_stages: freeze ``features[0] .. features[frozen_stages]``; -1 nothing. Default -1.
         norm_eval: keep every BN layer in eval mode while training. Default False.
+        norm_cfg: mmcv norm config of every norm layer, e.g. ``dict(type='SyncBN')``.
+            Default ``dict(type='BN', eps=1e-5, momentum=0.1)`` (torchvision's).
         init_cfg: mmengine init config. Default None (torchvision's initialisation).
     """
 
     def __init__(self, widen_factor: float = 1.0, out_indices: Sequence[int] | None = None,
                  frozen_stages: int = -1, norm_eval: bool = False,
-                 init_cfg: dict | None = None):
+                 norm_cfg: dict | None = None, init_cfg: dict | None = None):
         if not isinstance(widen_factor, (int, float)) or widen_factor <= 0:
             raise ValueError(f'MobileNetV2 widen_factor must be a positive number, got '
                              f'{widen_factor!r}')
-        reference = torchvision.models.mobilenet_v2(weights=None, width_mult=widen_factor)
+        norm_cfg = norm_cfg or dict(type='BN', eps=1e-5, momentum=0.1)
+        reference = torchvision.models.mobilenet_v2(weights=None, width_mult=widen_factor,
+                                                    norm_layer=norm_layer_factory(norm_cfg))
         super().__init__(reference.features, out_indices, frozen_stages, norm_eval, init_cfg)
         self.widen_factor = widen_factor

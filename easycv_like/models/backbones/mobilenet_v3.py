@@ -13,7 +13,7 @@ import torchvision
 
 from easycv_like.registry import MODELS
 
-from .sequential_features import SequentialFeaturesBackbone
+from .sequential_features import SequentialFeaturesBackbone, norm_layer_factory
 
 _BUILDERS = {'large': torchvision.models.mobilenet_v3_large,
              'small': torchvision.models.mobilenet_v3_small}
@@ -41,18 +41,24 @@ class MobileNetV3(SequentialFeaturesBackbone):
             the last layer only.
         frozen_stages: freeze ``features[0] .. features[frozen_stages]``; -1 nothing. Default -1.
         norm_eval: keep every BN layer in eval mode while training. Default False.
+        norm_cfg: mmcv norm config of every norm layer, e.g. ``dict(type='SyncBN', eps=0.001,
+            momentum=0.01)``. Default ``dict(type='BN', eps=0.001, momentum=0.01)``
+            (torchvision's; its slow momentum suits long runs, short demos want 0.1).
         init_cfg: mmengine init config. Default None (torchvision's initialisation).
     """
 
     def __init__(self, arch: str = 'large', widen_factor: float = 1.0, dilated: bool = False,
                  out_indices: Sequence[int] | None = None, frozen_stages: int = -1,
-                 norm_eval: bool = False, init_cfg: dict | None = None):
+                 norm_eval: bool = False, norm_cfg: dict | None = None,
+                 init_cfg: dict | None = None):
         if arch not in _BUILDERS:
             raise ValueError(f"MobileNetV3 arch must be one of {sorted(_BUILDERS)}, got {arch!r}")
         if not isinstance(widen_factor, (int, float)) or widen_factor <= 0:
             raise ValueError(f'MobileNetV3 widen_factor must be a positive number, got '
                              f'{widen_factor!r}')
-        reference = _BUILDERS[arch](weights=None, width_mult=widen_factor, dilated=dilated)
+        norm_cfg = norm_cfg or dict(type='BN', eps=0.001, momentum=0.01)
+        reference = _BUILDERS[arch](weights=None, width_mult=widen_factor, dilated=dilated,
+                                    norm_layer=norm_layer_factory(norm_cfg))
         super().__init__(reference.features, out_indices, frozen_stages, norm_eval, init_cfg)
         self.arch = arch
         self.widen_factor = widen_factor

@@ -4,14 +4,22 @@ Written once for MobileNetV2 and MobileNetV3: which layer outputs ``forward`` re
 (``out_indices``), their channels and strides, frozen leading layers, BN kept in eval mode, and the
 ``pool`` every backbone has. Subclasses only build ``self.features``.
 """
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import torch
 from mmengine.model import BaseModule
+from mmcv.cnn import build_norm_layer
 from torch import nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
 from .global_pool import GlobalPoolMixin
+
+
+def norm_layer_factory(norm_cfg: dict) -> Callable[[int], nn.Module]:
+    """torchvision's ``norm_layer`` argument (channels -> module) from an mmcv norm config."""
+    def build(num_features: int) -> nn.Module:
+        return build_norm_layer(norm_cfg, num_features)[1]
+    return build
 
 
 def _layer_channels(layer: nn.Module) -> int:

@@ -59,23 +59,36 @@ class MobileNetClsHead(ClsHead):
         return self.fc(self.pre_logits(x))  # N x hidden (or in) -> N x num_classes
 
 
-def torchvision_mobilenet_to_classification(state_dict: Mapping[str, torch.Tensor]
-                                            ) -> dict[str, torch.Tensor]:
+def is_torchvision_mobilenet(state: Mapping[str, torch.Tensor], prefix: str = '') -> bool:
+    """Whether ``state`` holds a torchvision MobileNet classifier at ``prefix`` (``features.*``
+    and ``classifier.*``, no ``backbone.*``)."""
+    starts = {k[len(prefix):].split('.', 1)[0] for k in state if k.startswith(prefix)}
+    return {'features', 'classifier'} <= starts and 'backbone' not in starts
+
+
+def torchvision_mobilenet_to_classification(state_dict: Mapping[str, torch.Tensor],
+                                            prefix: str = '') -> dict[str, torch.Tensor]:
     """Rename a torchvision MobileNetV2 / V3 classification ``state_dict`` for ``Classification``
     with a MobileNet backbone and ``MobileNetClsHead``: ``features.*`` -> ``backbone.features.*``,
     V3 ``classifier.0`` / ``classifier.3`` -> ``head.pre_logits.0`` / ``head.fc``, V2
-    ``classifier.1`` -> ``head.fc``. Any other key is an error naming it."""
-    v3 = any(k.startswith('classifier.3.') for k in state_dict)
+    ``classifier.1`` -> ``head.fc``. Only keys under ``prefix`` are renamed (the prefix stays);
+    another key there is an error naming it, keys outside ``prefix`` are kept as they are."""
+    names = [k[len(prefix):] for k in state_dict if k.startswith(prefix)]
+    v3 = any(k.startswith('classifier.3.') for k in names)
     classifier = ({'classifier.0.': 'head.pre_logits.0.', 'classifier.3.': 'head.fc.'} if v3
                   else {'classifier.1.': 'head.fc.'})
     renames = {'features.': 'backbone.features.', **classifier}
     mapped, unknown = {}, []
     for key, value in state_dict.items():
-        source = next((s for s in renames if key.startswith(s)), None)
+        if not key.startswith(prefix):
+            mapped[key] = value
+            continue
+        name = key[len(prefix):]
+        source = next((s for s in renames if name.startswith(s)), None)
         if source is None:
             unknown.append(key)
         else:
-            mapped[renames[source] + key[len(source):]] = value
+            mapped[prefix + renames[source] + name[len(source):]] = value
     if unknown:
         raise KeyError(f'Not a torchvision MobileNet{"V3" if v3 else "V2"} classification '
                        f'state dict: no mapping for {unknown[:5]} (known prefixes: '
