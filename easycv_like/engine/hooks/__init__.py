@@ -1,5 +1,4 @@
 """Runner hooks, one job each."""
-from .batch_norm_momentum_hook import BatchNormMomentumHook
 from .checkpoint_hook import CheckpointHook
 from .class_count_check_hook import ClassCountCheckHook
 from .dino_teacher_temp_hook import DINOTeacherTempHook
@@ -15,7 +14,7 @@ from .swav_queue_hook import SwAVQueueHook
 from .weight_decay_schedule_hook import WeightDecayScheduleHook
 from .weight_load_hook import WeightLoadHook
 
-__all__ = ['BatchNormMomentumHook', 'CheckpointHook', 'ClassCountCheckHook', 'DINOTeacherTempHook', 'EMAHook',
+__all__ = ['CheckpointHook', 'ClassCountCheckHook', 'DINOTeacherTempHook', 'EMAHook',
            'EpochLengthCheckHook', 'InitialEvalHook', 'MomentumUpdateHook', 'PlainStateHook',
            'PreemptionHook', 'RNGStateHook', 'SwAVPrototypeFreezeHook', 'SwAVQueueHook',
            'WeightDecayScheduleHook', 'WeightLoadHook']
