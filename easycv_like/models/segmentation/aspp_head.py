@@ -64,7 +64,7 @@ class ASPPHead(BaseDecodeHead):
         self.bottleneck = conv_bn_relu(channels, channels, 3, norm_cfg=norm_cfg)
         self.classifier = nn.Conv2d(channels, num_classes, 1)
 
-    def forward(self, feats) -> torch.Tensor:
+    def forward(self, feats: Sequence[torch.Tensor]) -> torch.Tensor:
         """Feature tuple -> logits N x K x h x w at the read map's stride."""
         x = self.select(feats)
         x = self.project(torch.cat([branch(x) for branch in self.branches], 1))  # N x C x h x w

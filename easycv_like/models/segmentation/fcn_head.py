@@ -1,5 +1,6 @@
 """``FCNHead``: the fully convolutional head of FCN (Long et al., https://arxiv.org/abs/1411.4038)
 as torchvision builds it, also used as the auxiliary head of DeepLabV3."""
+from collections.abc import Sequence
 from typing import Optional
 
 import torch
@@ -36,6 +37,6 @@ class FCNHead(BaseDecodeHead):
         self.dropout = nn.Dropout(dropout)
         self.classifier = nn.Conv2d(channels, num_classes, 1)
 
-    def forward(self, feats) -> torch.Tensor:
+    def forward(self, feats: Sequence[torch.Tensor]) -> torch.Tensor:
         """Feature tuple -> logits N x K x h x w at the read map's stride."""
         return self.classifier(self.dropout(self.conv(self.select(feats))))

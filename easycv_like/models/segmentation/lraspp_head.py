@@ -46,7 +46,7 @@ class LRASPPHead(BaseDecodeHead):
         self.low_classifier = nn.Conv2d(low_channels, num_classes, 1)
         self.high_classifier = nn.Conv2d(channels, num_classes, 1)
 
-    def forward(self, feats) -> torch.Tensor:
+    def forward(self, feats: Sequence[torch.Tensor]) -> torch.Tensor:
         """Feature tuple -> logits N x K x h x w at the low map's stride."""
         low, high = self.select(feats)
         x = self.high_branch(high) * self.gate(high)  # N x C x h' x w'

@@ -2,9 +2,10 @@
 ``deeplabv3_mobilenet_v3_large``, ``lraspp_mobilenet_v3_large``...) onto our ``Segmentation``.
 
 torchvision keeps ``backbone.*`` (the ResNet itself, or MobileNet's ``features`` sequence),
-``classifier.*`` (the head) and ``aux_classifier.*``. Ours are ``backbone.*`` (``backbone.features.*``
-for a backbone that keeps its layers under ``features``), ``decode_head.*`` and
-``auxiliary_head.*``; inside a head, each head class lists its names (``torchvision_names``).
+``classifier.*`` (the head) and ``aux_classifier.*``. Ours are ``backbone.*``
+(``backbone.features.*`` for a backbone that keeps its layers under ``features``),
+``decode_head.*`` and ``auxiliary_head.*``; inside a head, each head class lists its names
+(``torchvision_names``).
 """
 from typing import Dict
 
