@@ -60,7 +60,14 @@ def tiny_config(tmp_path, tiny_digits):
 
 @pytest.fixture(autouse=True)
 def _quiet_threads(monkeypatch):
+    """Children get OMP_NUM_THREADS; a test that builds a runner with ``torch_threads`` (the
+    shapes demo configs) must not change the thread count of the tests after it, whose
+    in-process runs are compared bit for bit with subprocess runs."""
+    import torch
     monkeypatch.setenv('OMP_NUM_THREADS', os.environ.get('OMP_NUM_THREADS', '2'))
+    threads = torch.get_num_threads()
+    yield
+    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope='session')
