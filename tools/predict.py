@@ -3,6 +3,8 @@
     python tools/predict.py CKPT img1.png img2.jpg some_folder/ [--topk 3] [--json out.json]
     python tools/predict.py CKPT --list data/digits/val.txt --limit 8   (also prints the truth)
     python tools/predict.py DET_OR_SEG_CKPT images/ --out-dir predictions   (annotated PNGs)
+    python tools/predict.py WEIGHTS images/ --config CONFIG   (another project's weights, e.g.
+        Megvii's yolox_s.pth with configs/detection/yolox/yolox_s_8xb8_300e_coco.py)
 """
 import sys
 from typing import Optional, Sequence

@@ -1,10 +1,12 @@
 """``tools/predict.py``: classify, detect or segment image files, folders of them or a list.
 
-The checkpoint's model decides the task (``predictor_class``). Detection and segmentation write an
-annotated copy of every image (boxes with class names, or a colour overlay) to ``--out-dir``.
-Folders are searched recursively for image files (``ImageFolder``'s extensions). Every problem
-stops the command with its own message: a missing file, a folder without images, a file that is
-not an image, a checkpoint without a classifier (self-supervised runs: extract features).
+The checkpoint's model decides the task (``predictor_class``); with ``--config`` the config's
+model does, and the checkpoint only gives weights (another project's file loads by name).
+Detection and segmentation write an annotated copy of every image (boxes with class names, or a
+colour overlay) to ``--out-dir``. Folders are searched recursively for image files
+(``ImageFolder``'s extensions). Every problem stops the command with its own message: a missing
+file, a folder without images, a file that is not an image, a checkpoint without a classifier
+(self-supervised runs: extract features), weights that do not fit ``--config``'s model.
 """
 import argparse
 import json
@@ -12,14 +14,20 @@ import os
 import os.path as osp
 from typing import List, Optional, Sequence, Tuple
 
+import numpy as np
+from mmengine.config import Config
+
 from ..cli.parsers import predict_parser
 from ..data.sources.image_folder import IMAGE_EXTENSIONS
+from ..engine.class_checks import ClassMismatchError
 from ..predictors.classification_predictor import ClassificationPredictor, NoClassifierError
 from ..predictors.detection_predictor import DetectionPredictor
 from ..predictors.image_inputs import ImageInputError, read_image_file
 from ..predictors.task_predictor import predictor_class
 from ..predictors.visualize import draw_detections, overlay_seg_map
 from ..utils.checkpoint import CheckpointLoadError
+from ..utils.weight_loading import WeightLoadError
+from .config import load_config
 
 Entry = Tuple[str, Optional[int]]  # (image path, true label or None)
 
@@ -117,9 +125,12 @@ def _dense_record(predictor, path: str, img, result: dict, out_dir: str) -> dict
             f'{b["class_name"] or b["label"]} {b["score"]:.2f}' for b in record['boxes'])
     else:
         drawn = overlay_seg_map(img, result['seg_map'])
-        present = sorted(set(result['seg_map'].ravel().tolist()) - {255})
-        record = dict(path=path, classes_present=present)
-        summary = 'classes present: ' + ', '.join(str(c) for c in present)
+        present = sorted(set(np.unique(result['seg_map']).tolist()) - {255})
+        names = result['class_names']
+        record = dict(path=path, classes_present=present,
+                      class_names_present=[names[c] for c in present] if names else None)
+        summary = 'classes present: ' + ', '.join(
+            f'{c} ({names[c]})' if names else str(c) for c in present)
     out = osp.join(out_dir, osp.splitext(osp.basename(path))[0] + '.png')
     cv2.imwrite(out, cv2.cvtColor(drawn, cv2.COLOR_RGB2BGR))
     record['annotated'] = out
@@ -127,8 +138,12 @@ def _dense_record(predictor, path: str, img, result: dict, out_dir: str) -> dict
     return record
 
 
-def _predict_dense(kind, args: argparse.Namespace, entries: List[Entry]) -> List[dict]:
-    predictor = kind(args.checkpoint, args.device, args.trust_checkpoint)
+def _predict_dense(kind, args: argparse.Namespace, entries: List[Entry],
+                   config: Optional[Config]) -> List[dict]:
+    try:
+        predictor = kind(args.checkpoint, args.device, args.trust_checkpoint, config)
+    except (CheckpointLoadError, ClassMismatchError, WeightLoadError) as err:
+        raise PredictError(str(err)) from err
     os.makedirs(args.out_dir, exist_ok=True)
     options = dict(score_thr=args.score_thr) if kind is DetectionPredictor else {}
     records = []
@@ -140,10 +155,12 @@ def _predict_dense(kind, args: argparse.Namespace, entries: List[Entry]) -> List
     return records
 
 
-def _predict_classes(args: argparse.Namespace, entries: List[Entry]) -> List[dict]:
+def _predict_classes(args: argparse.Namespace, entries: List[Entry],
+                     config: Optional[Config]) -> List[dict]:
     try:
-        predictor = ClassificationPredictor(args.checkpoint, args.device, args.trust_checkpoint)
-    except (CheckpointLoadError, NoClassifierError) as err:
+        predictor = ClassificationPredictor(args.checkpoint, args.device, args.trust_checkpoint,
+                                            config)
+    except (CheckpointLoadError, NoClassifierError, ClassMismatchError, WeightLoadError) as err:
         raise PredictError(str(err)) from err
     num_classes = getattr(getattr(predictor.model, 'head', None), 'num_classes', None)
     if num_classes is not None and args.topk > num_classes:
@@ -162,19 +179,29 @@ def _predict_classes(args: argparse.Namespace, entries: List[Entry]) -> List[dic
     return records
 
 
+def _user_config(path: Optional[str]) -> Optional[Config]:
+    """``--config``: the config whose model the weights fit (None: the checkpoint's own)."""
+    if path is None:
+        return None
+    if not osp.isfile(path):
+        raise PredictError(f'no such config file {path!r}.')
+    return load_config(path)
+
+
 def run(args: argparse.Namespace) -> List[dict]:
     """Predict as ``args`` (parsed by ``predict_parser``) say; returns one record per image."""
     entries = collect_entries(args.images, args.list, args.limit)
     if not entries:
         raise PredictError('give image files, folders or --list.')
+    config = _user_config(args.config)
     try:
-        kind = predictor_class(args.checkpoint, args.trust_checkpoint)
+        kind = predictor_class(args.checkpoint, args.trust_checkpoint, config)
     except CheckpointLoadError as err:
         raise PredictError(str(err)) from err
     if kind is ClassificationPredictor:
-        records = _predict_classes(args, entries)
+        records = _predict_classes(args, entries, config)
     else:
-        records = _predict_dense(kind, args, entries)
+        records = _predict_dense(kind, args, entries, config)
     for record in records:
         summary = record.pop('summary')
         if args.json != '-':

@@ -92,11 +92,16 @@ def _positive_int(text: str) -> int:
 def predict_parser() -> argparse.ArgumentParser:
     """``tools/predict.py``."""
     parser = argparse.ArgumentParser(
-        description='Classify, detect or segment images with a checkpoint alone.',
+        description='Classify, detect or segment images with a checkpoint alone (or a config '
+                    'and a weight file).',
         epilog='IMAGES may be image files or folders (every image in them, recursively). '
                'A self-supervised checkpoint has no classifier: use tools/extract_features.py.')
-    parser.add_argument('checkpoint', help='a checkpoint written by easycv_like training')
+    parser.add_argument('checkpoint', help='a checkpoint written by easycv_like training (or, '
+                        'with --config, any weight file that fits the config\'s model)')
     parser.add_argument('images', nargs='*', help='image files and/or folders of images')
+    parser.add_argument('--config', help='build the model and pipeline from this config, not '
+                        "the checkpoint's (e.g. Megvii's yolox_s.pth with "
+                        'configs/detection/yolox/yolox_s_8xb8_300e_coco.py)')
     parser.add_argument('--list', help='image list file (`path label` lines, relative to it)')
     parser.add_argument('--limit', type=_positive_int, default=8,
                         help='read only the first N lines of --list (default 8)')

@@ -1,13 +1,18 @@
-"""Rebuild a model from a checkpoint alone and run its inference pipeline on arrays."""
-from typing import List, Optional, Sequence
+"""Rebuild a model from a checkpoint (or a config + someone's weights) and run its inference
+pipeline on arrays."""
+import inspect
+import os
+from typing import Any, List, Optional, Sequence, Union
 
 import numpy as np
 import torch
 from mmengine.config import Config
 from mmengine.dataset import Compose, default_collate
 
-from ..engine.class_checks import check_num_classes
-from ..registry import MODELS, TRANSFORMS
+from ..data.sources.class_names import read_class_names
+from ..engine.class_checks import check_num_classes, check_same_classes
+from ..engine.eval_data import resolve_eval_data
+from ..registry import DATA_SOURCES, MODELS, TRANSFORMS
 from ..utils.checkpoint import CheckpointLoadError, load_checkpoint_file
 from ..utils.safe_build import build_from_stored_config, import_stored_custom_imports
 from ..utils.weight_loading import load_weights
@@ -20,50 +25,105 @@ def single_view_dataset(dataset: dict) -> dict:
     return dataset
 
 
-def inference_pipeline(cfg: Config) -> list:
-    """The first evaluation dataset's pipeline (a ``KNNDataset``'s: its query set's), else
-    ``data.val``'s, else just ``PackInputs``."""
+def inference_dataset(cfg: Config) -> dict:
+    """The dataset entry predictors follow: the first ``eval_pipelines`` entry (a
+    ``KNNDataset``'s: its query set), else ``data.val``, else an empty dict."""
     pipelines = cfg.get('eval_pipelines') or []
     if pipelines:
-        return list(single_view_dataset(pipelines[0]['data'])['pipeline'])
-    if cfg.get('data', {}).get('val'):
-        return list(cfg.data.val.pipeline)
-    return [dict(type='PackInputs')]
+        return dict(single_view_dataset(pipelines[0]['data']))
+    return dict((cfg.get('data') or {}).get('val') or {})
+
+
+def inference_pipeline(cfg: Config) -> list:
+    """The inference dataset's pipeline, else just ``PackInputs``."""
+    return list(inference_dataset(cfg).get('pipeline') or [dict(type='PackInputs')])
+
+
+def declared_classes(cfg: Config) -> Optional[List[str]]:
+    """The class names the inference dataset's data source declares: its ``classes`` (inline, or
+    a class file / folder that exists here) or its type's default (``VocXml``'s 20), else None."""
+    source = inference_dataset(cfg).get('data_source') or {}
+    classes = source.get('classes')
+    if classes is None and isinstance(source.get('type'), str) and source['type'] in DATA_SOURCES:
+        parameter = inspect.signature(DATA_SOURCES.get(source['type'])).parameters.get('classes')
+        if parameter is not None and parameter.default is not inspect.Parameter.empty:
+            classes = parameter.default
+    if classes is None or (isinstance(classes, (str, os.PathLike))
+                           and not os.path.exists(classes)):
+        return None
+    return read_class_names(classes)
 
 
 class Predictor:
     """Base of all predictors: checkpoint -> model in eval mode + pipeline.
 
-    The checkpoint's ``meta['config_dict']`` (plain data, written by every training run) says how
-    to build the model; nothing in the file is executed. Its ``type`` names must be classes
-    registered in easycv_like's (or mmengine's) registries, never dotted import paths
-    (``utils/safe_build.py``). Modules in its ``custom_imports`` are not imported unless
-    ``trust_checkpoint=True``: import your own modules before building the predictor instead.
+    Without ``config``, the checkpoint's ``meta['config_dict']`` (plain data, written by every
+    training run) says how to build the model; nothing in the file is executed. Its ``type``
+    names must be classes registered in easycv_like's (or mmengine's) registries, never dotted
+    import paths (``utils/safe_build.py``). Modules in its ``custom_imports`` are not imported
+    unless ``trust_checkpoint=True``: import your own modules before building the predictor.
+
+    With ``config`` (a config file or a ``Config``), the model and pipeline come from it and
+    the checkpoint only gives weights: a file of another project (torchvision's, Megvii's YOLOX)
+    loads by name through ``utils/weight_loading.py``, and must fit the model exactly.
 
     Args:
-        checkpoint: a checkpoint written by easycv_like training.
+        checkpoint: a checkpoint written by easycv_like training, or a weight file.
         device: ``'cpu'``, ``'cuda'``, ``'cuda:1'``...
         trust_checkpoint: allow a file that needs arbitrary unpickling, and the imports its
             config names (warns; can run code).
+        config: build from this config instead of the checkpoint's. Class names: the
+            checkpoint's, else the config's (``declared_classes``); both must agree.
     """
 
-    def __init__(self, checkpoint: str, device: str = 'cpu', trust_checkpoint: bool = False):
+    def __init__(self, checkpoint: str, device: str = 'cpu', trust_checkpoint: bool = False,
+                 config: Union[str, Config, None] = None):
         ckpt = load_checkpoint_file(checkpoint, map_location='cpu', trust=trust_checkpoint)
-        meta = ckpt.get('meta') or {}
-        if 'config_dict' not in meta:
-            raise CheckpointLoadError(
-                f'{checkpoint} holds no config (meta.config_dict); it was not written by '
-                'easycv_like training, so the model cannot be rebuilt from it alone.')
-        self.cfg = Config(meta['config_dict'])
-        import_stored_custom_imports(self.cfg, checkpoint, trust=trust_checkpoint)
+        meta = (ckpt.get('meta') if isinstance(ckpt, dict) else None) or {}
+        stored_classes = (meta.get('dataset_meta') or {}).get('classes')
+        if config is None:
+            if 'config_dict' not in meta:
+                raise CheckpointLoadError(
+                    f'{checkpoint} holds no config (meta.config_dict): it was not written by '
+                    'easycv_like training, so the model cannot be rebuilt from it alone. Give '
+                    'the config its weights fit: tools/predict.py WEIGHTS IMAGES --config CONFIG '
+                    "(in Python: config='CONFIG').")
+            self.cfg = Config(meta['config_dict'])
+            import_stored_custom_imports(self.cfg, checkpoint, trust=trust_checkpoint)
+            self._stored_in = str(checkpoint)
+            self.classes = stored_classes
+        else:
+            self.cfg = resolve_eval_data(config if isinstance(config, Config)
+                                         else Config.fromfile(config))
+            self._stored_in = None
+            self.classes = self._agreed_classes(stored_classes, str(checkpoint), config)
         self.device = torch.device(device)
-        self.model = build_from_stored_config(MODELS, self.cfg.model, 'model', checkpoint)
+        self.model = self.build(MODELS, self.cfg.model, 'model')
         load_weights(self.model, ckpt, strict=True, source=str(checkpoint))
         self.model.to(self.device).eval()
-        self.classes = (meta.get('dataset_meta') or {}).get('classes')
-        check_num_classes(self.model, self.classes, f'the classes stored in {checkpoint}')
-        self.pipeline = Compose([build_from_stored_config(TRANSFORMS, t, 'pipeline', checkpoint)
-                                 for t in inference_pipeline(self.cfg)])
+        check_num_classes(self.model, self.classes,
+                          f'the classes stored in {checkpoint}' if stored_classes
+                          else 'the classes the config declares')
+        self.pipeline = Compose([self.build(TRANSFORMS, t, 'pipeline')
+                                 for t in self.pipeline_steps()])
+
+    def _agreed_classes(self, stored: Optional[list], checkpoint: str,
+                        config: Union[str, Config]) -> Optional[List[str]]:
+        declared = declared_classes(self.cfg)
+        origin = f'config {config}' if isinstance(config, str) else 'the config'
+        check_same_classes(stored, f'checkpoint {checkpoint}', declared, origin)
+        return stored or declared
+
+    def build(self, registry, cfg: dict, where: str) -> Any:
+        """A component of the model's config; a checkpoint's stored config may name only
+        registered types (no dotted import paths)."""
+        if self._stored_in is None:
+            return registry.build(cfg)
+        return build_from_stored_config(registry, cfg, where, self._stored_in)
+
+    def pipeline_steps(self) -> List[dict]:
+        """The transforms each image goes through (the inference dataset's pipeline)."""
+        return inference_pipeline(self.cfg)
 
     collate_fn = staticmethod(default_collate)  # dense predictors: the evaluation loader's
 

@@ -1,5 +1,5 @@
 """Object detection from a checkpoint alone."""
-from typing import List, Sequence
+from typing import Any, List
 
 import numpy as np
 
@@ -13,14 +13,16 @@ class DetectionPredictor(DensePredictor):
 
     Example:
         >>> p = DetectionPredictor('work_dirs/yolox_s_shapes/latest.pth')
-        >>> det = p.predict([rgb_uint8_hwc_array], score_thr=0.3)[0]
+        >>> det = p.predict('street.jpg', score_thr=0.3)[0]
+        >>> megvii = DetectionPredictor('yolox_s.pth',
+        ...                             config='configs/detection/yolox/yolox_s_8xb8_300e_coco.py')
     """
 
-    def predict(self, images: Sequence[np.ndarray], batch_size: int = 32,
-                score_thr: float = 0.0) -> List[dict]:
-        """Detections with ``score >= score_thr``, highest score first."""
+    def predict(self, images: Any, batch_size: int = 32, score_thr: float = 0.0) -> List[dict]:
+        """Detections with ``score >= score_thr``, highest score first. ``images``: a file
+        path, a PIL image or an H x W x 3 uint8 RGB array, or a list of them."""
         results = []
-        for out in self.forward(list(images), 'predict', batch_size):
+        for out in self.forward_images(images, batch_size):
             scores = out['scores'].numpy().astype(np.float32)
             order = np.argsort(-scores, kind='stable')
             order = order[scores[order] >= score_thr]

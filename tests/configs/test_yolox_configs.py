@@ -37,6 +37,9 @@ def test_sizes_and_augmentation(name):
         deepen, widen, widen)
     assert model.backbone.depthwise == model.neck.depthwise == model.head.depthwise == depthwise
     assert model.head.num_classes == 80
+    classes = cfg.data.val.data_source.classes  # COCO's 80 in category-id order
+    assert cfg.data.train.data_source.classes == classes and len(set(classes)) == 80
+    assert (classes[0], classes[11], classes[-1]) == ('person', 'stop sign', 'toothbrush')
     assert (model.score_thr, model.nms_iou_thr) == (0.01, 0.65)
     pre = model.data_preprocessor
     assert (pre.mean, pre.std, pre.to_bgr) == (None, None, True)  # unnormalised BGR

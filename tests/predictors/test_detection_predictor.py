@@ -1,4 +1,5 @@
 """DetectionPredictor: boxes in original image coordinates from a letterboxed, flipped input."""
+import cv2
 import numpy as np
 import pytest
 
@@ -40,5 +41,18 @@ def test_draw_detections_outlines_the_box_in_its_class_colour(tmp_path):
 
 def test_bad_images_are_named(tmp_path):
     predictor = DetectionPredictor(detector_checkpoint(tmp_path))
-    with pytest.raises(ValueError, match='Image 1: expected an RGB uint8'):
+    with pytest.raises(ValueError, match=r'images\[1\]: expected a uint8 array'):
         predictor.predict([bright_rect_image(8, 8), np.zeros((8, 8), np.float32)])
+    with pytest.raises(ValueError, match=r"images\[0\]: no such file '.*missing.png'"):
+        predictor.predict(str(tmp_path / 'missing.png'))
+
+
+def test_files_and_single_images_are_accepted(tmp_path):
+    predictor = DetectionPredictor(detector_checkpoint(tmp_path))
+    img = bright_rect_image(40, 64, (8, 10, 24, 20))
+    path = tmp_path / 'scene.png'
+    cv2.imwrite(str(path), cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
+    from_file, = predictor.predict(str(path))
+    from_array, = predictor.predict(img)
+    np.testing.assert_array_equal(from_file['bboxes'], [[8, 10, 24, 20]])
+    np.testing.assert_array_equal(from_array['bboxes'], from_file['bboxes'])

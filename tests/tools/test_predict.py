@@ -39,7 +39,7 @@ def test_detection_and_segmentation_images_are_written(tmp_path, capsys):
     assert drawn[10, 8].tolist() != [250, 250, 250] and drawn[15, 15].tolist() == [250] * 3
 
     predict.main([segmentor_checkpoint(tmp_path), image, '--out-dir', str(tmp_path / 'seg')])
-    assert 'classes present: 0, 1' in capsys.readouterr().out
+    assert 'classes present: 0 (circle), 1 (square)' in capsys.readouterr().out
     overlay = cv2.imread(str(tmp_path / 'seg' / 'scene.png'))
     assert overlay[0, 0].tolist() == [30, 30, 30]  # background kept
     assert not np.array_equal(overlay[15, 15], [250, 250, 250])  # class 1 tinted

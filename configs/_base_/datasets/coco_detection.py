@@ -8,6 +8,20 @@
 # agree with total_epochs). Evaluation: letterbox to 640, COCO box AP through pycocotools.
 # Workers ship RGB uint8; the model's DenseDataPreprocessor makes it BGR (configs/_base_/models).
 _data_root = 'data/coco'
+# The 80 categories in id order: label i is the i-th (as in Megvii's and torchvision's weights).
+# The names must be categories of both annotation files; for another COCO-format data set, set
+# classes to its names (or None: every category of the file) and model.head.num_classes.
+_classes = [
+    'person', 'bicycle', 'car', 'motorcycle', 'airplane', 'bus', 'train', 'truck', 'boat',
+    'traffic light', 'fire hydrant', 'stop sign', 'parking meter', 'bench', 'bird', 'cat', 'dog',
+    'horse', 'sheep', 'cow', 'elephant', 'bear', 'zebra', 'giraffe', 'backpack', 'umbrella',
+    'handbag', 'tie', 'suitcase', 'frisbee', 'skis', 'snowboard', 'sports ball', 'kite',
+    'baseball bat', 'baseball glove', 'skateboard', 'surfboard', 'tennis racket', 'bottle',
+    'wine glass', 'cup', 'fork', 'knife', 'spoon', 'bowl', 'banana', 'apple', 'sandwich', 'orange',
+    'broccoli', 'carrot', 'hot dog', 'pizza', 'donut', 'cake', 'chair', 'couch', 'potted plant',
+    'bed', 'dining table', 'toilet', 'tv', 'laptop', 'mouse', 'remote', 'keyboard', 'cell phone',
+    'microwave', 'oven', 'toaster', 'sink', 'refrigerator', 'book', 'clock', 'vase', 'scissors',
+    'teddy bear', 'hair drier', 'toothbrush']
 _img_scale = (640, 640)
 _collate = dict(type='pad_collate', size_divisor=32, pad_value=114)
 _train_pipeline = [
@@ -29,7 +43,7 @@ data = dict(
         type='MixedImagesDataset',
         data_source=dict(type='Coco',
                          ann_file=f'{_data_root}/annotations/instances_train2017.json',
-                         img_root=f'{_data_root}/train2017'),
+                         img_root=f'{_data_root}/train2017', classes=_classes),
         mosaic=dict(img_scale=_img_scale, prob=1.0, pad_value=114),
         mosaic_pipeline=[dict(type='RandomAffine', max_rotate_degree=10.0,
                               max_translate_ratio=0.1, scaling_ratio_range=(0.1, 2.0),
@@ -42,7 +56,7 @@ data = dict(
     val=dict(
         type='DetDataset',
         data_source=dict(type='Coco', ann_file=f'{_data_root}/annotations/instances_val2017.json',
-                         img_root=f'{_data_root}/val2017'),
+                         img_root=f'{_data_root}/val2017', classes=_classes),
         pipeline=_val_pipeline,
         collate=_collate))
 eval_pipelines = [dict(name='val', data='val', imgs_per_gpu=8,
