@@ -180,12 +180,16 @@ def test_switch_values_and_declarations():
     model = SwitchProbeDetector()
     set_model_switch(model, 'use_l1', True)
     assert model.use_l1 is True
-    holder = nn.Module()
-    holder.register_buffer('use_l1', torch.tensor(False))
-    set_model_switch(holder, 'use_l1', True)  # a buffer stays a buffer, in the state dict
-    assert holder.state_dict()['use_l1'].item() is True
-    with pytest.raises(AttributeError, match=r"no switch 'use_ll'.*declares \['use_l1'\]"):
+    yolox = MODELS.build(eval(TINY_YOLOX))  # noqa: S307 (a literal of this file)
+    set_model_switch(yolox, 'use_l1', True)  # stored in a buffer, so in the state dict
+    assert yolox.use_l1 is True and yolox.state_dict()['l1_switch'].item() is True
+    with pytest.raises(AttributeError, match=r"declares no switch 'use_ll'.*\['use_l1'\]"):
         set_model_switch(model, 'use_ll', True)
+    holder = nn.Module()
+    holder.use_l1 = False  # a bool nothing declared: refused, not set
+    with pytest.raises(AttributeError, match=r"Module declares no switch 'use_l1'.*\[\]"):
+        set_model_switch(holder, 'use_l1', True)
+    assert holder.use_l1 is False
     with pytest.raises(ValueError, match='num_last_epochs'):
         ModeSwitchHook(num_last_epochs=-1)
     with pytest.raises(ValueError, match='switches'):

@@ -13,29 +13,15 @@ from ...registry import HOOKS
 
 
 def set_model_switch(model: torch.nn.Module, name: str, value: bool) -> None:
-    """Set the boolean switch ``name`` the model declares: through ``set_scheduled_value`` when
-    the model lists it in ``scheduled_values()``, else an existing bool attribute or one-element
-    tensor buffer (filled in place, so it stays in the state dict). Anything else is an error
-    naming the model and the switch."""
+    """Set the switch ``name`` through ``set_scheduled_value``: the model must list it in
+    ``scheduled_values()`` (``ScheduledValuesMixin``), so a misspelt name or a hook put on a
+    model without the switch is an error naming the model and what it declares."""
     declared = model.scheduled_values() if hasattr(model, 'scheduled_values') else ()
-    *path, attr = name.split('.')
-    owner = model
-    for part in path:
-        owner = getattr(owner, part, None)
-    current = getattr(owner, attr, None) if owner is not None else None
-    if isinstance(current, torch.Tensor):
-        if current.numel() != 1:
-            raise TypeError(f'{type(model).__name__}.{name} is a tensor of shape '
-                            f'{tuple(current.shape)}; a switch buffer holds one value.')
-        current.fill_(value)
-    elif name in declared:
-        model.set_scheduled_value(name, value)
-    elif isinstance(current, bool):
-        setattr(owner, attr, value)
-    else:
+    if name not in declared:
         raise AttributeError(
-            f'{type(model).__name__} has no switch {name!r} (a bool attribute, a one-value '
-            f'buffer or a declared scheduled value; it declares {list(declared)}).')
+            f'{type(model).__name__} declares no switch {name!r} (ModeSwitchHook sets only '
+            f'names the model lists in scheduled_values(); it declares {list(declared)}).')
+    model.set_scheduled_value(name, bool(value))
 
 
 @HOOKS.register_module()
