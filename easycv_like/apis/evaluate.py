@@ -15,6 +15,7 @@ from ..engine.eval_data import resolve_eval_data
 from ..utils.checkpoint import load_checkpoint_file
 from ..utils.weight_loading import WeightLoadError, load_weights
 from .config import cfg_options_dict, load_config
+from .missing_files import missing_files_end_the_run
 
 
 def checkpoint_classes(checkpoint: dict) -> Optional[list]:
@@ -59,8 +60,9 @@ def evaluate(config_path: str, checkpoint: str, cfg_options: Optional[dict] = No
 
 def run(args: argparse.Namespace) -> Dict[str, float]:
     """Evaluate as ``args`` (parsed by ``eval_parser``) say; prints and optionally writes JSON."""
-    metrics = evaluate(args.config, args.checkpoint, cfg_options_dict(args.cfg_options),
-                       args.work_dir, args.launcher, args.trust_checkpoint)
+    with missing_files_end_the_run('eval.py'):
+        metrics = evaluate(args.config, args.checkpoint, cfg_options_dict(args.cfg_options),
+                           args.work_dir, args.launcher, args.trust_checkpoint)
     print(json.dumps(metrics, indent=2))
     if args.out:
         with open(args.out, 'w') as f:
