@@ -2,13 +2,15 @@
 demo learns (that every config builds and passes the schema: tests/test_configs.py)."""
 import os.path as osp
 
+import numpy as np
 import pytest
 import torch
 import torchvision
+from mmengine.dataset import Compose
 
 from easycv_like import train
 from easycv_like.apis.config import load_config
-from easycv_like.registry import MODELS
+from easycv_like.registry import MODELS, TRANSFORMS
 
 from ..conftest import REPO
 
@@ -28,6 +30,15 @@ def test_mobilenet_v3_imagenet_recipe(arch):
     assert cfg.ema.type == 'ExponentialMovingAverage'
     crop = cfg.data.train.pipeline[1]
     assert (crop.type, crop.size, crop.interpolation) == ('RandomResizedCrop', 224, 'bilinear')
+    assert [t.type for t in cfg.data.train.pipeline] == [
+        'LoadImage', 'RandomResizedCrop', 'RandomHorizontalFlip', 'AutoAugment', 'RandomErasing',
+        'PackInputs']  # --auto-augment imagenet --random-erase 0.2
+    auto, erase = cfg.data.train.pipeline[3:5]
+    assert (auto.policy, auto.interpolation, erase.prob) == ('imagenet', 'bilinear', 0.2)
+    pipeline = Compose([TRANSFORMS.build(t) for t in cfg.data.train.pipeline[1:]])
+    image = np.random.default_rng(0).integers(0, 256, (300, 400, 3), np.uint8)
+    packed = pipeline(dict(img=image, gt_label=0, rng=np.random.default_rng(1)))
+    assert tuple(packed['inputs'].shape) == (3, 224, 224)
 
 
 @pytest.mark.parametrize('name, builder', [

@@ -5,14 +5,14 @@
 #     --auto-augment imagenet --random-erase 0.2
 #   then the weights of the last 3 checkpoints that improved top-1 were averaged.
 # Here: the optimizer (RMSprop eps 0.0316, alpha 0.9, momentum 0.9), rate, decay, step schedule,
-# epochs, batch, crop sizes and bilinear interpolation are torchvision's.
-# Approximated: AutoAugment (ImageNet policy) and random erasing (p 0.2) are not transforms of
-# this toolbox yet, so training uses random-resized crop + flip only (expect lower top-1);
-# checkpoint averaging is replaced by an exponential moving average of the weights (momentum
-# 3e-4: about the last 3 epochs of 1251 iterations), which is what is validated and saved.
+# epochs, batch, crop sizes, bilinear interpolation, AutoAugment (ImageNet policy) and random
+# erasing (p 0.2) are torchvision's (its own transforms, imagenet_torchvision_autoaugment.py).
+# Approximated: checkpoint averaging is replaced by an exponential moving average of the
+# weights (momentum 3e-4: about the last 3 epochs of 1251 iterations), which is what is
+# validated and saved.
 _base_ = [
     '../../_base_/models/mobilenet_v3_large_cls.py',
-    '../../_base_/datasets/imagenet_torchvision.py',
+    '../../_base_/datasets/imagenet_torchvision_autoaugment.py',
     '../../_base_/schedules/rmsprop_step_600e.py',
     '../../_base_/default_runtime.py',
 ]

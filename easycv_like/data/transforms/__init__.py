@@ -1,4 +1,6 @@
 """Transforms: cv2/numpy augmentations on HWC uint8 RGB images, and packing into tensors."""
+from easycv_like.data.transforms.augment_policies import (AutoAugment, RandAugment,
+                                                          TrivialAugmentWide)
 from easycv_like.data.transforms.color import ColorJitter, GaussianBlur, RandomGrayscale
 from easycv_like.data.transforms.color import Solarization
 from easycv_like.data.transforms.formatting import PackInputs, image_to_tensor
@@ -11,6 +13,7 @@ from easycv_like.data.transforms.detection import (FilterBoxes, Letterbox, Pad, 
 from easycv_like.data.transforms.photometric import PhotoMetricDistortion, RandomHSV
 from easycv_like.data.transforms.segmentation import RandomCrop, RandomResize
 from easycv_like.data.transforms.random_apply import RandomAppliedTrans
+from easycv_like.data.transforms.random_erasing import RandomErasing
 from easycv_like.data.transforms.rng import get_rng
 
 __all__ = ['CenterCrop', 'ColorJitter', 'GaussianBlur', 'LoadImage', 'PackInputs',
@@ -18,4 +21,5 @@ __all__ = ['CenterCrop', 'ColorJitter', 'GaussianBlur', 'LoadImage', 'PackInputs
            'Resize', 'Solarization', 'get_rng', 'image_to_tensor',
            'FilterBoxes', 'Letterbox', 'LoadSegMap', 'PackDetInputs', 'PackSegInputs', 'Pad',
            'PhotoMetricDistortion', 'RandomAffine', 'RandomCrop', 'RandomHSV', 'RandomIoUCrop',
-           'RandomResize', 'ZoomOut']
+           'RandomResize', 'ZoomOut', 'AutoAugment', 'RandAugment', 'RandomErasing',
+           'TrivialAugmentWide']
