@@ -13,7 +13,8 @@ import numpy as np
 from easycv_like.data.transforms.detection import _fill
 from easycv_like.data.transforms.geometry import _pair, _resize
 from easycv_like.data.transforms.targets import (BOX_KEYS, SEG_KEY, check_targets, crop_targets,
-                                                 crop_with_fill, flip_targets, resize_targets)
+                                                 crop_with_fill, filled, flip_targets,
+                                                 resize_targets)
 
 Scale = Union[int, Sequence[int]]
 
@@ -66,8 +67,8 @@ class Mosaic:
         cx, cy = int(rng.uniform(0.5 * w, 1.5 * w)), int(rng.uniform(0.5 * h, 1.5 * h))
         samples = [main, *partners]
         with_seg = main.get(SEG_KEY) is not None
-        canvas = np.full((2 * h, 2 * w, main['img'].shape[2]),
-                         _fill(self.pad_value, main['img'].shape[2]), np.uint8)
+        canvas = filled((2 * h, 2 * w, main['img'].shape[2]),
+                        _fill(self.pad_value, main['img'].shape[2]), np.uint8)
         seg = np.full((2 * h, 2 * w), 255, np.uint8) if with_seg else None
         for quadrant, sample in enumerate(samples):
             check_targets(sample, 'Mosaic')
