@@ -195,7 +195,9 @@ def prediction_latencies(args, device: torch.device, folder: str):
     rng = np.random.default_rng(1)
     arrays = [rng.integers(0, 256, (args.size, args.size, 3), np.uint8)
               for _ in range(args.batch)]
-    batch = torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2).to(device)
+    # NCHW memory, as the predictor's batches: the permuted view alone would be channels_last,
+    # a layout ~7 % faster on this CPU, which compared two layouts rather than two code paths.
+    batch = torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2).contiguous().to(device)
 
     @torch.no_grad()
     def raw():
