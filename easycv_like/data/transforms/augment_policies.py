@@ -3,6 +3,7 @@ pipeline steps on HWC uint8 RGB images, with their randomness drawn from ``resul
 from typing import Optional, Sequence, Union
 
 from mmcv.transforms import BaseTransform
+from torch import nn
 from torchvision import transforms
 from torchvision.transforms import AutoAugmentPolicy, InterpolationMode
 
@@ -23,7 +24,7 @@ def _mode(interpolation: str) -> InterpolationMode:
 class TorchvisionPolicy(BaseTransform):
     """Apply ``self.policy`` (a torchvision transform on uint8 tensors) to ``results['img']``."""
 
-    policy: transforms.AutoAugment
+    policy: nn.Module  # torchvision's AutoAugment, RandAugment or TrivialAugmentWide
 
     def transform(self, results: dict) -> dict:
         with torch_rng_from(results):
