@@ -141,7 +141,8 @@ def _dense_record(predictor, path: str, img, result: dict, out_dir: str) -> dict
 def _predict_dense(kind, args: argparse.Namespace, entries: List[Entry],
                    config: Optional[Config]) -> List[dict]:
     try:
-        predictor = kind(args.checkpoint, args.device, args.trust_checkpoint, config)
+        predictor = kind(args.checkpoint, args.device, args.trust_checkpoint, config,
+                         args.channels_last)
     except (CheckpointLoadError, ClassMismatchError, WeightLoadError) as err:
         raise PredictError(str(err)) from err
     os.makedirs(args.out_dir, exist_ok=True)
@@ -159,7 +160,7 @@ def _predict_classes(args: argparse.Namespace, entries: List[Entry],
                      config: Optional[Config]) -> List[dict]:
     try:
         predictor = ClassificationPredictor(args.checkpoint, args.device, args.trust_checkpoint,
-                                            config)
+                                            config, args.channels_last)
     except (CheckpointLoadError, NoClassifierError, ClassMismatchError, WeightLoadError) as err:
         raise PredictError(str(err)) from err
     num_classes = getattr(getattr(predictor.model, 'head', None), 'num_classes', None)

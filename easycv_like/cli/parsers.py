@@ -112,6 +112,9 @@ def predict_parser() -> argparse.ArgumentParser:
                              "('-': print JSON instead of text)")
     parser.add_argument('--batch-size', type=_positive_int, default=32)
     parser.add_argument('--device', default='cpu')
+    parser.add_argument('--channels-last', action='store_true', default=None,
+                        help="model and batches in channels-last memory format (often faster "
+                             "on CPUs; default: the config's channels_last)")
     parser.add_argument('--out-dir', default='predictions',
                         help='detection / segmentation: folder of the annotated images')
     parser.add_argument('--score-thr', type=float, default=0.3,

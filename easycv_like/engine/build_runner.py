@@ -13,6 +13,7 @@ from mmengine.logging import print_log
 from mmengine.runner import Runner, set_random_seed
 
 from ..data.builder import build_dataloader
+from ..models.channels_last import to_channels_last
 from ..registry import MODELS, SCOPE
 from ..utils.checkpoint import set_trust_checkpoints
 from .auto_scale_lr import runner_auto_scale_lr
@@ -190,11 +191,7 @@ def _init_process_group(cfg: Config, launcher: str) -> None:
 
 def _build_model(cfg: Config) -> torch.nn.Module:
     model = MODELS.build(cfg.model)
-    if cfg.channels_last:
-        model = model.to(memory_format=torch.channels_last)
-        if hasattr(model.data_preprocessor, 'channels_last'):
-            model.data_preprocessor.channels_last = True
-    return model
+    return to_channels_last(model) if cfg.channels_last else model
 
 
 def _runner_cfg(cfg: Config) -> Config:

@@ -1,0 +1,34 @@
+"""``channels_last`` in predictors: the config key (what training honours) or the argument puts the
+weights and the batches in channels-last memory format, with the same detections."""
+import numpy as np
+import torch
+
+from easycv_like.predictors import DetectionPredictor
+
+from .test_foreign_weights import MEGVII_PLAIN, tiny_yolox_config
+
+
+def _stem_is_channels_last(predictor) -> bool:
+    weight = predictor.model.backbone.stem.conv.conv.weight
+    return weight.is_contiguous(memory_format=torch.channels_last) and not weight.is_contiguous()
+
+
+def test_argument_and_config_key_give_channels_last_with_equal_detections(tmp_path):
+    config = tiny_yolox_config(tmp_path)
+    images = list(np.random.default_rng(0).integers(0, 256, (2, 64, 64, 3), np.uint8))
+    default = DetectionPredictor(MEGVII_PLAIN, config=config)
+    fast = DetectionPredictor(MEGVII_PLAIN, config=config, channels_last=True)
+    assert not _stem_is_channels_last(default) and _stem_is_channels_last(fast)
+    assert fast.model.data_preprocessor.channels_last is True
+    batch = fast.model.data_preprocessor(fast.collate(images), False)['inputs']
+    assert batch.is_contiguous(memory_format=torch.channels_last)
+    for ours, reference in zip(fast.predict(images), default.predict(images)):
+        assert len(ours['scores']) == len(reference['scores']) > 0
+        np.testing.assert_allclose(ours['bboxes'], reference['bboxes'], atol=1e-2)  # summation order
+        np.testing.assert_allclose(ours['scores'], reference['scores'], atol=1e-5)
+
+    keyed = tmp_path / 'keyed.py'
+    keyed.write_text(f"_base_ = {config!r}\nchannels_last = True\n")
+    assert _stem_is_channels_last(DetectionPredictor(MEGVII_PLAIN, config=str(keyed)))
+    assert not _stem_is_channels_last(
+        DetectionPredictor(MEGVII_PLAIN, config=str(keyed), channels_last=False))
