@@ -1,17 +1,16 @@
 """``RandomErasing`` (Zhong et al. 2020): blank a random rectangle of the image."""
 from typing import Sequence, Tuple, Union
 
-from mmcv.transforms import BaseTransform
 from torchvision import transforms
 
-from easycv_like.data.transforms.torch_seeded import apply_to_hwc, torch_rng_from
+from easycv_like.data.transforms.torch_seeded import SeededTorchvisionTransform
 from easycv_like.registry import TRANSFORMS
 
 IMAGENET_MEAN_UINT8 = (124, 116, 104)  # ImageNet's mean RGB, rounded to 0-255 integers
 
 
 @TRANSFORMS.register_module()
-class RandomErasing(BaseTransform):
+class RandomErasing(SeededTorchvisionTransform):
     """With probability ``prob``, fill a rectangle of ``scale`` x the image's area and aspect
     ratio in ``ratio`` with ``value``; torchvision's ``RandomErasing`` on the uint8 image.
 
@@ -33,13 +32,5 @@ class RandomErasing(BaseTransform):
         if not all(isinstance(v, int) and 0 <= v <= 255 for v in values):
             raise ValueError(f'RandomErasing.value must be 0-255 integers (the image is uint8), '
                              f'got {value!r}.')
-        self.erase = transforms.RandomErasing(p=prob, scale=tuple(scale), ratio=tuple(ratio),
-                                              value=value)
-
-    def transform(self, results: dict) -> dict:
-        with torch_rng_from(results):
-            results['img'] = apply_to_hwc(self.erase, results['img'])
-        return results
-
-    def __repr__(self) -> str:
-        return f'RandomErasing({self.erase!r})'
+        self.torchvision_transform = transforms.RandomErasing(
+            p=prob, scale=tuple(scale), ratio=tuple(ratio), value=value)

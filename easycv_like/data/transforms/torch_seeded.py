@@ -1,10 +1,13 @@
-"""Run a torchvision transform on an HWC uint8 image with torch's random draws taken from
-``results['rng']``, so it is a function of (seed, epoch, sample index) like every transform here."""
+"""``SeededTorchvisionTransform``: a torchvision transform as a pipeline step on an HWC uint8
+image, with torch's random draws taken from ``results['rng']``, so it is a function of (seed,
+epoch, sample index) like every transform here."""
 import contextlib
-from typing import Callable, Iterator
+from typing import Iterator
 
 import numpy as np
 import torch
+from mmcv.transforms import BaseTransform
+from torch import nn
 
 from easycv_like.data.transforms.rng import get_rng
 
@@ -18,8 +21,18 @@ def torch_rng_from(results: dict) -> Iterator[None]:
         yield
 
 
-def apply_to_hwc(transform: Callable[[torch.Tensor], torch.Tensor],
-                 img: np.ndarray) -> np.ndarray:
-    """``transform`` on the image as a C x H x W uint8 tensor; back to an HWC array."""
-    chw = torch.from_numpy(np.ascontiguousarray(img)).permute(2, 0, 1)
-    return np.ascontiguousarray(transform(chw).permute(1, 2, 0).numpy())
+class SeededTorchvisionTransform(BaseTransform):
+    """Apply ``self.torchvision_transform`` (set by the subclass; it takes and returns a
+    C x H x W uint8 tensor) to ``results['img']`` under ``torch_rng_from(results)``."""
+
+    torchvision_transform: nn.Module
+
+    def transform(self, results: dict) -> dict:
+        chw = torch.from_numpy(np.ascontiguousarray(results['img'])).permute(2, 0, 1)
+        with torch_rng_from(results):
+            out = self.torchvision_transform(chw)
+        results['img'] = np.ascontiguousarray(out.permute(1, 2, 0).numpy())
+        return results
+
+    def __repr__(self) -> str:
+        return f'{type(self).__name__}({self.torchvision_transform!r})'
