@@ -20,6 +20,7 @@ from mmengine.config import Config
 from ..cli.parsers import predict_parser
 from ..data.sources.image_folder import IMAGE_EXTENSIONS
 from ..engine.class_checks import ClassMismatchError
+from ..engine.config_schema import ConfigError
 from ..predictors.classification_predictor import ClassificationPredictor, NoClassifierError
 from ..predictors.detection_predictor import DetectionPredictor
 from ..predictors.image_inputs import ImageInputError, read_image_file
@@ -143,7 +144,7 @@ def _predict_dense(kind, args: argparse.Namespace, entries: List[Entry],
     try:
         predictor = kind(args.checkpoint, args.device, args.trust_checkpoint, config,
                          args.channels_last)
-    except (CheckpointLoadError, ClassMismatchError, WeightLoadError) as err:
+    except (CheckpointLoadError, ClassMismatchError, ConfigError, WeightLoadError) as err:
         raise PredictError(str(err)) from err
     os.makedirs(args.out_dir, exist_ok=True)
     options = dict(score_thr=args.score_thr) if kind is DetectionPredictor else {}
@@ -161,7 +162,8 @@ def _predict_classes(args: argparse.Namespace, entries: List[Entry],
     try:
         predictor = ClassificationPredictor(args.checkpoint, args.device, args.trust_checkpoint,
                                             config, args.channels_last)
-    except (CheckpointLoadError, NoClassifierError, ClassMismatchError, WeightLoadError) as err:
+    except (CheckpointLoadError, NoClassifierError, ClassMismatchError, ConfigError,
+            WeightLoadError) as err:
         raise PredictError(str(err)) from err
     num_classes = getattr(getattr(predictor.model, 'head', None), 'num_classes', None)
     if num_classes is not None and args.topk > num_classes:

@@ -11,6 +11,7 @@ from mmengine.dataset import Compose, default_collate
 
 from ..data.sources.class_names import read_class_names
 from ..engine.class_checks import check_num_classes, check_same_classes
+from ..engine.config_schema import check_inference_config
 from ..engine.eval_data import resolve_eval_data
 from ..models.channels_last import to_channels_last
 from ..registry import DATA_SOURCES, MODELS, TRANSFORMS
@@ -99,6 +100,9 @@ class Predictor:
         else:
             self.cfg = resolve_eval_data(config if isinstance(config, Config)
                                          else Config.fromfile(config))
+            check_inference_config(self.cfg, inference_dataset(self.cfg),
+                                   'eval_pipelines[0].data' if self.cfg.get('eval_pipelines')
+                                   else 'data.val')
             self._stored_in = None
             self.classes = self._agreed_classes(stored_classes, str(checkpoint), config)
         self.device = torch.device(device)

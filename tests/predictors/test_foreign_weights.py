@@ -9,6 +9,7 @@ import torchvision
 from mmengine.config import Config
 
 from easycv_like.engine.class_checks import ClassMismatchError
+from easycv_like.engine.config_schema import ConfigError
 from easycv_like.predictors import DetectionPredictor, SegmentationPredictor, predictor_class
 from easycv_like.utils.checkpoint import CheckpointLoadError
 from easycv_like.utils.weight_loading import WeightLoadError
@@ -123,3 +124,15 @@ def test_predict_cli_takes_a_config_for_foreign_weights(tmp_path, capsys):
         with pytest.raises(SystemExit) as exit_info:
             main(argv)
         assert exit_info.value.code == 2 and message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize('extra, message', [
+    ('chanels_last = True', "Unknown top-level config key.*'chanels_last'.*'channels_last'"),
+    ('model = dict(scor_thr=0.3)', r"model\.scor_thr for YOLOX.*'score_thr'"),
+    ("data = dict(val=dict(colate=dict(type='pad_collate')))", r'data\.colate for DetDataset'),
+])
+def test_a_misspelt_key_in_the_config_is_named(tmp_path, extra, message):
+    config = tmp_path / 'misspelt.py'
+    config.write_text(f'_base_ = {tiny_yolox_config(tmp_path)!r}\n{extra}\n')
+    with pytest.raises(ConfigError, match=message):
+        DetectionPredictor(MEGVII_PLAIN, config=str(config))

@@ -17,17 +17,22 @@ from .type_args import check_arguments, check_type_config
 MISSING = object()  # a key absent from the config
 
 
+def check_top_level_names(cfg: Config) -> None:
+    """Every top-level name is a schema key (or a ``_`` helper variable of the config file)."""
+    unknown = sorted(k for k in cfg.keys() if k not in SCHEMA and not k.startswith('_'))
+    if unknown:
+        hints = [f"'{k}'{closest(k, SCHEMA)}" for k in unknown]
+        raise ConfigError(f"Unknown top-level config key(s): {', '.join(hints)}. "
+                          'The schema is documented in docs/config.md.')
+
+
 def validate_config(cfg: Config) -> Config:
     """A copy of ``cfg`` with every key checked and the schema's defaults filled in.
 
     Top-level names starting with ``_`` are helper variables of the config file and are kept
     as they are. Raises ``ConfigError`` (a ``KeyError`` and a ``ValueError``) naming the key.
     """
-    unknown = sorted(k for k in cfg.keys() if k not in SCHEMA and not k.startswith('_'))
-    if unknown:
-        hints = [f"'{k}'{closest(k, SCHEMA)}" for k in unknown]
-        raise ConfigError(f"Unknown top-level config key(s): {', '.join(hints)}. "
-                          'The schema is documented in docs/config.md.')
+    check_top_level_names(cfg)
     out = copy.deepcopy(cfg)
     for name, key in SCHEMA.items():
         value = check_value(cfg.get(name, MISSING), key, name)
@@ -35,6 +40,16 @@ def validate_config(cfg: Config) -> Config:
             out[name] = value
     _check_together(out)
     return out
+
+
+def check_inference_config(cfg: Config, dataset: dict, dataset_path: str) -> None:
+    """What a predictor reads of a config, checked without the keys only training needs: the
+    top-level names, ``model``, ``channels_last`` and the inference ``dataset`` (at
+    ``dataset_path``, e.g. ``'data.val'``)."""
+    check_top_level_names(cfg)
+    for name in ('model', 'channels_last'):
+        section(cfg, name)
+    check_value(dataset, SCHEMA['data'].sub['val'], dataset_path)
 
 
 def section(cfg: Any, name: str) -> Any:
