@@ -3,6 +3,7 @@ weights and the batches in channels-last memory format, with the same detections
 import numpy as np
 import torch
 
+from easycv_like.models.channels_last import to_channels_last
 from easycv_like.predictors import DetectionPredictor
 
 from .test_foreign_weights import MEGVII_PLAIN, tiny_yolox_config
@@ -32,3 +33,21 @@ def test_argument_and_config_key_give_channels_last_with_equal_detections(tmp_pa
     assert _stem_is_channels_last(DetectionPredictor(MEGVII_PLAIN, config=str(keyed)))
     assert not _stem_is_channels_last(
         DetectionPredictor(MEGVII_PLAIN, config=str(keyed), channels_last=False))
+
+
+def test_predict_cli_channels_last_flag(tmp_path, monkeypatch):
+    import cv2
+
+    from easycv_like.apis.predict import main
+    from easycv_like.predictors import base
+    cv2.imwrite(str(tmp_path / 'x.png'), np.full((64, 64, 3), 90, np.uint8))
+    converted = []
+    monkeypatch.setattr(base, 'to_channels_last',
+                        lambda model: converted.append(model) or to_channels_last(model))
+    argv = [MEGVII_PLAIN, str(tmp_path / 'x.png'), '--config', tiny_yolox_config(tmp_path),
+            '--score-thr', '0', '--out-dir', str(tmp_path / 'out')]
+    plain = main(argv)
+    assert converted == []
+    fast = main(argv + ['--channels-last'])
+    assert len(converted) == 1
+    assert [b['label'] for b in fast[0]['boxes']] == [b['label'] for b in plain[0]['boxes']]
