@@ -1,5 +1,6 @@
-"""nonfinite='skip' leaves the model exactly as before the step (buffers included), and under
-DDP a NaN on one rank makes every rank skip (or stop) together."""
+"""nonfinite='skip' leaves the model exactly as before the step (buffers included), under DDP a
+NaN on one rank makes every rank skip (or stop) together, and a finite loss with Inf/NaN
+gradients is caught before the optimizer step."""
 import os.path as osp
 import subprocess
 import sys
@@ -39,6 +40,20 @@ class NaNInputHook(Hook):
         poison = runner.iter == self.at_iter and self.rank in (None, get_rank())
         backbone.forward = (lambda x: backbone._clean_forward(x * float('nan'))) if poison \\
             else backbone._clean_forward
+
+
+@HOOKS.register_module(force=True)
+class InfGradHook(Hook):
+    """Makes the gradient of ``backbone.conv1.weight`` Inf at one iteration; the loss stays finite."""
+
+    def __init__(self, at_iter):
+        self.at_iter = at_iter
+
+    def before_train_iter(self, runner, batch_idx, data_batch=None):
+        if runner.iter == self.at_iter:
+            model = runner.model.module if hasattr(runner.model, 'module') else runner.model
+            handle = model.backbone.conv1.weight.register_hook(
+                lambda grad: (handle.remove(), grad * float('inf'))[1])
 
 
 @HOOKS.register_module(force=True)
@@ -110,6 +125,70 @@ def test_skip_restores_every_buffer_the_forward_touched():
         loss = net(torch.randn(4, 3))
     wrapper.update_params(loss)
     assert int(net.ptr) == 2 and torch.isfinite(net.bn.running_mean).all()
+
+
+class _SqrtNet(nn.Module):
+    """A finite loss (sqrt(0) = 0) whose gradient is NaN (0 x Inf) for ``fc.weight``."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(3, 2)
+        self.bias = nn.Parameter(torch.ones(2))
+
+    def forward(self, x, poison):
+        loss = (self.fc(x) + self.bias).square().mean()
+        return loss + (self.fc.weight * 0).sum().sqrt() if poison else loss
+
+
+def test_finite_loss_with_nan_gradients_stops_naming_the_parameter():
+    MessageHub.get_current_instance()
+    net = _SqrtNet()
+    wrapper = GuardedOptimWrapper(torch.optim.SGD(net.parameters(), lr=0.1))
+    before = _state(net)
+    loss = net(torch.randn(4, 3), poison=True)
+    assert torch.isfinite(loss)
+    with pytest.raises(FloatingPointError, match=r'Gradients hold Inf/NaN \(loss finite\) in 1 '
+                                                 r'parameters: fc\.weight at iteration'):
+        with wrapper.optim_context(net):
+            wrapper.update_params(loss)
+    assert all(torch.equal(v, _state(net)[k]) for k, v in before.items())
+
+
+def test_finite_loss_with_nan_gradients_is_skipped():
+    MessageHub.get_current_instance()
+    torch.manual_seed(0)
+    net = _SqrtNet()
+    wrapper = GuardedOptimWrapper(torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9),
+                                  nonfinite='skip')
+    for poison in (False, True, True):
+        with wrapper.optim_context(net):
+            loss = net(torch.randn(4, 3), poison)
+        if poison and wrapper.total_skips == 0:
+            before, momenta = _state(net), [s['momentum_buffer'].clone()
+                                            for s in wrapper.optimizer.state.values()]
+        wrapper.update_params(loss)
+    assert (wrapper.total_skips, wrapper.consecutive_skips) == (2, 2)
+    assert all(torch.equal(v, _state(net)[k]) for k, v in before.items())
+    assert all(torch.equal(m, s['momentum_buffer'])
+               for m, s in zip(momenta, wrapper.optimizer.state.values()))
+    assert all(p.grad is None for p in net.parameters())
+    with wrapper.optim_context(net):
+        wrapper.update_params(net(torch.randn(4, 3), poison=False))
+    assert wrapper.consecutive_skips == 0 and not torch.equal(before['bias'], net.bias)
+
+
+def test_inf_gradient_in_a_run_stops_before_the_update(tmp_path, tiny_digits, nan_plugin):
+    cfg = write_tiny_config(str(tmp_path), tiny_digits, extra=(
+        "custom_imports = dict(imports=['nan_plugin'])\n"
+        "custom_hooks = [dict(type='InfGradHook', at_iter=3)]\n"
+        "checkpoint_config = dict(interval=1, by_epoch=False, max_keep_ckpts=-1)\n"
+        "eval_pipelines = []\n"))
+    with pytest.raises(FloatingPointError, match=r'in 1 parameters: backbone\.conv1\.weight at '
+                                                 r'iteration 3'):
+        train(cfg, work_dir=str(tmp_path / 'W'), cfg_options={'total_epochs': 1})
+    assert not (tmp_path / 'W' / 'iter_4.pth').exists()
+    last = load_checkpoint_file(tmp_path / 'W' / 'iter_3.pth')['state_dict']
+    assert all(torch.isfinite(v).all() for v in last.values() if v.is_floating_point())
 
 
 def test_nan_input_skip_keeps_batch_norm_clean(tmp_path, tiny_digits, nan_plugin):

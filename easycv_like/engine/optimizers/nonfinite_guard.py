@@ -1,8 +1,9 @@
-"""What happens when a loss is NaN or Inf (``optimizer_config.nonfinite``).
+"""What happens when a loss or a gradient is NaN or Inf (``optimizer_config.nonfinite``).
 
-``'stop'`` (default): the first non-finite loss raises ``NonFiniteLossError`` naming the
-iteration, before any update, so no checkpoint of broken weights is ever written. ``'skip'``:
-the update is skipped and every buffer the forward pass changed (batch-norm statistics, MoCo
+``'stop'`` (default): the first non-finite loss, or a finite loss with non-finite gradients
+(fp32 and bfloat16; fp16's loss scaler skips those steps itself), raises ``NonFiniteLossError``
+naming the iteration (and the parameters), before any update, so no checkpoint of broken weights
+is ever written. ``'skip'``: the update is skipped and every buffer the forward pass changed (batch-norm statistics, MoCo
 queue and pointer, DINO centre...) is put back, so weights, buffers and optimizer state are
 exactly as before the step; skips are counted in the log as ``nonfinite_skips`` and the run
 stops after ``max_nonfinite`` consecutive ones. Under DDP the ranks agree (an all-reduce of the
@@ -11,7 +12,7 @@ loss scale that falls below ``min_loss_scale`` is an error too (it would loop fo
 """
 import math
 from contextlib import contextmanager
-from typing import Dict, Tuple
+from typing import Dict, Optional, Tuple
 
 import torch
 from mmengine.dist import all_reduce, get_world_size
@@ -22,9 +23,11 @@ from ...models.loss_terms import NONFINITE_TERMS_KEY
 from ...registry import OPTIM_WRAPPERS
 from .cpu_autocast_optim_wrapper import CpuAutocastOptimWrapper
 
+SHOWN_PARAMS = 5
+
 
 class NonFiniteLossError(FloatingPointError):
-    """Training produced a NaN/Inf loss (or an fp16 loss scale collapsed)."""
+    """Training produced a NaN/Inf loss or gradient (or an fp16 loss scale collapsed)."""
 
 
 def snapshot_buffers(model: torch.nn.Module) -> Dict[str, torch.Tensor]:
@@ -58,7 +61,9 @@ def _finite_here_and_everywhere(loss: torch.Tensor) -> Tuple[bool, bool]:
 
 
 class NonFiniteGuard:
-    """Mixin for mmengine optim wrappers: checks the loss before ``update_params``."""
+    """Mixin for mmengine optim wrappers: checks the loss before ``update_params`` and, where no
+    loss scaler already skips overflowing steps (fp32, bfloat16 autocast), the gradients before
+    ``step``: a finite loss can still back-propagate an Inf or NaN gradient."""
 
     def __init__(self, *args, nonfinite: str = 'stop', max_nonfinite: int = 10,
                  min_loss_scale: float = 1e-4, **kwargs):
@@ -76,10 +81,12 @@ class NonFiniteGuard:
 
     @contextmanager
     def optim_context(self, model: torch.nn.Module):
-        """Entered by ``train_step`` before the forward pass: under ``'skip'`` remember the
-        buffers, so that a skipped step can undo what the forward pass did to them."""
+        """Entered by ``train_step`` before the forward pass: remember the model (to name
+        parameters) and, under ``'skip'``, its buffers, so that a skipped step can undo what the
+        forward pass did to them."""
+        self._model = model
         if self.nonfinite == 'skip':
-            self._model, self._buffers_before = model, snapshot_buffers(model)
+            self._buffers_before = snapshot_buffers(model)
         with super().optim_context(model):
             yield
 
@@ -87,31 +94,13 @@ class NonFiniteGuard:
         hub = MessageHub.get_current_instance()
         finite_here, finite_everywhere = _finite_here_and_everywhere(loss)
         if not finite_everywhere:
-            iteration = hub.get_info('iter', 0)
             terms = hub.get_info(NONFINITE_TERMS_KEY) or []
             hub.update_info(NONFINITE_TERMS_KEY, [])
             named = f" (non-finite terms: {', '.join(terms)})" if terms else ''
             where = (f'Loss is {loss.item()}' if not finite_here else
                      f'Loss is non-finite on another rank (here {loss.item()})')
-            if self.nonfinite == 'stop':
-                raise NonFiniteLossError(
-                    f'{where} at iteration {iteration}{named}; stopping before the update (the '
-                    'last checkpoint holds finite weights). Set '
-                    "optimizer_config.nonfinite='skip' to skip such steps instead.")
-            self.consecutive_skips += 1
-            self.total_skips += 1
-            hub.update_scalar('train/nonfinite_skips', self.total_skips)
-            if self._model is not None:
-                restore_buffers(self._model, self._buffers_before)
-            self._model, self._buffers_before = None, {}
-            self.zero_grad()
-            if self.consecutive_skips > self.max_nonfinite:
-                raise NonFiniteLossError(
-                    f'{self.consecutive_skips} consecutive non-finite losses up to iteration '
-                    f'{iteration}{named} (max_nonfinite={self.max_nonfinite}); stopping.')
+            self._refuse_update(where, named, 'losses')
             return
-        self.consecutive_skips = 0
-        self._model, self._buffers_before = None, {}
         super().update_params(loss, **kwargs)
         scaler = getattr(self, 'loss_scaler', None)
         if scaler is not None and scaler.is_enabled():
@@ -121,6 +110,59 @@ class NonFiniteGuard:
                     f'fp16 loss scale fell to {scale} (< {self.min_loss_scale}) at iteration '
                     f"{hub.get_info('iter', 0)}: gradients keep overflowing; lower the LR or "
                     "train with fp16=dict(dtype='bfloat16').")
+
+    def step(self, **kwargs) -> None:
+        scaler = getattr(self, 'loss_scaler', None)
+        if scaler is None or not scaler.is_enabled():
+            bad = self._nonfinite_gradients()
+            if bad is not None:
+                self._refuse_update(bad, '', 'gradients')
+                return
+        self.consecutive_skips = 0
+        self._model, self._buffers_before = None, {}
+        super().step(**kwargs)
+
+    def _nonfinite_gradients(self) -> Optional[str]:
+        """None when every rank's gradients are finite, else what to report: the parameters
+        whose gradient holds an Inf or NaN (found only then; the usual cost is one max-norm)."""
+        params = [p for group in self.optimizer.param_groups for p in group['params']
+                  if p.grad is not None]
+        if not params:
+            return None
+        max_abs = torch.nn.utils.get_total_norm([p.grad for p in params], norm_type=math.inf)
+        finite_here, finite_everywhere = _finite_here_and_everywhere(max_abs)
+        if finite_everywhere:
+            return None
+        if finite_here:
+            return 'Gradients are non-finite on another rank (finite here)'
+        names = {id(p): name.removeprefix('module.')
+                 for name, p in (self._model.named_parameters() if self._model else ())}
+        bad = [names.get(id(p), f'<unnamed {tuple(p.shape)}>') for p in params
+               if not torch.isfinite(p.grad).all()]
+        return (f'Gradients hold Inf/NaN (loss finite) in {len(bad)} parameters: '
+                + ', '.join(bad[:SHOWN_PARAMS]) + (', ...' if len(bad) > SHOWN_PARAMS else ''))
+
+    def _refuse_update(self, what: str, named: str, kind: str) -> None:
+        """Apply the policy to a step that must not update: raise under ``'stop'``; under
+        ``'skip'`` put the buffers back, drop the gradients and count the skip."""
+        hub = MessageHub.get_current_instance()
+        iteration = hub.get_info('iter', 0)
+        if self.nonfinite == 'stop':
+            raise NonFiniteLossError(
+                f'{what} at iteration {iteration}{named}; stopping before the update (the '
+                'last checkpoint holds finite weights). Set '
+                "optimizer_config.nonfinite='skip' to skip such steps instead.")
+        self.consecutive_skips += 1
+        self.total_skips += 1
+        hub.update_scalar('train/nonfinite_skips', self.total_skips)
+        if self._model is not None and self._buffers_before:
+            restore_buffers(self._model, self._buffers_before)
+        self._model, self._buffers_before = None, {}
+        self.zero_grad()
+        if self.consecutive_skips > self.max_nonfinite:
+            raise NonFiniteLossError(
+                f'{self.consecutive_skips} consecutive non-finite {kind} up to iteration '
+                f'{iteration}{named} (max_nonfinite={self.max_nonfinite}); stopping.')
 
 
 @OPTIM_WRAPPERS.register_module()
