@@ -61,14 +61,10 @@ def test_torch_threads_sets_the_training_process_threads(tmp_path, tiny_digits):
 
     from ..conftest import write_tiny_config
     cfg = Config.fromfile(write_tiny_config(str(tmp_path), tiny_digits))
-    before = torch.get_num_threads()
-    try:
-        torch.set_num_threads(2)
-        cfg.merge_from_dict({'torch_threads': 1})
-        build_runner(apply_overrides(cfg, str(tmp_path / 'w')))
-        assert torch.get_num_threads() == 1
-    finally:
-        torch.set_num_threads(before)
+    torch.set_num_threads(2)  # conftest's autouse fixture restores the count afterwards
+    cfg.merge_from_dict({'torch_threads': 1})
+    build_runner(apply_overrides(cfg, str(tmp_path / 'w')))
+    assert torch.get_num_threads() == 1
     with pytest.raises(Exception, match='torch_threads'):
         cfg.merge_from_dict({'torch_threads': 0})
         check_schema(apply_overrides(cfg, str(tmp_path / 'w')))
