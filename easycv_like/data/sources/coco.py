@@ -14,7 +14,7 @@ import numpy as np
 from mmengine.logging import print_log
 from pycocotools.coco import COCO
 
-from easycv_like.data.sources.annotated_samples import AnnotatedSamples
+from easycv_like.data.sources.annotated_samples import AnnotatedSamples, clip_box
 from easycv_like.registry import DATA_SOURCES
 
 _SHOWN = 10
@@ -86,15 +86,10 @@ class Coco(AnnotatedSamples):
             if ann['category_id'] not in self.cat_id_to_label:
                 continue
             x, y, w, h = (float(v) for v in ann['bbox'])
-            box = [max(x, 0.0), max(y, 0.0), min(x + w, width), min(y + h, height)]
-            if box != [x, y, x + w, y + h]:
-                print_log(f'{self.ann_file}: {_image_name(image)}: box {ann["bbox"]} of '
-                          f'annotation {ann.get("id")} reaches outside the {width} x {height} '
-                          'image; clipped.', logger='current', level=logging.WARNING)
-            if box[2] <= box[0] or box[3] <= box[1]:
-                print_log(f'{self.ann_file}: {_image_name(image)}: box {ann["bbox"]} of '
-                          f'annotation {ann.get("id")} has no area inside the image; dropped.',
-                          logger='current', level=logging.WARNING)
+            box = clip_box([x, y, x + w, y + h], width, height,
+                           f'{self.ann_file}: {_image_name(image)}: box {ann["bbox"]} of '
+                           f'annotation {ann.get("id")}')
+            if box is None:
                 continue
             boxes.append(box)
             labels.append(self.cat_id_to_label[ann['category_id']])
