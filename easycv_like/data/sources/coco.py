@@ -28,10 +28,11 @@ def _image_name(image: dict) -> str:
 class Coco(AnnotatedSamples):
     """Images and boxes of a COCO-format annotation file.
 
-    Checks at load time: an annotation of an unknown image or category id is an error naming the
-    image id and file; boxes reaching outside their image are clipped and boxes without area are
-    dropped, each with a WARNING naming the image; image files missing on disk are listed in a
-    WARNING (reading them later raises a ``BadSampleError``, see the dataset's bad-sample policy).
+    Checks at load time: two categories of one name, and an annotation of an unknown image or
+    category id, are errors naming the ids (and the image's id and file); boxes reaching outside
+    their image are clipped and boxes without area are dropped, each with a WARNING naming the
+    image; image files missing on disk are listed in a WARNING (reading them later raises a
+    ``BadSampleError``, see the dataset's bad-sample policy).
 
     Args:
         ann_file: the json file.
@@ -54,9 +55,18 @@ class Coco(AnnotatedSamples):
 
     def _set_categories(self, classes: Optional[list]) -> None:
         cats = {c['id']: c['name'] for c in self.coco.loadCats(self.coco.getCatIds())}
+        ids_of = {}
+        for cat_id, name in sorted(cats.items()):
+            ids_of.setdefault(name, []).append(cat_id)
+        repeated = {name: ids for name, ids in ids_of.items() if len(ids) > 1}
+        if repeated:
+            raise ValueError(f'{self.ann_file}: categories {repeated} (name: ids) share a name; '
+                             'class names must be unique, or labels would be ambiguous.')
         if classes is None:
             self.cat_ids = sorted(cats)
+            self.class_origin = f'the categories of {self.ann_file!r}'
         else:
+            self.class_origin = f'classes= of Coco({self.ann_file!r})'
             by_name = {name: cat_id for cat_id, name in cats.items()}
             missing = [name for name in classes if name not in by_name]
             if missing:

@@ -44,6 +44,7 @@ class VocXml(AnnotatedSamples):
                  ann_dir: str = 'Annotations', img_suffix: str = '.jpg') -> None:
         self.root = str(root)
         self.classes = [str(name) for name in classes]
+        self.class_origin = f'classes= of VocXml({self.root!r})'
         self._label = {name: i for i, name in enumerate(self.classes)}
         ann_root = os.path.join(self.root, ann_dir)
         if split_file is None:
