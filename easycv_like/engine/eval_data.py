@@ -2,8 +2,9 @@
 
 An ``eval_pipelines`` entry may name a split of ``data`` instead of copying it (``data='val'``,
 and a ``KNNDataset``'s ``bank='train'`` / ``query='val'``), so overriding ``data.val`` changes what
-is evaluated. ImageFolder evaluation splits without a class list get the training split's, so a
-label means the same class in every split.
+is evaluated. ImageFolder and SegFolder evaluation splits without a class list get the training
+split's, so a label means the same class in every split. (A ``Coco`` split keeps its own: there,
+no list means every category of its file.)
 """
 import copy
 import difflib
@@ -13,6 +14,7 @@ from typing import Any, Optional
 from mmengine.config import Config
 
 _REFERENCE_KEYS = ('bank', 'query')  # dataset arguments that hold datasets (KNNDataset)
+_SHARED_CLASS_SOURCES = ('ImageFolder', 'SegFolder')  # sources whose splits share one class list
 
 
 def _split(data: dict, name: str, where: str) -> dict:
@@ -48,7 +50,7 @@ def _give_classes(dataset: Any, classes: Any) -> None:
     if not isinstance(dataset, dict):
         return
     source = dataset.get('data_source')
-    if isinstance(source, dict) and source.get('type') == 'ImageFolder' \
+    if isinstance(source, dict) and source.get('type') in _SHARED_CLASS_SOURCES \
             and source.get('classes') is None:
         source['classes'] = copy.deepcopy(classes)
     for key in _REFERENCE_KEYS:
@@ -57,11 +59,11 @@ def _give_classes(dataset: Any, classes: Any) -> None:
 
 def resolve_eval_data(cfg: Config, classes: Optional[Sequence[str]] = None) -> Config:
     """A copy of ``cfg`` with split names in ``eval_pipelines`` replaced by ``data``'s datasets
-    and ImageFolder evaluation splits given a class list.
+    and ImageFolder / SegFolder evaluation splits given a class list.
 
     Args:
         cfg: the merged config.
-        classes: the class list for ImageFolder splits that have none (when evaluating a
+        classes: the class list for ImageFolder / SegFolder splits that have none (when evaluating a
             checkpoint: its classes); default: the training split's (:func:`training_classes`).
 
     Raises:

@@ -18,6 +18,9 @@ from easycv_like.registry import METRICS
 # COCOeval.stats index -> our metric name (AP averaged over IoU 0.50:0.95 unless named)
 STAT_NAMES = ('mAP', 'mAP50', 'mAP75', 'mAP_small', 'mAP_medium', 'mAP_large',
               'AR1', 'AR10', 'AR100', 'AR_small', 'AR_medium', 'AR_large')
+_NO_ANN_FILE = ('CocoDetectionEvaluator needs the COCO json of the evaluated split: set its '
+                '`ann_file`, or evaluate a dataset over a `Coco` data source (its metainfo names '
+                'the file). Other sources (VocXml) have none.')
 
 
 def load_coco(ann_file: str) -> COCO:
@@ -46,7 +49,8 @@ class CocoDetectionEvaluator(BaseMetric):
     back to the annotation file's category ids through the dataset's ``cat_ids``. The ground truth
     is the COCO json named by ``ann_file`` (default: the dataset's ``metainfo['ann_file']``), so
     crowd boxes and area ranges follow COCO's own rules. Images of the file that were not
-    evaluated are left out, so a subset or a shard gives the figures of that subset.
+    evaluated are left out, so a subset or a shard gives the figures of that subset; categories
+    the dataset does not label (``Coco(classes=[...])`` keeping some) are left out of the means.
 
     Args:
         ann_file: COCO json of the evaluated split. Default None: the dataset's metainfo.
@@ -64,6 +68,14 @@ class CocoDetectionEvaluator(BaseMetric):
         super().__init__(collect_device=collect_device, prefix=prefix, collect_dir=collect_dir)
         self.ann_file = ann_file
         self.classwise = classwise
+
+    @BaseMetric.dataset_meta.setter
+    def dataset_meta(self, dataset_meta: Optional[dict]) -> None:
+        """Take the evaluated dataset's metainfo; without a COCO json anywhere, stop now (before
+        training) rather than after the first validation's forward passes."""
+        if dataset_meta is not None and not self.ann_file and not dataset_meta.get('ann_file'):
+            raise ValueError(_NO_ANN_FILE)
+        BaseMetric.dataset_meta.fset(self, dataset_meta)
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
         """Keep each image's detections as CPU numpy arrays."""
@@ -84,8 +96,7 @@ class CocoDetectionEvaluator(BaseMetric):
         """Run COCOeval on every gathered image; see the class docstring for the keys."""
         ann_file = self.ann_file or self._meta('ann_file')
         if not ann_file:
-            raise ValueError('CocoDetectionEvaluator needs a COCO json: set `ann_file` or use a '
-                             'data source that puts `ann_file` in its metainfo (CocoSource).')
+            raise ValueError(_NO_ANN_FILE)
         coco_gt = load_coco(ann_file)
         cat_ids = list(self._meta('cat_ids') or sorted(coco_gt.getCatIds()))
         results = drop_repeats(results, 'img_id')
@@ -101,6 +112,7 @@ class CocoDetectionEvaluator(BaseMetric):
             coco_dt = empty_results(coco_gt)
         coco_eval = COCOeval(coco_gt, coco_dt, 'bbox')
         coco_eval.params.imgIds = img_ids
+        coco_eval.params.catIds = sorted(cat_ids)  # only the trained categories (`classes=`)
         summary = io.StringIO()
         with contextlib.redirect_stdout(summary):
             coco_eval.evaluate()

@@ -76,3 +76,21 @@ def test_missing_files_warn_unknown_ids_raise(tmp_path, mmengine_warnings):
         Coco(_write(tmp_path, [_ann(1, 5, 4, [1, 1, 2, 2])]), str(tmp_path))
     with pytest.raises(ValueError, match='image id 6, which is not in "images"'):
         Coco(_write(tmp_path, [_ann(1, 6, 3, [1, 1, 2, 2])]), str(tmp_path))
+
+
+def test_categories_sharing_a_name_are_an_error_naming_their_ids(tmp_path):
+    ann_file = _write(tmp_path, [])
+    with open(ann_file) as f:
+        coco = json.load(f)
+    coco['categories'].append({'id': 12, 'name': 'kite'})
+    with open(ann_file, 'w') as f:
+        json.dump(coco, f)
+    with pytest.raises(ValueError, match=r"ann.json: categories \{'kite': \[11, 12\]\}"):
+        Coco(ann_file, str(tmp_path))
+
+
+def test_class_origin_names_the_file(tmp_path):
+    ann_file = _write(tmp_path, [])
+    assert Coco(ann_file, str(tmp_path)).class_origin == f'the categories of {ann_file!r}'
+    assert Coco(ann_file, str(tmp_path), classes=['car']).class_origin == \
+        f'classes= of Coco({ann_file!r})'

@@ -1,6 +1,7 @@
 import importlib.util
 import os
 
+import numpy as np
 import pytest
 import torch
 from mmengine.registry import DefaultScope
@@ -58,6 +59,28 @@ def test_seg_folder_items(shapes):
     assert dataset.metainfo['classes'][0] == 'background'
     seg = dataset[0]['data_samples']['gt_seg_map']
     assert seg.shape == (48, 48) and set(seg.unique().tolist()) <= {0, 1, 2, 3, 255}
+
+
+def test_seg_dataset_checks_mask_values_against_its_classes(shapes):
+    source = dict(type='SegFolder', img_dir=str(shapes / 'val' / 'images'),
+                  mask_dir=str(shapes / 'val' / 'masks'), classes=['background', 'circle'])
+    pipeline = [dict(type='LoadImage'), dict(type='LoadSegMap'), dict(type='PackSegInputs')]
+    dataset = DATASETS.build(dict(type='SegDataset', data_source=source, pipeline=pipeline))
+    assert dataset.pipeline.transforms[1].num_classes == 2
+    index = next(i for i in range(len(dataset))
+                 if _mask_values(dataset.data_source[i]['seg_map_path']) - {0, 1, 255})
+    with pytest.raises(ValueError, match=r"masks/val_\d+\.png' holds values \[[23]"):
+        dataset[index]
+    source['classes'] = None  # no class list: nothing to check against
+    dataset = DATASETS.build(dict(type='SegDataset', data_source=source, pipeline=pipeline))
+    assert dataset.pipeline.transforms[1].num_classes is None
+    assert dataset[index]['data_samples']['gt_seg_map'].max() >= 2
+
+
+def _mask_values(path: str) -> set:
+    from PIL import Image
+    with Image.open(path) as png:
+        return set(np.unique(np.array(png)).tolist())
 
 
 def test_loader_config_pads_groups_and_resumes_by_batches(shapes):

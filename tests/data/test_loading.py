@@ -103,3 +103,17 @@ def test_load_seg_map_keeps_palette_indices_and_checks_size(tmp_path):
     with pytest.raises(BadSampleError, match='missing.png'):
         LoadSegMap()({'img': np.zeros((2, 3, 3), np.uint8),
                       'seg_map_path': str(tmp_path / 'missing.png')})
+
+
+def test_load_seg_map_names_the_file_holding_values_past_the_classes(tmp_path):
+    from PIL import Image
+
+    from easycv_like.data.transforms import LoadSegMap
+    Image.fromarray(np.array([[0, 3, 255], [9, 1, 0]], np.uint8)).save(tmp_path / 'm.png')
+    sample = {'img': np.zeros((2, 3, 3), np.uint8), 'seg_map_path': str(tmp_path / 'm.png')}
+    assert LoadSegMap(num_classes=10)(dict(sample))['gt_seg_map'][1, 0] == 9
+    assert LoadSegMap()(dict(sample))['gt_seg_map'][1, 0] == 9  # no class count: not checked
+    with pytest.raises(ValueError, match=r"m.png' holds values \[9\], .* 0..3 \(4 classes\)"):
+        LoadSegMap(num_classes=4)(dict(sample))
+    with pytest.raises(ValueError, match=r'holds values \[3, 9\]'):
+        LoadSegMap(num_classes=3)(dict(sample))

@@ -35,3 +35,14 @@ def test_split_file_selects_and_orders_images(tmp_path):
     split.write_text('c\nzz\n')
     with pytest.raises(FileNotFoundError, match=r"1 stems of .*train.txt.* have no image.*'zz'"):
         SegFolder(str(tmp_path / 'images'), str(tmp_path / 'masks'), split_file=str(split))
+
+
+def test_class_origin_names_the_class_file(tmp_path):
+    (tmp_path / 'masks').mkdir()
+    write_image(str(tmp_path / 'images' / 'x.jpg'), random_image(0, 4, 4))
+    cv2.imwrite(str(tmp_path / 'masks' / 'x.png'), np.zeros((4, 4), np.uint8))
+    (tmp_path / 'classes.txt').write_text('bg\nfg\n')
+    source = SegFolder(str(tmp_path / 'images'), str(tmp_path / 'masks'),
+                       classes=str(tmp_path / 'classes.txt'))
+    assert source.class_origin == f"the file {str(tmp_path / 'classes.txt')!r}"
+    assert SegFolder(str(tmp_path / 'images'), str(tmp_path / 'masks')).class_origin is None

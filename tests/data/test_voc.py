@@ -38,3 +38,16 @@ def test_unknown_class_names_the_file_and_closest(tmp_path):
     (tmp_path / 'Annotations' / 'a.xml').write_text('<annotation></annotation>')
     with pytest.raises(ValueError, match='a.xml: not a VOC annotation'):
         VocXml(str(tmp_path))
+
+
+def test_out_of_bounds_and_empty_boxes_are_clipped_or_dropped_naming_the_file(
+        tmp_path, mmengine_warnings):
+    """The same rule as Coco's: a box reaching outside is clipped, one without area dropped."""
+    _write(tmp_path, 'a', [('dog', 0, (45, 5, 60, 20)), ('cat', 0, (10, 10, 9, 30)),
+                           ('person', 0, (1, 1, 5, 5))])
+    sample = VocXml(str(tmp_path))[0]
+    np.testing.assert_array_equal(sample['gt_bboxes'], [[44, 4, 50, 20], [0, 0, 5, 5]])
+    assert sample['gt_labels'].tolist() == [11, 14]
+    messages = [r.getMessage() for r in mmengine_warnings]
+    assert any("a.xml: object 'dog'" in m and 'clipped' in m for m in messages)
+    assert any("a.xml: object 'cat'" in m and 'dropped' in m for m in messages)

@@ -1,17 +1,23 @@
 """docs/own_data.md: its configs, taken from the page itself, train on a tiny ImageFolder made
-from the digits: a classifier, MoCo v2 pre-training, then a linear probe on that backbone."""
+from the digits: a classifier, MoCo v2 pre-training, then a linear probe on that backbone; and
+on boxes and masks made from the coloured shapes: a detector and a segmentation model."""
+import json
 import os
 import os.path as osp
 import re
 import shutil
 
+import numpy as np
 import pytest
 import torch
+from PIL import Image
 
 from easycv_like import train
 from easycv_like.apis.config import load_config
+from easycv_like.apis.evaluate import main as eval_main
 from easycv_like.apis.predict import main as predict_main
 from easycv_like.engine.build_runner import check_schema
+from easycv_like.engine.class_checks import ClassMismatchError
 from easycv_like.utils.checkpoint import load_checkpoint_file
 
 from ..conftest import REPO
@@ -19,6 +25,18 @@ from ..conftest import REPO
 DOC = osp.join(REPO, 'docs', 'own_data.md')
 CLASSES = {'ant': 0, 'bee': 1, 'wasp': 2}  # folder name -> digit used for its images
 SHRINK = {'total_epochs': 1, 'data.imgs_per_gpu': 8, 'data.workers_per_gpu': 0}
+# shapes -> the page's category names and deliberately odd file ids (file order 7, 3, 12)
+BOX_CATEGORIES = {1: (7, 'ant'), 2: (3, 'bee'), 3: (12, 'wasp')}
+# the YOLOX demo's schedule squeezed into 3 epochs of 2 iterations: mixing and the L1 loss stop /
+# start for the last one, evaluation at the end only
+DET_SHRINK = {'total_epochs': 3, 'data.train.max_epochs': 3, 'data.train.no_mix_epochs': 1,
+              'custom_hooks.0.num_last_epochs': 1, 'lr_config.num_last_epochs': 1,
+              'lr_config.warmup_iters': 1, 'eval_config.initial': False,
+              'eval_config.interval': 3, 'eval_config.dynamic_intervals': None,
+              'checkpoint_config.interval': 3, 'data.imgs_per_gpu': 4, 'data.workers_per_gpu': 0}
+SEG_SHRINK = {'total_epochs': 1, 'eval_config.initial': False, 'eval_config.interval': 1,
+              'checkpoint_config.interval': 1, 'data.imgs_per_gpu': 4,
+              'data.workers_per_gpu': 0}
 
 
 def doc_configs() -> dict:
@@ -56,10 +74,54 @@ def project(tmp_path_factory, tiny_digits):
     return root
 
 
-def test_the_page_names_its_four_configs():
+def _boxes_json(shapes_json: str, out: str, oddities: bool) -> None:
+    """The shapes' boxes under the page's names and ids; with ``oddities``, a crowd box, a box
+    reaching outside and a box without area on the first image, and no box on the last one."""
+    with open(shapes_json) as f:
+        coco = json.load(f)
+    anns = [dict({k: v for k, v in a.items() if k != 'segmentation'},
+                 category_id=BOX_CATEGORIES[a['category_id']][0]) for a in coco['annotations']]
+    if oddities:
+        first, last = coco['images'][0], coco['images'][-1]
+        anns = [a for a in anns if a['image_id'] != last['id']]
+        extra = [dict(bbox=[2, 2, 20, 20], category_id=3, iscrowd=1),
+                 dict(bbox=[first['width'] - 10, 5, 30, 15], category_id=7, iscrowd=0),
+                 dict(bbox=[30, 30, 0, 10], category_id=12, iscrowd=0)]
+        anns += [dict(e, id=1000 + i, image_id=first['id'], area=e['bbox'][2] * e['bbox'][3])
+                 for i, e in enumerate(extra)]
+    coco.update(annotations=anns,
+                categories=[dict(id=i, name=n) for i, n in BOX_CATEGORIES.values()])
+    with open(out, 'w') as f:
+        json.dump(coco, f)
+
+
+@pytest.fixture(scope='module')
+def dense_project(project, tmp_path_factory):
+    """``project`` plus data/my_boxes (COCO json) and data/my_masks (palette PNG masks)."""
+    import make_shapes_dataset  # tools/ is on sys.path (tests/conftest.py)
+    shapes = tmp_path_factory.mktemp('shapes')
+    make_shapes_dataset.main(['--out', str(shapes), '--num-train', '8', '--num-val', '2'])
+    palette = [0, 0, 0, 200, 0, 0, 0, 200, 0, 0, 0, 200] + [255, 255, 255] * 252
+    for split in ('train', 'val'):
+        boxes, masks = project / 'data' / 'my_boxes' / split, project / 'data' / 'my_masks' / split
+        shutil.copytree(shapes / split / 'images', boxes / 'images')
+        shutil.copytree(shapes / split / 'images', masks / 'images')
+        _boxes_json(str(shapes / split / 'annotations.json'), str(boxes / 'annotations.json'),
+                    oddities=split == 'train')
+        (masks / 'masks').mkdir()
+        for png in sorted((shapes / split / 'masks').iterdir()):
+            mask = Image.fromarray(np.array(Image.open(png)), mode='P')  # as labelme writes
+            mask.putpalette(palette)
+            mask.save(masks / 'masks' / png.name)
+    (project / 'data' / 'my_masks' / 'classes.txt').write_text('background\nant\nbee\nwasp\n')
+    return project
+
+
+def test_the_page_names_its_six_configs():
     assert sorted(doc_configs()) == [
-        'configs/_base_/datasets/my_images.py', 'configs/own/my_images_linear.py',
-        'configs/own/my_images_mocov2.py', 'configs/own/my_images_r18.py']
+        'configs/_base_/datasets/my_images.py', 'configs/own/my_boxes_yolox.py',
+        'configs/own/my_images_linear.py', 'configs/own/my_images_mocov2.py',
+        'configs/own/my_images_r18.py', 'configs/own/my_masks_lraspp.py']
 
 
 def test_configs_load_and_follow_the_schema(project, monkeypatch):
@@ -95,3 +157,47 @@ def test_classifier_then_ssl_pretraining_then_linear_probe(project, monkeypatch,
     backbone = [k for k in probed if k.startswith('backbone.')]
     assert backbone and all(torch.equal(probed[k], pretrained[k]) for k in backbone)
     assert 'val/top1' in probe['metrics']
+
+
+def _run_log(work_dir: str) -> str:
+    """The text log of the newest run in ``work_dir`` (``<timestamp>/<timestamp>.log``)."""
+    run = sorted(d for d in os.listdir(work_dir) if osp.isdir(osp.join(work_dir, d)))[-1]
+    with open(osp.join(work_dir, run, f'{run}.log'), encoding='utf-8') as f:
+        return f.read()
+
+
+def test_detector_on_own_coco_json_then_eval_and_predict(dense_project, monkeypatch):
+    monkeypatch.chdir(dense_project)
+    det = train('configs/own/my_boxes_yolox.py', cfg_options=dict(DET_SHRINK))
+    log = _run_log(det['work_dir'])
+    assert re.search(r'WARNING .*annotation 1001 reaches outside the \d+ x \d+ image; clipped', log)
+    assert re.search(r'WARNING .*annotation 1002 has no area inside the .* image; dropped', log)
+    meta = load_checkpoint_file(det['checkpoint'])['meta']['dataset_meta']
+    assert meta['classes'] == ['ant', 'bee', 'wasp'] and meta['cat_ids'] == [7, 3, 12]
+    assert 0 <= det['metrics']['coco/mAP50'] <= 100
+    evaluated = eval_main(['configs/own/my_boxes_yolox.py', det['checkpoint']])
+    assert evaluated['coco/mAP50'] == pytest.approx(det['metrics']['coco/mAP50'])
+    records = predict_main([det['checkpoint'], 'data/my_boxes/val/images', '--out-dir', 'boxes',
+                            '--score-thr', '0'])
+    assert len(records) == 2 and all(osp.isfile(r['annotated']) for r in records)
+    assert {b['class_name'] for r in records for b in r['boxes']} <= {'ant', 'bee', 'wasp'}
+
+
+def test_segmentation_on_own_masks_then_eval_and_predict(dense_project, monkeypatch):
+    monkeypatch.chdir(dense_project)
+    seg = train('configs/own/my_masks_lraspp.py', cfg_options=dict(SEG_SHRINK))
+    assert {'val/mIoU', 'val/IoU/background', 'val/IoU/wasp'} <= set(seg['metrics'])
+    meta = load_checkpoint_file(seg['checkpoint'])['meta']['dataset_meta']
+    assert meta['classes'] == ['background', 'ant', 'bee', 'wasp']
+    evaluated = eval_main(['configs/own/my_masks_lraspp.py', seg['checkpoint']])
+    assert evaluated['val/mIoU'] == pytest.approx(seg['metrics']['val/mIoU'])
+    records = predict_main([seg['checkpoint'], 'data/my_masks/val/images', '--out-dir', 'masks'])
+    assert len(records) == 2 and all(osp.isfile(r['annotated']) for r in records)
+    assert set(records[0]['class_names_present']) <= set(meta['classes'])
+
+
+def test_a_head_for_another_class_count_stops_before_training(dense_project, monkeypatch):
+    monkeypatch.chdir(dense_project)
+    with pytest.raises(ClassMismatchError, match=r'model.decode_head.num_classes=5 .* 4 classes'):
+        train('configs/own/my_masks_lraspp.py',
+              cfg_options=dict(SEG_SHRINK, **{'model.decode_head.num_classes': 5}))

@@ -24,3 +24,15 @@ def test_num_classes_against_the_head():
     with pytest.raises(ClassMismatchError,
                        match=r'model.head.num_classes=7 but .* 6 classes \(from folder x\)'):
         check_num_classes(model, ['c'] * 6, 'folder x')
+
+
+def test_num_classes_against_a_segmentors_heads():
+    model = nn.Module()
+    model.decode_head, model.auxiliary_head = nn.Module(), nn.Module()
+    model.decode_head.num_classes = model.auxiliary_head.num_classes = 4
+    check_num_classes(model, ['c'] * 4, 'masks')
+    with pytest.raises(ClassMismatchError, match=r'model.decode_head.num_classes=4 but .* 5 '):
+        check_num_classes(model, ['c'] * 5, 'masks')
+    model.decode_head.num_classes = 5
+    with pytest.raises(ClassMismatchError, match=r'model.auxiliary_head.num_classes=4 but .* 5 '):
+        check_num_classes(model, ['c'] * 5, 'masks')

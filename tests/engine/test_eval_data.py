@@ -43,3 +43,19 @@ def test_image_folder_splits_get_the_training_class_list():
     from_ckpt = resolve_eval_data(_cfg('val', train=_folder('t'), val=_folder('v')),
                                   classes=['x', 'y'])
     assert from_ckpt.eval_pipelines[0].data.data_source.classes == ['x', 'y']
+
+
+def test_seg_folder_splits_get_the_training_class_list_but_coco_keeps_its_own():
+    def seg(folder, **extra):
+        return dict(type='SegDataset', pipeline=[], data_source=dict(
+            type='SegFolder', img_dir=f'{folder}/images', mask_dir=f'{folder}/masks', **extra))
+    resolved = resolve_eval_data(_cfg('val', train=seg('t', classes='seg_classes.txt'),
+                                      val=seg('v')))
+    assert resolved.eval_pipelines[0].data.data_source.classes == 'seg_classes.txt'
+    from_ckpt = resolve_eval_data(_cfg('val', train=seg('t'), val=seg('v')), classes=['bg', 'x'])
+    assert from_ckpt.data.val.data_source.classes == ['bg', 'x']
+    coco = dict(type='DetDataset', pipeline=[], data_source=dict(type='Coco', ann_file='v.json',
+                                                                 img_root='v'))
+    train = dict(coco, data_source=dict(coco['data_source'], classes=['a']))
+    assert 'classes' not in resolve_eval_data(_cfg(coco, train=train)).eval_pipelines[0].data \
+        .data_source

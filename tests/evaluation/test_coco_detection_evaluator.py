@@ -111,3 +111,26 @@ def test_missing_ann_file_is_an_error():
     evaluator = CocoDetectionEvaluator()
     with pytest.raises(ValueError, match='ann_file'):
         _evaluate(evaluator, _predictions())
+
+
+def test_only_the_datasets_categories_are_averaged(ann_file):
+    """A source keeping one category (``classes=['square']``): perfect boxes of it give 100,
+    not 50 (the other category's boxes, never predicted, must not count)."""
+    evaluator = CocoDetectionEvaluator(classwise=True)
+    evaluator.dataset_meta = dict(ann_file=ann_file, cat_ids=[7], classes=['square'])
+    perfect = [dict(img_id=1, bboxes=np.array([[100., 60., 130., 90.]]), scores=np.ones(1),
+                    labels=np.zeros(1, np.int64)),
+               dict(img_id=2, bboxes=np.array([[20., 20., 140., 120.]]), scores=np.ones(1),
+                    labels=np.zeros(1, np.int64))]
+    metrics = _evaluate(evaluator, perfect)
+    assert metrics['mAP'] == pytest.approx(100.0) and metrics['AR100'] == pytest.approx(100.0)
+    assert metrics['AP/square'] == pytest.approx(100.0) and 'AP/circle' not in metrics
+
+
+def test_a_dataset_without_coco_json_is_refused_when_the_evaluator_gets_it(ann_file):
+    evaluator = CocoDetectionEvaluator()
+    with pytest.raises(ValueError, match='COCO json of the evaluated split.*VocXml'):
+        evaluator.dataset_meta = dict(classes=['a', 'b'])  # a VocXml dataset's metainfo
+    evaluator = CocoDetectionEvaluator(ann_file=ann_file)
+    evaluator.dataset_meta = dict(classes=['circle', 'square'])
+    assert evaluator.dataset_meta == dict(classes=['circle', 'square'])

@@ -14,7 +14,7 @@ import numpy as np
 from mmengine.logging import print_log
 from pycocotools.coco import COCO
 
-from easycv_like.data.sources.annotated_samples import AnnotatedSamples
+from easycv_like.data.sources.annotated_samples import AnnotatedSamples, clip_box
 from easycv_like.registry import DATA_SOURCES
 
 _SHOWN = 10
@@ -28,10 +28,11 @@ def _image_name(image: dict) -> str:
 class Coco(AnnotatedSamples):
     """Images and boxes of a COCO-format annotation file.
 
-    Checks at load time: an annotation of an unknown image or category id is an error naming the
-    image id and file; boxes reaching outside their image are clipped and boxes without area are
-    dropped, each with a WARNING naming the image; image files missing on disk are listed in a
-    WARNING (reading them later raises a ``BadSampleError``, see the dataset's bad-sample policy).
+    Checks at load time: two categories of one name, and an annotation of an unknown image or
+    category id, are errors naming the ids (and the image's id and file); boxes reaching outside
+    their image are clipped and boxes without area are dropped, each with a WARNING naming the
+    image; image files missing on disk are listed in a WARNING (reading them later raises a
+    ``BadSampleError``, see the dataset's bad-sample policy).
 
     Args:
         ann_file: the json file.
@@ -54,9 +55,18 @@ class Coco(AnnotatedSamples):
 
     def _set_categories(self, classes: Optional[list]) -> None:
         cats = {c['id']: c['name'] for c in self.coco.loadCats(self.coco.getCatIds())}
+        ids_of = {}
+        for cat_id, name in sorted(cats.items()):
+            ids_of.setdefault(name, []).append(cat_id)
+        repeated = {name: ids for name, ids in ids_of.items() if len(ids) > 1}
+        if repeated:
+            raise ValueError(f'{self.ann_file}: categories {repeated} (name: ids) share a name; '
+                             'class names must be unique, or labels would be ambiguous.')
         if classes is None:
             self.cat_ids = sorted(cats)
+            self.class_origin = f'the categories of {self.ann_file!r}'
         else:
+            self.class_origin = f'classes= of Coco({self.ann_file!r})'
             by_name = {name: cat_id for cat_id, name in cats.items()}
             missing = [name for name in classes if name not in by_name]
             if missing:
@@ -86,15 +96,10 @@ class Coco(AnnotatedSamples):
             if ann['category_id'] not in self.cat_id_to_label:
                 continue
             x, y, w, h = (float(v) for v in ann['bbox'])
-            box = [max(x, 0.0), max(y, 0.0), min(x + w, width), min(y + h, height)]
-            if box != [x, y, x + w, y + h]:
-                print_log(f'{self.ann_file}: {_image_name(image)}: box {ann["bbox"]} of '
-                          f'annotation {ann.get("id")} reaches outside the {width} x {height} '
-                          'image; clipped.', logger='current', level=logging.WARNING)
-            if box[2] <= box[0] or box[3] <= box[1]:
-                print_log(f'{self.ann_file}: {_image_name(image)}: box {ann["bbox"]} of '
-                          f'annotation {ann.get("id")} has no area inside the image; dropped.',
-                          logger='current', level=logging.WARNING)
+            box = clip_box([x, y, x + w, y + h], width, height,
+                           f'{self.ann_file}: {_image_name(image)}: box {ann["bbox"]} of '
+                           f'annotation {ann.get("id")}')
+            if box is None:
                 continue
             boxes.append(box)
             labels.append(self.cat_id_to_label[ann['category_id']])

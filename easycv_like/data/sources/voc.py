@@ -1,7 +1,9 @@
 """``VocXml``: a detection data source of Pascal-VOC-style XML files (one per image).
 
 VOC pixel indices are 1-based and inclusive; boxes are converted to our 0-based, end-exclusive
-xyxy (``xmin - 1, ymin - 1, xmax, ymax``). ``difficult`` objects become ``gt_ignore``.
+xyxy (``xmin - 1, ymin - 1, xmax, ymax``). ``difficult`` objects become ``gt_ignore``. Boxes
+reaching outside the image are clipped and boxes without area dropped, with a WARNING naming the
+file, as ``Coco`` does.
 """
 import difflib
 import os
@@ -11,7 +13,7 @@ from typing import Optional
 
 import numpy as np
 
-from easycv_like.data.sources.annotated_samples import AnnotatedSamples
+from easycv_like.data.sources.annotated_samples import AnnotatedSamples, clip_box
 from easycv_like.registry import DATA_SOURCES
 
 VOC_CLASSES = ('aeroplane', 'bicycle', 'bird', 'boat', 'bottle', 'bus', 'car', 'cat', 'chair',
@@ -42,6 +44,7 @@ class VocXml(AnnotatedSamples):
                  ann_dir: str = 'Annotations', img_suffix: str = '.jpg') -> None:
         self.root = str(root)
         self.classes = [str(name) for name in classes]
+        self.class_origin = f'classes= of VocXml({self.root!r})'
         self._label = {name: i for i, name in enumerate(self.classes)}
         ann_root = os.path.join(self.root, ann_dir)
         if split_file is None:
@@ -74,7 +77,11 @@ class VocXml(AnnotatedSamples):
             except (AttributeError, TypeError, ValueError) as err:
                 raise ValueError(f'{xml_path}: object {name!r} has no complete <bndbox> '
                                  f'({err}).') from err
-            boxes.append([box[0] - 1, box[1] - 1, box[2], box[3]])
+            box = clip_box([box[0] - 1, box[1] - 1, box[2], box[3]], width, height,
+                           f'{xml_path}: object {name!r} with <bndbox> {box}')
+            if box is None:
+                continue
+            boxes.append(box)
             labels.append(self._label[name])
             ignore.append(obj.findtext('difficult', '0').strip() == '1')
         return {'img_path': img_path, 'img_id': index, 'height': height, 'width': width,

@@ -6,6 +6,7 @@ image, a JPEG whose compressed data the decoder reports as corrupt) becomes a ``
 naming the file, so a dataset can skip it on purpose.
 """
 import os
+from typing import Optional
 
 import cv2
 import numpy as np
@@ -15,6 +16,7 @@ from mmcv.transforms import BaseTransform
 from easycv_like.data.errors import BadSampleError
 from easycv_like.data.image_integrity import find_image_defect
 from easycv_like.data.native_stderr import call_capturing_stderr
+from easycv_like.data.transforms.targets import SEG_IGNORE
 from easycv_like.registry import TRANSFORMS
 
 # Parallelism comes from DataLoader workers, one process each; OpenCV's own thread pool in every
@@ -115,11 +117,21 @@ class LoadSegMap(BaseTransform):
 
     The map is H x W uint8 of class indices, 255 = ignore; it must match the image's size. A map
     already in memory (``gt_seg_map``) is checked the same way. Put it right after ``LoadImage``.
+    With ``num_classes`` (``SegDataset`` sets it from its class list), a value that is neither a
+    class index nor 255 is an error naming the file: caught here, before any crop can hide it,
+    instead of in the loss or the confusion matrix without a file name.
+
+    Args:
+        num_classes: the number of classes C, or None (default) to skip the value check.
 
     Raises:
         BadSampleError: the file cannot be read or decoded.
-        ValueError: the map is not single-channel uint8, or its size differs from the image's.
+        ValueError: the map is not single-channel uint8, its size differs from the image's, or
+            it holds values in C..254.
     """
+
+    def __init__(self, num_classes: Optional[int] = None) -> None:
+        self.num_classes = num_classes
 
     def transform(self, results: dict) -> dict:
         seg = results.get('gt_seg_map')
@@ -141,5 +153,16 @@ class LoadSegMap(BaseTransform):
         if results.get('img') is not None and seg.shape != results['img'].shape[:2]:
             raise ValueError(f'Seg map {name!r} is {seg.shape} but its image '
                              f'{results.get("img_path")!r} is {results["img"].shape[:2]}.')
+        self._check_values(seg, name)
         results['gt_seg_map'] = seg
         return results
+
+    def _check_values(self, seg: np.ndarray, name: str) -> None:
+        if self.num_classes is None or int(seg.max(initial=0)) < self.num_classes:
+            return
+        values = np.unique(seg)
+        bad = [int(v) for v in values if self.num_classes <= v < SEG_IGNORE]
+        if bad:
+            raise ValueError(f'Seg map {name!r} holds values {bad[:8]}, which are neither class '
+                             f'indices 0..{self.num_classes - 1} ({self.num_classes} classes) nor '
+                             f'the ignore value {SEG_IGNORE}.')

@@ -1,4 +1,4 @@
-"""Stop before the first step when the classifier's size differs from the training data's."""
+"""Stop before the first step when a head's class count differs from the training data's."""
 from mmengine.hooks import Hook
 
 from ...registry import HOOKS
@@ -7,7 +7,8 @@ from ..class_checks import check_num_classes, dataset_classes
 
 @HOOKS.register_module()
 class ClassCountCheckHook(Hook):
-    """Compare ``model.head.num_classes`` with the training dataset's class count.
+    """Compare ``num_classes`` of the model's heads (``head``; a segmentor's ``decode_head`` and
+    ``auxiliary_head``) with the training dataset's class count.
 
     Without it, a head with fewer outputs than classes fails deep in the loss with an index
     error, and one with more trains silently on outputs no label uses.
