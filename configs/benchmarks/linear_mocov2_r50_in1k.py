@@ -5,6 +5,9 @@
 # The backbone is loaded from the keys `backbone.*` of the pre-training checkpoint (the online
 # encoder of MoCo/SimCLR/BYOL); point at yours with
 #   --cfg-options model.backbone.init_cfg.checkpoint=work_dirs/<run>/latest.pth
+# MoCo's own release (module.encoder_q.* keys) loads with
+#   --cfg-options model.backbone.init_cfg.checkpoint=moco_v2_800ep_pretrain.pth.tar \
+#                 model.backbone.init_cfg.prefix=encoder_q.
 _base_ = [
     '../_base_/models/resnet50_cls.py',
     '../_base_/datasets/imagenet_finetune.py',

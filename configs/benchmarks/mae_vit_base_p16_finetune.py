@@ -3,6 +3,8 @@
 # 5 warm-up epochs, cosine to 1e-6 (times each group's layer scale, as in MAE).
 # Start from the pre-training checkpoint:
 #   --load_from work_dirs/mae_vit_base_p16/latest.pth   (the decoder's weights are ignored)
+# or from MAE's release: --load_from mae_pretrain_vit_base.pth \
+#   --cfg-options "load_cfg.exclude=[backbone.norm.]"   (fc_norm after pooling starts afresh)
 _base_ = [
     '../_base_/models/vit_base_p16_cls.py',
     '../_base_/datasets/imagenet_finetune.py',

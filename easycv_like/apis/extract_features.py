@@ -18,15 +18,17 @@ import numpy as np
 import torch
 from mmengine.config import Config
 from mmengine.dataset import default_collate
+from mmengine.logging import print_log
 from torch.utils.data import DataLoader
 
 from ..engine.eval_data import resolve_eval_data
 from ..cli.parsers import FEATURE_SPLITS, extract_features_parser
 from ..engine.config_schema import section
+from ..models.classification import Classification
 from ..predictors.base import inference_pipeline, single_view_dataset
 from ..predictors.feature_extractor import pooled_features
 from ..registry import DATASETS, MODELS
-from ..utils.weight_loading import load_weights
+from ..utils.weight_loading import WeightLoadError, load_weights
 from .config import load_config
 
 SPLITS = FEATURE_SPLITS
@@ -49,11 +51,28 @@ def feature_dataset_cfg(cfg: Config, split: str) -> dict:
 
 
 def build_model_from(cfg: Config, checkpoint: str, device: Union[str, torch.device],
-                     trust_checkpoint: bool = False) -> torch.nn.Module:
+                     trust_checkpoint: bool = False,
+                     backbone_prefix: Optional[str] = None) -> torch.nn.Module:
     """``cfg.model`` with the weights of ``checkpoint`` (strict, with a key report), in eval mode
-    on ``device``."""
+    on ``device``. With ``backbone_prefix`` the file holds only a backbone (another project's
+    pre-training), under that prefix ('' for none): every backbone parameter must be found in it,
+    its other keys (a projection head) are reported and left out, and a classifier's neck (which
+    the file cannot fill) is dropped, so the features are the backbone's."""
     model = MODELS.build(cfg.model)
-    load_weights(model, checkpoint, strict=True, trust=trust_checkpoint)
+    if backbone_prefix is None:
+        try:
+            load_weights(model, checkpoint, strict=True, trust=trust_checkpoint)
+        except WeightLoadError as err:
+            raise WeightLoadError(f'{err}\nA file that holds only a backbone (another project\'s '
+                                  'pre-training) loads with --backbone-prefix [PREFIX] '
+                                  '(backbone_prefix=).') from None
+    else:
+        load_weights(model.backbone, checkpoint, prefix=backbone_prefix or None, min_match=1.0,
+                     trust=trust_checkpoint)
+        if isinstance(model, Classification) and model.neck is not None:  # in its features
+            print_log(f'backbone_prefix: the untrained {type(model.neck).__name__} of the config '
+                      'is left out; the features are the backbone\'s.', logger='current')
+            model.neck = None
     return model.to(device).eval()
 
 
@@ -78,7 +97,8 @@ def load_features(folder: str) -> Dict[str, np.ndarray]:
 def extract_features(config: Union[str, Config], checkpoint: str, split: str = 'train',
                      out_dir: Optional[str] = None, l2norm: bool = False,
                      batch_size: Optional[int] = None, trust_checkpoint: bool = False,
-                     device: Optional[str] = None) -> Dict[str, np.ndarray]:
+                     device: Optional[str] = None,
+                     backbone_prefix: Optional[str] = None) -> Dict[str, np.ndarray]:
     """Features and labels of every sample of ``split``, in dataset order.
 
     Args:
@@ -90,13 +110,16 @@ def extract_features(config: Union[str, Config], checkpoint: str, split: str = '
         batch_size: images per forward pass. Default ``data.imgs_per_gpu``.
         trust_checkpoint: allow a checkpoint that needs arbitrary unpickling (can run code).
         device: default ``'cuda'`` when available, else ``'cpu'``.
+        backbone_prefix: the checkpoint holds only the backbone, under this prefix ('' for a
+            bare backbone file such as DINO's, ``'encoder_q.'`` for MoCo's release). Default
+            None: the checkpoint holds the whole model of the config.
 
     Returns:
         ``dict(features=float32 N x D, labels=int64 N)`` (-1 for unlabelled samples).
     """
     cfg = resolve_eval_data(load_config(config) if isinstance(config, str) else config)
     device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
-    model = build_model_from(cfg, checkpoint, device, trust_checkpoint)
+    model = build_model_from(cfg, checkpoint, device, trust_checkpoint, backbone_prefix)
     data = section(cfg, 'data')  # with the schema's defaults
     dataset = DATASETS.build(feature_dataset_cfg(cfg, split))
     if len(dataset) == 0:
@@ -118,7 +141,8 @@ def extract_features(config: Union[str, Config], checkpoint: str, split: str = '
 def run(args: argparse.Namespace) -> Dict[str, np.ndarray]:
     """Extract as ``args`` (parsed by ``extract_features_parser``) say."""
     result = extract_features(args.config, args.checkpoint, args.split, args.out, args.l2norm,
-                              args.batch_size, args.trust_checkpoint, args.device)
+                              args.batch_size, args.trust_checkpoint, args.device,
+                              args.backbone_prefix)
     where = f' -> {args.out}' if args.out else ''
     print(f'{args.split}: {len(result["features"])} features of dimension '
           f'{result["features"].shape[1]}{where}')

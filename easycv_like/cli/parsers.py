@@ -66,6 +66,10 @@ def extract_features_parser() -> argparse.ArgumentParser:
     parser.add_argument('--l2norm', action='store_true', help='L2-normalise every feature')
     parser.add_argument('--batch-size', type=int, help='default: data.imgs_per_gpu')
     parser.add_argument('--device', help="default: 'cuda' when available, else 'cpu'")
+    parser.add_argument('--backbone-prefix', nargs='?', const='', metavar='PREFIX',
+                        help="the checkpoint holds only a backbone, under PREFIX (none if "
+                             "omitted): another project's pre-training, e.g. 'encoder_q.' for "
+                             "MoCo's release, nothing for DINO's")
     _trust_checkpoint(parser)
     return parser
 

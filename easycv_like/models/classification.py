@@ -1,10 +1,12 @@
 """Supervised image classification: backbone (+ neck) + classification head."""
 import torch
+from mmengine.logging import print_log
 from mmengine.model import BaseModel
 from torch import nn
 
 from easycv_like.registry import MODELS
 
+from .classifier_checkpoint import is_bare_classifier, rename_bare_classifier
 from .data_preprocessor import ClsDataPreprocessor
 from .heads.mobilenet_cls_head import (MobileNetClsHead, is_torchvision_mobilenet,
                                        torchvision_mobilenet_to_classification)
@@ -42,12 +44,18 @@ class Classification(NonFiniteTermsMixin, BaseModel):
         self.head = MODELS.build(head)
 
     def adapt_checkpoint_state(self, state: dict, prefix: str = '') -> None:
-        """Rename a torchvision MobileNet classification state dict to our names when this is a
-        MobileNet classifier (``load_weights`` / ``load_from`` call this)."""
+        """Rename another project's classifier file to our names (``load_weights`` /
+        ``load_from`` call this): a torchvision MobileNet for a MobileNet classifier, else a
+        file whose keys are the backbone's own names plus ``fc.*`` / ``head.*`` (torchvision or
+        timm ResNet, timm ViT) -- ``classifier_checkpoint.py``."""
         if isinstance(self.head, MobileNetClsHead) and is_torchvision_mobilenet(state, prefix):
             renamed = torchvision_mobilenet_to_classification(state, prefix)
             state.clear()
             state.update(renamed)
+        elif is_bare_classifier(state, self.backbone.state_dict().keys(), prefix):
+            rename_bare_classifier(state, prefix)
+            print_log('Renamed a bare classifier file (torchvision / timm names): X -> '
+                      'backbone.X, fc.* / head.* -> head.fc.*', logger='current')
 
     def extract_feat(self, inputs: torch.Tensor) -> tuple[torch.Tensor, ...]:
         """Normalised N x C x H x W images -> the backbone (+ neck) feature tuple."""

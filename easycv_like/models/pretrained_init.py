@@ -5,7 +5,7 @@ whose keys do not fit (an official DeiT / MAE ``{'model': ...}`` file, a wrong p
 model at its random init. This one replaces it under the same name: it unwraps the usual
 containers, applies the prefix, logs the key report and fails below ``min_match``.
 """
-from typing import Optional
+from typing import Optional, Sequence
 
 from mmengine.model.weight_init import update_init_info
 from mmengine.registry import WEIGHT_INITIALIZERS
@@ -26,24 +26,28 @@ class PretrainedInit:
         map_location: as for ``torch.load``. Default ``'cpu'``.
         container: top-level key to open first (e.g. ``'student'``); default: the first of
             ``state_dict``, ``model``, ``module``, ``teacher``, ``student`` ... present.
+        exclude: leave out keys starting with these names (relative to the module, after
+            ``prefix``), e.g. ``['fc.']``. Default: none.
         min_match: fail when fewer than this fraction of the module's parameters were found
             (0 allows any partial load). Default 0.5.
         strict: fail unless every key matches both ways. Default False.
     """
 
     def __init__(self, checkpoint: str, prefix: Optional[str] = None, map_location: str = 'cpu',
-                 container: Optional[str] = None, min_match: float = 0.5,
-                 strict: bool = False) -> None:
+                 container: Optional[str] = None, exclude: Sequence[str] = (),
+                 min_match: float = 0.5, strict: bool = False) -> None:
         self.checkpoint = checkpoint
         self.prefix = prefix
         self.map_location = map_location
         self.container = container
+        self.exclude = exclude
         self.min_match = min_match
         self.strict = strict
 
     def __call__(self, module: nn.Module) -> None:
         loaded = CheckpointLoader.load_checkpoint(self.checkpoint, self.map_location)
         load_weights(module, loaded, prefix=self.prefix, container=self.container,
-                     min_match=self.min_match, strict=self.strict, source=str(self.checkpoint))
+                     exclude=self.exclude, min_match=self.min_match, strict=self.strict,
+                     source=str(self.checkpoint))
         if hasattr(module, '_params_init_info'):
             update_init_info(module, init_info=f'Pretrained: loaded from {self.checkpoint}')

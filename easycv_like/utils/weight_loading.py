@@ -3,9 +3,12 @@
 ``load_weights`` reads a file through ``load_checkpoint_file`` (``weights_only=True``), unwraps
 the usual containers (``state_dict``, ``model``, ``module``, ``teacher``, ``student`` ...) and a
 DDP ``module.`` prefix, keeps the keys under ``prefix``, lets submodules adapt what they receive
-(a ViT resizes its position embedding), loads the tensors whose names and shapes match, logs a
-key report and fails when too few of the target's parameters were found. A checkpoint that
-silently loads nothing is the failure this module exists to prevent.
+(a ViT resizes its position embedding, a ``Classification`` renames another project's classifier),
+leaves out the names listed in ``exclude``, loads the tensors whose names and shapes match, logs
+a key report and fails when too few of the target's parameters were found or a tensor has
+another shape than the model's (a classifier for another number of classes: ``exclude`` it by
+name). A checkpoint that silently loads nothing, or less than it seems to, is the failure this
+module exists to prevent.
 """
 import logging
 from collections import Counter
@@ -35,6 +38,7 @@ class LoadReport:
     containers: List[str] = field(default_factory=list)
     prefix: Optional[str] = None
     left_out: Dict[str, int] = field(default_factory=dict)
+    excluded: Dict[str, int] = field(default_factory=dict)
     matched: List[str] = field(default_factory=list)
     missing: List[str] = field(default_factory=list)
     unexpected: List[str] = field(default_factory=list)
@@ -58,6 +62,9 @@ class LoadReport:
         if self.prefix:
             dropped = ', '.join(f'{k}.* ({n})' for k, n in self.left_out.items()) or 'nothing'
             lines.append(f'  prefix {self.prefix!r} selected the weights; left out: {dropped}')
+        if self.excluded:
+            dropped = ', '.join(f'{k}* ({n})' for k, n in self.excluded.items())
+            lines.append(f'  left out by exclude: {dropped}')
         lines.append(f'  matched {self.matched_params}/{self.num_params} parameters '
                      f'({100 * self.match_fraction:.1f}%), {len(self.matched)} tensors in all')
         mismatched = [f'{k} {tuple(a)} in file vs {tuple(b)} in model'
@@ -137,6 +144,41 @@ def select_prefix(state: Dict[str, torch.Tensor], prefix: str, containers: Seque
                           f'{groups}. Set prefix to one of them (with a trailing dot).')
 
 
+def exclude_keys(state: Dict[str, torch.Tensor], exclude: Sequence[str], source: str
+                 ) -> Tuple[Dict[str, torch.Tensor], Dict[str, int]]:
+    """Drop the keys starting with an entry of ``exclude`` (model names, after renaming); also
+    return how many each entry dropped. An entry that names no key is an error."""
+    if isinstance(exclude, str):
+        exclude = [exclude]
+    counts = {name: sum(k.startswith(name) for k in state) for name in exclude}
+    unused = [name for name, count in counts.items() if not count]
+    if unused:
+        groups = ', '.join(f'{k!r} ({n})' for k, n in list(_key_groups(list(state)).items())[:8])
+        raise WeightLoadError(f'exclude {unused} names no key of {source} (names as the model '
+                              f'has them, after prefix and renaming); its keys start with: '
+                              f'{groups}.')
+    kept = {k: v for k, v in state.items() if not k.startswith(tuple(exclude))}
+    return kept, counts
+
+
+def shape_error(module: nn.Module, report: LoadReport) -> WeightLoadError:
+    """The error for tensors whose shape differs from the model's, naming them and the
+    ``exclude`` entries that would leave them out (and both class counts for a classifier)."""
+    shapes = [f'{k} {tuple(a)} in file vs {tuple(b)} in model'
+              for k, a, b in report.shape_mismatched]
+    layers = list(dict.fromkeys(k.rsplit('.', 1)[0] + '.' for k, _, _ in report.shape_mismatched))
+    classes = getattr(getattr(module, 'head', None), 'num_classes', None)
+    file_classes = {a[0] for k, a, b in report.shape_mismatched
+                    if k.startswith('head.') and b and b[0] == classes and a and a[0] != classes}
+    note = (f' The file\'s classifier has {file_classes.pop()} classes, the model\'s '
+            f'head.num_classes is {classes}.' if len(file_classes) == 1 else '')
+    return WeightLoadError(
+        f'{len(shapes)} tensor(s) of {report.source} have another shape than in {report.target}: '
+        f'{"; ".join(shapes[:SHOWN_NAMES])}.{note} To start these layers afresh, leave them out '
+        f'by name: exclude={layers[:SHOWN_NAMES]} (load_cfg for load_from, or a key of '
+        f"init_cfg=dict(type='Pretrained', ...)).\n{report.summary()}")
+
+
 def _adapt(module: nn.Module, state: Dict[str, torch.Tensor]) -> None:
     """Let every submodule that defines ``adapt_checkpoint_state(state, prefix)`` rewrite its
     part of ``state`` in place (e.g. interpolate a ViT position embedding)."""
@@ -182,8 +224,8 @@ def suggest_prefix(module: nn.Module, state: Dict[str, torch.Tensor]) -> str:
 
 def load_weights(module: nn.Module, checkpoint: Union[PathLike, Mapping], *,
                  prefix: Optional[str] = None, container: Optional[str] = None,
-                 min_match: float = 0.5, strict: bool = False, trust: bool = False,
-                 source: Optional[str] = None) -> LoadReport:
+                 exclude: Sequence[str] = (), min_match: float = 0.5, strict: bool = False,
+                 trust: bool = False, source: Optional[str] = None) -> LoadReport:
     """Load ``checkpoint`` into ``module``, log a key report, and return it.
 
     Args:
@@ -191,6 +233,9 @@ def load_weights(module: nn.Module, checkpoint: Union[PathLike, Mapping], *,
         checkpoint: a file path, or what ``load_checkpoint_file`` returned for one.
         prefix: keep only keys under it, prefix removed (``'backbone.'`` for an SSL file).
         container: a top-level key to open first; default: the first of ``CONTAINER_KEYS``.
+        exclude: leave out the keys starting with these names, as the model names them (after
+            ``prefix`` and renaming), e.g. ``['head.fc.']`` to fine-tune a classifier file into
+            a head for another number of classes. Default: none.
         min_match: raise when fewer than this fraction of the module's parameters were found
             (0 allows any partial load). Default 0.5.
         strict: raise unless every key matches both ways, with equal shapes.
@@ -210,7 +255,11 @@ def load_weights(module: nn.Module, checkpoint: Union[PathLike, Mapping], *,
     if prefix:
         state, report.left_out = select_prefix(state, prefix, containers, source)
     _adapt(module, state)
+    if exclude:
+        state, report.excluded = exclude_keys(state, exclude, source)
     loadable = match_state(module, state, report)
+    if report.shape_mismatched:
+        raise shape_error(module, report)
     if strict and not report.complete:
         raise WeightLoadError(f'Strict load failed.\n{report.summary()}')
     if report.match_fraction < min_match:

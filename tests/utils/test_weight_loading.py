@@ -77,16 +77,24 @@ def test_min_match_zero_allows_a_partial_load(tmp_path):
     assert report.missing[:2] == ['0.weight', '0.bias']
 
 
-def test_shape_mismatch_is_listed_and_not_loaded():
+def test_shape_mismatch_fails_unless_the_layer_is_excluded_by_name():
     source = _net(1).state_dict()
     source['2.weight'] = torch.ones(5, 3)
     target = _net(0)
-    report = load_weights(target, source, source='other.pth')
-    assert report.shape_mismatched == [('2.weight', (5, 3), (2, 3))]
-    assert not torch.equal(target[2].weight, torch.ones(2, 3))
-    assert '2.weight (5, 3) in file vs (2, 3) in model' in report.summary()
+    before = {k: v.clone() for k, v in target.state_dict().items()}
+    with pytest.raises(WeightLoadError, match=r"2\.weight \(5, 3\) in file vs \(2, 3\) in "
+                                              r"model.*exclude=\['2\.'\]"):
+        load_weights(target, source, source='other.pth')
+    _assert_same(target, before)  # nothing was loaded
+    report = load_weights(target, source, source='other.pth', exclude=['2.'])
+    assert report.excluded == {'2.': 2} and report.missing == ['2.weight', '2.bias']
+    assert torch.equal(target[0].weight, source['0.weight'])
+    assert torch.equal(target[2].weight, before['2.weight'])  # left at its initial value
+    assert 'left out by exclude: 2.* (2)' in report.summary()
+    with pytest.raises(WeightLoadError, match=r"exclude \['3\.'\] names no key of other\.pth"):
+        load_weights(target, source, source='other.pth', exclude=['2.', '3.'])
     with pytest.raises(WeightLoadError, match='Strict load failed'):
-        load_weights(target, source, source='other.pth', strict=True)
+        load_weights(target, source, source='other.pth', exclude=['2.'], strict=True)
 
 
 def test_ddp_module_prefix_and_teacher_container():

@@ -139,6 +139,8 @@ DIST_PARAMS = {
 LOAD_CFG = {
     'prefix': Key((str,), None, 'keep only keys under it (prefix removed)', nullable=True),
     'container': Key((str,), None, 'top-level key to open first', nullable=True),
+    'exclude': Key((list,), [], 'leave out keys starting with these model names',
+                   items=Key((str,), REQUIRED)),
     'min_match': Key(NUMBER, 0.5, 'least fraction of parameters that must match',
                      check=(lambda v: 0 <= v <= 1, 'a number in [0, 1]')),
     'strict': flag(False, 'every key must match'),

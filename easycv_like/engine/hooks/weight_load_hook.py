@@ -1,5 +1,5 @@
 """Route the Runner's weight loads (``load_from``, resume) through ``load_weights``'s report."""
-from typing import List, Optional
+from typing import List, Optional, Sequence
 
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
@@ -7,7 +7,7 @@ from mmengine.model import is_model_wrapper
 from ...registry import HOOKS, SCOPE
 from ...utils.weight_loading import load_weights
 
-LOAD_CFG_KEYS = ('prefix', 'container', 'min_match', 'strict')
+LOAD_CFG_KEYS = ('prefix', 'container', 'exclude', 'min_match', 'strict')
 
 
 @HOOKS.register_module()
@@ -20,17 +20,17 @@ class WeightLoadHook(Hook):
 
     Args:
         checkpoint: the file name, for the report.
-        prefix, container, min_match, strict: as for ``load_weights``.
+        prefix, container, exclude, min_match, strict: as for ``load_weights``.
     """
 
     priority = 'LOWEST'
 
     def __init__(self, checkpoint: str, prefix: Optional[str] = None,
-                 container: Optional[str] = None, min_match: float = 0.5,
-                 strict: bool = False) -> None:
+                 container: Optional[str] = None, exclude: Sequence[str] = (),
+                 min_match: float = 0.5, strict: bool = False) -> None:
         self.checkpoint = checkpoint
-        self.options = dict(prefix=prefix, container=container, min_match=min_match,
-                            strict=strict)
+        self.options = dict(prefix=prefix, container=container, exclude=exclude,
+                            min_match=min_match, strict=strict)
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
@@ -42,7 +42,8 @@ def weight_load_hooks(load_from: Optional[str], resume: bool,
                       load_cfg: Optional[dict]) -> List[dict]:
     """The hook config for a Runner given ``load_from`` (the file it will read, if any).
 
-    ``load_cfg`` (config key) sets ``prefix`` / ``container`` / ``min_match`` / ``strict`` of a
+    ``load_cfg`` (config key) sets ``prefix`` / ``container`` / ``exclude`` / ``min_match`` /
+    ``strict`` of a
     ``load_from``; a resume is always strict and ignores it.
     """
     load_cfg = dict(load_cfg or {})
