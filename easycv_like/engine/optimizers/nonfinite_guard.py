@@ -4,11 +4,12 @@
 (fp32 and bfloat16; fp16's loss scaler skips those steps itself), raises ``NonFiniteLossError``
 naming the iteration (and the parameters), before any update, so no checkpoint of broken weights
 is ever written. ``'skip'``: the update is skipped and every buffer the forward pass changed
-(batch-norm statistics, MoCo queue and pointer, DINO centre...) is put back, so weights, buffers and optimizer state are
-exactly as before the step; skips are counted in the log as ``nonfinite_skips`` and the run
-stops after ``max_nonfinite`` consecutive ones. Under DDP the ranks agree (an all-reduce of the
-finite flag), so a NaN on one rank makes all of them skip or stop together. Under fp16 a dynamic
-loss scale that falls below ``min_loss_scale`` is an error too (it would loop forever).
+(batch-norm statistics, MoCo queue and pointer, DINO centre...) is put back, so weights, buffers
+and optimizer state are exactly as before the step; skips are counted in the log as
+``nonfinite_skips`` and the run stops after ``max_nonfinite`` consecutive ones. Under DDP the
+ranks agree (an all-reduce of the finite flag), so a NaN on one rank makes all of them skip or
+stop together. Under fp16 a dynamic loss scale that falls below ``min_loss_scale`` is an error
+too (it would loop forever).
 """
 import math
 from contextlib import contextmanager
