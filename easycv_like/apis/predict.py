@@ -97,8 +97,9 @@ def top_classes(result: dict, classes: Optional[Sequence[str]], k: int) -> List[
 
 
 def _text_line(record: dict) -> str:
-    preds = ' | '.join(f'class {p["class"]} ({p["class_name"]}) score {p["score"]:.3f}'
-                       for p in record['predictions'])
+    preds = ' | '.join(f'class {p["class"]}'
+                       + (f' ({p["class_name"]})' if p['class_name'] is not None else '')
+                       + f' score {p["score"]:.3f}' for p in record['predictions'])
     truth = '' if record.get('true_class') is None else f'  (true {record["true_class"]})'
     return f'{record["path"]}: {preds}{truth}'
 

@@ -1,6 +1,7 @@
 """Rebuild a model from a checkpoint (or a config + someone's weights) and run its inference
 pipeline on arrays."""
 import inspect
+import logging
 import os
 from typing import Any, List, Optional, Sequence, Union
 
@@ -8,6 +9,7 @@ import numpy as np
 import torch
 from mmengine.config import Config
 from mmengine.dataset import Compose, default_collate
+from mmengine.logging import print_log
 
 from ..data.sources.class_names import read_class_names
 from ..engine.class_checks import check_num_classes, check_same_classes
@@ -43,15 +45,21 @@ def inference_pipeline(cfg: Config) -> list:
 
 def declared_classes(cfg: Config) -> Optional[List[str]]:
     """The class names the inference dataset's data source declares: its ``classes`` (inline, or
-    a class file / folder that exists here) or its type's default (``VocXml``'s 20), else None."""
+    a class file / folder that exists here) or its type's default (``VocXml``'s 20), else None.
+    A class file the config names but this machine lacks is a WARNING naming it: predictions
+    then carry class indices without names."""
     source = inference_dataset(cfg).get('data_source') or {}
     classes = source.get('classes')
     if classes is None and isinstance(source.get('type'), str) and source['type'] in DATA_SOURCES:
         parameter = inspect.signature(DATA_SOURCES.get(source['type'])).parameters.get('classes')
         if parameter is not None and parameter.default is not inspect.Parameter.empty:
             classes = parameter.default
-    if classes is None or (isinstance(classes, (str, os.PathLike))
-                           and not os.path.exists(classes)):
+    if isinstance(classes, (str, os.PathLike)) and not os.path.exists(classes):
+        print_log(f'The config names the class list {str(classes)!r}, which does not exist here '
+                  f'(relative to {os.getcwd()}); predictions carry class indices without names.',
+                  logger='current', level=logging.WARNING)
+        return None
+    if classes is None:
         return None
     return read_class_names(classes)
 

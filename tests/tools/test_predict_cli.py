@@ -113,3 +113,30 @@ def test_the_tool_script_reports_errors_without_a_traceback(trained_run, tmp_pat
                           capture_output=True, text=True, timeout=300, env=env)
     assert proc.returncode == 2 and 'Traceback' not in proc.stderr
     assert "predict.py: error: no such file or folder '" in proc.stderr
+
+
+def test_class_file_missing_here_gives_indices_and_a_warning(tmp_path, monkeypatch):
+    import logging
+
+    from mmengine.config import Config
+    from mmengine.logging import MMLogger
+
+    from easycv_like.apis.predict import _text_line
+    from easycv_like.predictors.base import declared_classes
+    monkeypatch.chdir(tmp_path)
+    cfg = Config(dict(data=dict(val=dict(data_source=dict(
+        type='ImageList', list_file='val.txt', classes='data/imagenet/classes.txt')))))
+    logger, records = MMLogger.get_current_instance(), []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger.addHandler(handler)
+    try:
+        assert declared_classes(cfg) is None
+    finally:
+        logger.removeHandler(handler)
+    assert [r.levelno for r in records] == [logging.WARNING]
+    assert "'data/imagenet/classes.txt', which does not exist here" in records[0].getMessage()
+    record = {'path': 'x.jpg', 'predictions': [
+        {'class': 713, 'class_name': None, 'score': 0.5},
+        {'class': 2, 'class_name': 'bee', 'score': 0.25}]}
+    assert _text_line(record) == 'x.jpg: class 713 score 0.500 | class 2 (bee) score 0.250'
