@@ -1,7 +1,9 @@
 """What the predictors accept as images: file paths, PIL images and numpy arrays, one or a list.
 
 Everything becomes an H x W x 3 uint8 RGB array (what the inference pipeline expects, as
-``LoadImage`` makes for training). Anything that cannot be used raises ``ImageInputError``
+``LoadImage`` makes for training), with the same pixels whether a file is given by its path or
+opened with PIL: the EXIF orientation is applied, alpha is dropped, grey is repeated into three
+channels and 16-bit samples keep their top 8 bits, as OpenCV decodes the file. Anything that cannot be used raises ``ImageInputError``
 naming the item (``images[3]``), the file and what is wrong with it.
 """
 import os
@@ -67,7 +69,8 @@ def array_to_rgb(img: np.ndarray, name: str = 'image') -> np.ndarray:
     if img.dtype != np.uint8:
         raise ImageInputError(
             f'{name}: expected a uint8 array (values 0-255), got {img.dtype}; convert it, e.g. '
-            '(img * 255).round().astype(np.uint8) for floats in [0, 1].')
+            '(img * 255).round().astype(np.uint8) for floats in [0, 1], (img >> 8).astype('
+            'np.uint8) for 16-bit images (what decoding a 16-bit file gives).')
     if img.ndim == 2:
         img = img[:, :, None]
     if img.ndim != 3 or img.shape[2] not in (1, 3, 4) or 0 in img.shape:
@@ -80,12 +83,29 @@ def array_to_rgb(img: np.ndarray, name: str = 'image') -> np.ndarray:
     return np.ascontiguousarray(img[:, :, :3])
 
 
+def pil_to_rgb(img: Any, name: str = 'image') -> np.ndarray:
+    """A PIL image -> H x W x 3 uint8 RGB, the pixels ``LoadImage`` decodes from its file.
+
+    ``PIL.Image.open`` ignores the EXIF orientation and ``convert('RGB')`` clips 16-bit grey to
+    255, where OpenCV (training) turns the image upright and keeps the top 8 bits.
+    """
+    from PIL import ImageOps
+    img = ImageOps.exif_transpose(img)
+    if img.mode.startswith('I;16'):
+        return array_to_rgb((np.asarray(img) >> 8).astype(np.uint8), name)
+    if img.mode in ('I', 'F'):
+        raise ImageInputError(f'{name}: a PIL image of mode {img.mode!r} (32-bit samples) has no '
+                              'agreed 8-bit meaning; convert it to uint8 yourself, or give the '
+                              'file path.')
+    return np.asarray(img.convert('RGB')).copy()
+
+
 def to_rgb_array(item: Any, name: str = 'image') -> np.ndarray:
     """One path, PIL image or array -> an H x W x 3 uint8 RGB array."""
     if isinstance(item, (str, os.PathLike)):
         return read_image_file(item, name)
     if _is_pil_image(item):
-        return np.asarray(item.convert('RGB')).copy()
+        return pil_to_rgb(item, name)
     if isinstance(item, np.ndarray):
         return array_to_rgb(item, name)
     raise ImageInputError(f'{name}: expected a file path, a PIL image or a uint8 numpy array, '

@@ -117,3 +117,20 @@ def test_load_seg_map_names_the_file_holding_values_past_the_classes(tmp_path):
         LoadSegMap(num_classes=4)(dict(sample))
     with pytest.raises(ValueError, match=r'holds values \[3, 9\]'):
         LoadSegMap(num_classes=3)(dict(sample))
+
+
+def test_odd_files_decode_as_the_predictors_read_them(tmp_path):
+    from PIL import Image
+    from easycv_like.predictors.image_inputs import to_rgb_array
+    from .image_files import write_odd_images
+    img = random_image(5, 6, 10)
+    for name, expected in write_odd_images(str(tmp_path), img).items():
+        path = str(tmp_path / name)
+        loaded = LoadImage()({'img_path': path})['img']
+        assert loaded.shape == ((10, 6, 3) if name == 'turned.png' else (6, 10, 3)), name
+        if expected is not None:
+            np.testing.assert_array_equal(loaded, expected, err_msg=name)
+        np.testing.assert_array_equal(to_rgb_array(path), loaded, err_msg=name)
+        tolerance = 1 if name == 'cmyk.jpg' else 0  # PIL's CMYK -> RGB rounds differently
+        from_pil = to_rgb_array(Image.open(path)).astype(int)
+        assert np.abs(from_pil - loaded).max() <= tolerance, name

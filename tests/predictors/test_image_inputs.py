@@ -123,3 +123,44 @@ def test_self_supervised_checkpoint_has_no_classifier(tmp_path):
         ClassificationPredictor(path)
     features = FeatureExtractor(path).extract(np.zeros((16, 16, 3), np.uint8))
     assert features.shape == (1, 32)
+
+
+def _png_with_orientation(path, img, orientation):
+    pil = Image.fromarray(img)
+    exif = pil.getexif()
+    exif[0x0112] = orientation  # EXIF Orientation
+    pil.save(path, exif=exif)
+    return str(path)
+
+
+@pytest.mark.parametrize('orientation', range(1, 9))
+def test_exif_orientation_is_applied_to_paths_and_pil_images_alike(tmp_path, rgb, orientation):
+    path = _png_with_orientation(tmp_path / 'turned.png', rgb, orientation)
+    from_path = to_rgb_array(path)
+    assert from_path.shape == ((5, 7, 3) if orientation < 5 else (7, 5, 3))
+    np.testing.assert_array_equal(to_rgb_array(Image.open(path)), from_path)
+    if orientation == 6:  # 90 degrees clockwise: the first column becomes the first row
+        np.testing.assert_array_equal(from_path[0], rgb[::-1, 0])
+
+
+def test_16_bit_pil_images_keep_their_top_8_bits_like_the_decoded_file(tmp_path):
+    grey16 = np.arange(0, 65536, 257 * 3, dtype=np.uint16).reshape(86, 1)[:85].reshape(5, 17)
+    path = str(tmp_path / 'grey16.png')
+    assert cv2.imwrite(path, grey16)
+    pil = Image.open(path)
+    assert pil.mode == 'I;16'
+    expected = np.repeat((grey16 >> 8).astype(np.uint8)[:, :, None], 3, axis=2)
+    np.testing.assert_array_equal(to_rgb_array(path), expected)
+    np.testing.assert_array_equal(to_rgb_array(pil), expected)  # convert('RGB') gave 255s
+    with pytest.raises(ImageInputError, match=r"images\[0\]: a PIL image of mode 'I'"):
+        to_rgb_arrays(Image.fromarray(grey16.astype(np.int32)))
+    with pytest.raises(ImageInputError, match=r'\(img >> 8\)\.astype\(np\.uint8\) for 16-bit'):
+        to_rgb_array(grey16)
+
+
+def test_alpha_is_dropped_not_composited_for_every_input_form(tmp_path, rgb):
+    rgba = np.concatenate([rgb, np.zeros((5, 7, 1), np.uint8)], axis=2)  # fully transparent
+    path = str(tmp_path / 'clear.png')
+    Image.fromarray(rgba, 'RGBA').save(path)
+    for item in (path, Image.open(path), rgba):
+        np.testing.assert_array_equal(to_rgb_array(item), rgb)
