@@ -12,13 +12,14 @@ import argparse
 import json
 import os
 import os.path as osp
+import sys
 from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 from mmengine.config import Config
 
 from ..cli.parsers import predict_parser
-from ..data.sources.image_folder import IMAGE_EXTENSIONS
+from ..data.sources.image_folder import IMAGE_EXTENSIONS, describe_skipped, scan_images
 from ..engine.class_checks import ClassMismatchError
 from ..engine.config_schema import ConfigError
 from ..predictors.classification_predictor import ClassificationPredictor, NoClassifierError
@@ -38,18 +39,15 @@ class PredictError(ValueError):
 
 
 def folder_images(folder: str) -> List[str]:
-    """The image files under ``folder`` (recursive, sorted); an error when there are none."""
-    found, others = [], 0
-    for root, subdirs, files in os.walk(folder, followlinks=True):
-        subdirs.sort()
-        for name in sorted(files):
-            if name.lower().endswith(IMAGE_EXTENSIONS):
-                found.append(osp.join(root, name))
-            else:
-                others += 1
+    """The image files under ``folder`` (recursive, sorted); an error when there are none.
+
+    Files without an image extension are skipped, saying so on stderr."""
+    found, others = scan_images(folder)
     if not found:
         raise PredictError(f'folder {folder!r} holds no images ({", ".join(IMAGE_EXTENSIONS)}); '
-                           f'it has {others} other file(s).')
+                           f'it has {len(others)} other file(s).')
+    if others:
+        print(f'{folder}: {describe_skipped(others)}.', file=sys.stderr)
     return found
 
 

@@ -70,3 +70,20 @@ def test_empty_class_folder_is_named(tmp_path):
     (tmp_path / 'data' / 'c' / 'readme.txt').write_text('no images here')
     with pytest.raises(FileNotFoundError, match=r"data/c'\] hold no image"):
         ImageFolder(root)
+
+
+def test_every_promised_extension_is_found_and_other_files_are_named(tmp_path,
+                                                                     mmengine_warnings):
+    from .image_files import write_odd_images
+    expected = write_odd_images(str(tmp_path / 'odd'), random_image(4, 6, 8))
+    (tmp_path / 'odd' / 'notes.txt').write_text('not an image')
+    (tmp_path / 'odd' / 'photo.heic').write_bytes(b'\0' * 8)
+    (tmp_path / 'odd' / '.DS_Store').write_bytes(b'\0' * 8)
+    (tmp_path / 'odd' / '._grey.png').write_bytes(b'\0' * 8)  # macOS resource fork, hidden
+    source = ImageFolder(str(tmp_path))
+    names = sorted(os.path.basename(source[i]['img_path']) for i in range(len(source)))
+    assert names == sorted(expected)  # .tif, .tiff, .PNG, non-ASCII names included
+    skipped = [m.getMessage() for m in mmengine_warnings
+               if 'without an image extension' in m.getMessage()]
+    assert len(skipped) == 1 and '2 file(s)' in skipped[0]
+    assert 'notes.txt' in skipped[0] and 'photo.heic' in skipped[0]

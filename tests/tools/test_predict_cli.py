@@ -50,7 +50,10 @@ def test_folder_topk_and_json(trained_run, image_folder, tmp_path, capsys):
         assert best[1]['score'] == pytest.approx(sorted(exp['scores'])[-2])
         assert best[0]['class_name'] == str(best[0]['class'])
     assert json.loads(out.read_text()) == records
-    text = capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert (f"{image_folder}: 1 file(s) without an image extension were skipped: "
+            f"'{osp.join(image_folder, 'README.txt')}'") in captured.err
+    text = captured.out
     assert f'{paths[0]}: class {records[0]["predictions"][0]["class"]} (' in text
     assert text.count(' | ') == 12 and f'wrote 6 predictions to {out}' in text
 
@@ -73,7 +76,8 @@ def test_missing_file(trained_run, tmp_path, capsys):
 def test_folder_without_images(trained_run, tmp_path, capsys):
     (tmp_path / 'notes.txt').write_text('x')
     err = _error(capsys, [trained_run['checkpoint'], str(tmp_path)])
-    assert 'holds no images (.jpg, .jpeg, .png, .bmp, .webp); it has 1 other file(s)' in err
+    assert 'holds no images (.jpg, .jpeg, .png, .bmp, .webp, .tif, .tiff, .ppm, .pgm); it has 1 ' \
+        'other file(s)' in err
 
 
 def test_file_that_is_not_an_image(trained_run, image_folder, capsys):

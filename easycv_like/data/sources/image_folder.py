@@ -16,7 +16,34 @@ from easycv_like.data.sources.class_names import (ClassesArg, class_folders, des
                                                   read_class_names)
 from easycv_like.registry import DATA_SOURCES
 
-IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.webp')
+# torchvision's ImageFolder list; OpenCV decodes them all (and refuses cut-off TIFF / PNM files).
+IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff', '.ppm', '.pgm')
+_SHOWN = 5
+
+
+def scan_images(folder: str, extensions: Sequence[str] = IMAGE_EXTENSIONS
+                ) -> tuple[list[str], list[str]]:
+    """(image files, other files) under ``folder``, recursively, both sorted.
+
+    Images are the files whose name ends with one of ``extensions`` (case-insensitive); hidden
+    files (``.DS_Store``) are in neither list.
+    """
+    suffixes = tuple(ext.lower() for ext in extensions)
+    images, others = [], []
+    for root, subdirs, files in os.walk(folder, followlinks=True):
+        subdirs.sort()
+        for name in sorted(files):
+            if not name.startswith('.'):
+                (images if name.lower().endswith(suffixes) else others).append(
+                    os.path.join(root, name))
+    return images, others
+
+
+def describe_skipped(others: Sequence[str]) -> str:
+    """'N file(s) without an image extension were skipped: a, b, ... and M more'."""
+    shown = ', '.join(repr(path) for path in others[:_SHOWN])
+    more = f' and {len(others) - _SHOWN} more' if len(others) > _SHOWN else ''
+    return f'{len(others)} file(s) without an image extension were skipped: {shown}{more}'
 
 
 @DATA_SOURCES.register_module()
@@ -25,7 +52,8 @@ class ImageFolder:
 
     Args:
         root: the folder holding one sub-folder per class.
-        extensions: file name endings taken as images (case-insensitive).
+        extensions: file name endings taken as images (case-insensitive); other files are
+            skipped with one WARNING naming a few of them (hidden files silently).
         classes: the class list, as a list of names, a text file (one name a line, e.g.
             ``classes.txt``) or a folder whose sub-folders are the classes (the training split's
             root). Default None: the sorted sub-folders of ``root``. With a list, a sub-folder of
@@ -52,18 +80,23 @@ class ImageFolder:
             self.classes, self.class_origin = read_class_names(classes), describe_classes(classes)
             self._check_folders(folders)
         self._samples: list[tuple[str, int]] = []
-        empty, present = [], set(folders)
+        empty, skipped, present = [], [], set(folders)
         for label, name in enumerate(self.classes):
             if name in present:
-                found = self._images_of(name, label, suffixes)
-                self._samples.extend(found)
+                found, others = scan_images(os.path.join(self.root, name), suffixes)
+                self._samples.extend((path, label) for path in found)
                 empty += [] if found else [os.path.join(self.root, name)]
+                skipped += others
         if not self._samples:
             raise FileNotFoundError(f'No image ({", ".join(suffixes)}) found in class folders '
                                     f'under {self.root!r} (classes: {self.classes}).')
         if empty:
             raise FileNotFoundError(f'Class folder(s) {empty} hold no image '
                                     f'({", ".join(suffixes)}); add images or remove them.')
+        if skipped:
+            print_log(f'ImageFolder {self.root!r}: {describe_skipped(skipped)} (extensions '
+                      f'taken: {", ".join(suffixes)}).', logger='current',
+                      level=logging.WARNING)
 
     def _check_folders(self, folders: list[str]) -> None:
         known, present = set(self.classes), set(folders)
@@ -79,14 +112,6 @@ class ImageFolder:
             print_log(f'{self.root!r} has no folder for {len(absent)} of the '
                       f'{len(self.classes)} classes of {self.class_origin}: {absent}.',
                       logger='current', level=logging.WARNING)
-
-    def _images_of(self, name: str, label: int, suffixes: tuple) -> list[tuple[str, int]]:
-        found = []
-        for folder, subdirs, files in os.walk(os.path.join(self.root, name), followlinks=True):
-            subdirs.sort()
-            found.extend((os.path.join(folder, file), label) for file in sorted(files)
-                         if file.lower().endswith(suffixes))
-        return found
 
     def __len__(self) -> int:
         return len(self._samples)

@@ -7,9 +7,8 @@ from typing import List, Optional, Union
 from PIL import Image
 
 from easycv_like.data.sources.class_names import describe_classes, read_class_names
+from easycv_like.data.sources.image_folder import IMAGE_EXTENSIONS
 from easycv_like.registry import DATA_SOURCES
-
-IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.webp')
 
 
 def _select_split(names: List[str], split_file: str) -> List[str]:
@@ -49,7 +48,7 @@ class SegFolder:
         self.classes = read_class_names(classes)
         self.class_origin = None if classes is None else describe_classes(classes)
         names = sorted(f for f in os.listdir(self.img_dir)
-                       if os.path.splitext(f)[1].lower() in IMAGE_SUFFIXES)
+                       if os.path.splitext(f)[1].lower() in IMAGE_EXTENSIONS)
         if split_file is not None:
             names = _select_split(names, str(split_file))
         if not names:
