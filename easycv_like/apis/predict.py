@@ -13,6 +13,7 @@ import json
 import os
 import os.path as osp
 import sys
+from collections import Counter
 from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -109,8 +110,28 @@ def _read_images(batch: Sequence[Entry]) -> list:
         raise PredictError(str(err)) from err
 
 
-def _dense_record(predictor, path: str, img, result: dict, out_dir: str) -> dict:
-    """Write ``<out_dir>/<stem>.png`` (boxes drawn or label map overlaid); the JSON record."""
+def annotated_names(paths: Sequence[str]) -> List[str]:
+    """File names of the annotated copies, one per path and all different: ``<stem>.png``;
+    ``<name>.png`` (``a.jpg.png``) for inputs sharing a stem (``a.jpg``, ``a.png``); then
+    ``-2``, ``-3``... for inputs sharing a name in different folders."""
+    stems = Counter(osp.splitext(osp.basename(p))[0] for p in paths)
+    names, taken = [], set()
+    for path in paths:
+        base = osp.basename(path)
+        stem = osp.splitext(base)[0]
+        first = f'{stem}.png' if stems[stem] == 1 else f'{base}.png'
+        name, number = first, 1
+        while name in taken:
+            number += 1
+            name = f'{osp.splitext(first)[0]}-{number}.png'
+        taken.add(name)
+        names.append(name)
+    return names
+
+
+def _dense_record(predictor, path: str, img, result: dict, out: str) -> dict:
+    """Write the annotated image to ``out`` (boxes drawn or label map overlaid); the JSON
+    record."""
     import cv2
     if isinstance(predictor, DetectionPredictor):
         drawn = draw_detections(img, result['bboxes'], result['labels'], result['scores'],
@@ -131,8 +152,8 @@ def _dense_record(predictor, path: str, img, result: dict, out_dir: str) -> dict
                       class_names_present=[names[c] for c in present] if names else None)
         summary = 'classes present: ' + ', '.join(
             f'{c} ({names[c]})' if names else str(c) for c in present)
-    out = osp.join(out_dir, osp.splitext(osp.basename(path))[0] + '.png')
-    cv2.imwrite(out, cv2.cvtColor(drawn, cv2.COLOR_RGB2BGR))
+    if not cv2.imwrite(out, cv2.cvtColor(drawn, cv2.COLOR_RGB2BGR)):
+        raise PredictError(f"could not write the annotated image {out!r}.")
     record['annotated'] = out
     record['summary'] = f'{summary} -> {out}'
     return record
@@ -147,12 +168,14 @@ def _predict_dense(kind, args: argparse.Namespace, entries: List[Entry],
         raise PredictError(str(err)) from err
     os.makedirs(args.out_dir, exist_ok=True)
     options = dict(score_thr=args.score_thr) if kind is DetectionPredictor else {}
+    outs = [osp.join(args.out_dir, name) for name in annotated_names([p for p, _ in entries])]
     records = []
     for start in range(0, len(entries), args.batch_size):
         batch = entries[start:start + args.batch_size]
         images = _read_images(batch)
-        for (path, _), img, result in zip(batch, images, predictor.predict(images, **options)):
-            records.append(_dense_record(predictor, path, img, result, args.out_dir))
+        for (path, _), img, result, out in zip(batch, images, predictor.predict(images, **options),
+                                               outs[start:start + args.batch_size]):
+            records.append(_dense_record(predictor, path, img, result, out))
     return records
 
 

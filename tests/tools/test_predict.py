@@ -43,3 +43,36 @@ def test_detection_and_segmentation_images_are_written(tmp_path, capsys):
     overlay = cv2.imread(str(tmp_path / 'seg' / 'scene.png'))
     assert overlay[0, 0].tolist() == [30, 30, 30]  # background kept
     assert not np.array_equal(overlay[15, 15], [250, 250, 250])  # class 1 tinted
+
+
+def test_annotated_copies_of_inputs_sharing_a_name_do_not_overwrite_each_other(tmp_path):
+    from easycv_like.apis.predict import annotated_names, main
+    sizes = {'a/x.jpg': (40, 64), 'a/x.png': (32, 48), 'b/x.jpg': (24, 40), 'b/y.bmp': (16, 16)}
+    for rel, (h, w) in sizes.items():
+        (tmp_path / rel).parent.mkdir(exist_ok=True)
+        _write_image(tmp_path / rel, bright_rect_image(h, w, (2, 2, 8, 8)))
+    records = main([detector_checkpoint(tmp_path), str(tmp_path / 'a'), str(tmp_path / 'b'),
+                    '--out-dir', str(tmp_path / 'out')])
+    names = [r['annotated'].rsplit('/', 1)[-1] for r in records]
+    assert names == ['x.jpg.png', 'x.png.png', 'x.jpg-2.png', 'y.png']
+    for record in records:  # each copy is of its own image
+        drawn = cv2.imread(record['annotated'])
+        assert drawn.shape[:2] == sizes[record['path'][len(str(tmp_path)) + 1:]]
+    assert annotated_names(['p/a.jpg.png', 'q/a.jpg', 'q/a.png']) == [
+        'a.jpg.png', 'a.jpg-2.png', 'a.png.png']
+
+
+def test_detection_boxes_are_in_the_upright_frame_of_an_exif_turned_photo(tmp_path):
+    from PIL import Image
+    stored = bright_rect_image(40, 64, (8, 4, 24, 12))  # bright box in the stored pixels
+    pil = Image.fromarray(stored)
+    exif = pil.getexif()
+    exif[0x0112] = 6  # shown turned 90 degrees clockwise: 40 wide, 64 high
+    path = str(tmp_path / 'turned.jpg')
+    pil.save(path, exif=exif, quality=95)
+    predictor = DetectionPredictor(detector_checkpoint(tmp_path))
+    upright = bright_rect_image(64, 40, (28, 8, 36, 24))
+    expected = predictor.predict(upright)[0]['bboxes']
+    for item in (path, Image.open(path)):
+        result = predictor.predict(item)[0]
+        np.testing.assert_allclose(result['bboxes'], expected, atol=1.5)
