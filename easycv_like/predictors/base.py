@@ -3,7 +3,7 @@ pipeline on arrays."""
 import inspect
 import logging
 import os
-from typing import Any, List, Optional, Sequence, Union
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import torch
@@ -151,23 +151,44 @@ class Predictor:
         """What a data source would hand the pipeline for an in-memory image."""
         return dict(img=img, img_path='', gt_label=-1, sample_idx=index)
 
+    def prepare(self, img: np.ndarray, index: int) -> dict:
+        """One RGB uint8 HWC array through the pipeline, as the data loader would prepare it."""
+        if not isinstance(img, np.ndarray) or img.dtype != np.uint8 or img.ndim != 3:
+            raise ValueError(f'Image {index}: expected an RGB uint8 HWC numpy array, got '
+                             f'{type(img).__name__} {getattr(img, "shape", "")}.')
+        return self.pipeline(self.raw_sample(img, index))
+
     def collate(self, images: Sequence[np.ndarray]) -> dict:
         """RGB uint8 HWC arrays -> one batch, as the data loader would make it."""
-        items: List[dict] = []
-        for i, img in enumerate(images):
-            if not isinstance(img, np.ndarray) or img.dtype != np.uint8 or img.ndim != 3:
-                raise ValueError(f'Image {i}: expected an RGB uint8 HWC numpy array, got '
-                                 f'{type(img).__name__} {getattr(img, "shape", "")}.')
-            items.append(self.pipeline(self.raw_sample(img, i)))
-        return self.collate_fn(items)
+        return self.collate_fn([self.prepare(img, i) for i, img in enumerate(images)])
+
+    def batches(self, images: Sequence[np.ndarray],
+                batch_size: Optional[int] = 32) -> Iterator[Tuple[List[int], dict]]:
+        """(indices into ``images``, preprocessed batch) for batches of at most ``batch_size``.
+
+        ``default_collate`` stacks, so images that the pipeline leaves in different sizes (a
+        ``Resize`` of the shorter side without a crop, photos of several aspect ratios) go into
+        separate batches; an eval-mode model gives an image the same output alone or batched.
+        """
+        step = batch_size or len(images)
+        for start in range(0, len(images), step):
+            items = [self.prepare(img, i) for i, img in enumerate(images[start:start + step])]
+            groups: Dict[Any, List[int]] = {}
+            for i, item in enumerate(items):
+                key = (tuple(item['inputs'].shape) if self.collate_fn is default_collate
+                       and isinstance(item.get('inputs'), torch.Tensor) else None)
+                groups.setdefault(key, []).append(i)
+            for group in groups.values():
+                batch = self.collate_fn([items[i] for i in group])
+                yield [start + i for i in group], self.model.data_preprocessor(batch, False)
 
     @torch.no_grad()
     def forward(self, images: Sequence[np.ndarray], mode: str = 'predict',
-                batch_size: Optional[int] = 32):
-        """Run the model on images in batches; returns the concatenated outputs of ``mode``."""
-        outputs = []
-        for start in range(0, len(images), batch_size or len(images)):
-            batch = self.model.data_preprocessor(
-                self.collate(images[start:start + (batch_size or len(images))]), False)
-            outputs.extend(self.model(**batch, mode=mode))
+                batch_size: Optional[int] = 32) -> list:
+        """Run the model on images in batches; returns the outputs of ``mode``, one per image,
+        in order."""
+        outputs: list = [None] * len(images)
+        for indices, batch in self.batches(images, batch_size):
+            for i, out in zip(indices, self.model(**batch, mode=mode)):
+                outputs[i] = out
         return outputs

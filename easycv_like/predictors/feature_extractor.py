@@ -67,9 +67,8 @@ class FeatureExtractor(Predictor):
         if isinstance(images, (list, tuple)) and not images:
             raise ValueError('FeatureExtractor.extract got no images.')
         images = to_rgb_arrays(images)
-        rows = []
-        for start in range(0, len(images), batch_size):
-            batch = self.model.data_preprocessor(
-                self.collate(images[start:start + batch_size]), False)
+        rows, order = [], []
+        for indices, batch in self.batches(images, batch_size):
             rows.append(pooled_features(self.model, batch['inputs'], l2norm))
-        return torch.cat(rows).numpy()  # N x D float32
+            order.extend(indices)
+        return torch.cat(rows)[torch.as_tensor(order).argsort()].numpy()  # N x D float32

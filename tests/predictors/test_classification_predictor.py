@@ -73,3 +73,30 @@ def test_predictor_refuses_classes_or_weights_that_do_not_fit(trained_run, tmp_p
     torch.save(ckpt, tmp_path / 'headless.pth')
     with pytest.raises(ValueError, match=r'missing .*: 1: head.fc.weight'):
         ClassificationPredictor(str(tmp_path / 'headless.pth'))
+
+
+def test_images_the_pipeline_leaves_in_different_sizes_are_batched_apart(trained_run, tmp_path):
+    """A shorter-side Resize without a crop (the digits config) keeps each aspect ratio: a 1 x 1,
+    a 3 x 5 and a 20 x 400 image in one call, as one batch each would give."""
+    import torch
+    from easycv_like.predictors import FeatureExtractor
+    from easycv_like.utils.checkpoint import load_checkpoint_file
+    ckpt = load_checkpoint_file(trained_run['checkpoint'])
+    pipeline = [dict(type='LoadImage'), dict(type='Resize', size=16), dict(type='PackInputs')]
+    ckpt['meta']['config_dict']['data']['val']['pipeline'] = pipeline
+    for entry in ckpt['meta']['config_dict'].get('eval_pipelines', []):
+        entry['data']['pipeline'] = pipeline
+    torch.save(ckpt, tmp_path / 'resize.pth')
+    rng = np.random.default_rng(0)
+    images = [rng.integers(0, 256, shape, dtype=np.uint8)
+              for shape in ((16, 16, 3), (20, 400, 3), (1, 1, 3), (16, 16, 3), (3, 5, 3))]
+    predictor = ClassificationPredictor(str(tmp_path / 'resize.pth'))
+    together = predictor.predict(images, batch_size=4)
+    alone = [predictor.predict(img)[0] for img in images]
+    for got, expected in zip(together, alone):
+        assert got['class'] == expected['class']
+        np.testing.assert_allclose(got['scores'], expected['scores'], atol=1e-5)
+    extractor = FeatureExtractor(str(tmp_path / 'resize.pth'))
+    np.testing.assert_allclose(extractor.extract(images, batch_size=4),
+                               np.concatenate([extractor.extract(img) for img in images]),
+                               rtol=1e-4, atol=1e-3)
