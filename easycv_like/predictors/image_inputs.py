@@ -3,8 +3,9 @@
 Everything becomes an H x W x 3 uint8 RGB array (what the inference pipeline expects, as
 ``LoadImage`` makes for training), with the same pixels whether a file is given by its path or
 opened with PIL: the EXIF orientation is applied, alpha is dropped, grey is repeated into three
-channels and 16-bit samples keep their top 8 bits, as OpenCV decodes the file. Anything that cannot be used raises ``ImageInputError``
-naming the item (``images[3]``), the file and what is wrong with it.
+channels and 16-bit samples keep their top 8 bits, as OpenCV decodes the file. Anything that
+cannot be used raises ``ImageInputError`` naming the item (``images[3]``), the file and what is
+wrong with it.
 """
 import os
 import sys

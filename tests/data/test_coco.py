@@ -94,3 +94,28 @@ def test_class_origin_names_the_file(tmp_path):
     assert Coco(ann_file, str(tmp_path)).class_origin == f'the categories of {ann_file!r}'
     assert Coco(ann_file, str(tmp_path), classes=['car']).class_origin == \
         f'classes= of Coco({ann_file!r})'
+
+
+def test_exif_turned_image_annotated_unturned_is_an_error_naming_it(tmp_path):
+    from PIL import Image
+    from easycv_like.data.datasets import DetDataset
+    stored = random_image(3, 20, 30)
+    pil = Image.fromarray(stored)
+    exif = pil.getexif()
+    exif[0x0112] = 6  # shown 90 degrees clockwise: 30 high, 20 wide
+    pil.save(tmp_path / 'a.png', exif=exif)
+    write_image(str(tmp_path / 'b.png'), random_image(9, 10, 10))
+    pipeline = [dict(type='LoadImage'), dict(type='PackDetInputs')]
+
+    def dataset(width, height, bbox):
+        images = [{'id': 5, 'file_name': 'a.png', 'height': height, 'width': width},
+                  {'id': 9, 'file_name': 'b.png', 'height': 10, 'width': 10}]
+        ann = _write(tmp_path, [_ann(1, 5, 3, bbox)], images, make_files=False)
+        return DetDataset(dict(type='Coco', ann_file=ann, img_root=str(tmp_path)), pipeline)
+    with pytest.raises(ValueError, match=r"a\.png' is \(30, 20\) \(h, w\) but its annotation "
+                                         r"says \(20, 30\).*EXIF orientation tag turns it"):
+        dataset(30, 20, [2, 4, 10, 6])[0]
+    item = dataset(20, 30, [10, 2, 6, 10])[0]  # annotated upright: boxes in the upright frame
+    assert tuple(item['inputs'].shape) == (3, 30, 20)
+    assert item['data_samples']['gt_bboxes'].tolist() == [[10, 2, 16, 12]]
+    np.testing.assert_array_equal(item['inputs'].permute(1, 2, 0).numpy(), np.rot90(stored, -1))

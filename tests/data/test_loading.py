@@ -134,3 +134,18 @@ def test_odd_files_decode_as_the_predictors_read_them(tmp_path):
         tolerance = 1 if name == 'cmyk.jpg' else 0  # PIL's CMYK -> RGB rounds differently
         from_pil = to_rgb_array(Image.open(path)).astype(int)
         assert np.abs(from_pil - loaded).max() <= tolerance, name
+
+
+def test_seg_map_of_an_exif_turned_image_names_the_tag(tmp_path):
+    from PIL import Image
+    from easycv_like.data.transforms import LoadSegMap
+    pil = Image.fromarray(random_image(6, 4, 7))
+    exif = pil.getexif()
+    exif[0x0112] = 8
+    pil.save(tmp_path / 'turned.png', exif=exif)
+    Image.fromarray(np.zeros((4, 7), np.uint8)).save(tmp_path / 'mask.png')  # unturned frame
+    results = LoadImage()({'img_path': str(tmp_path / 'turned.png'),
+                           'seg_map_path': str(tmp_path / 'mask.png')})
+    with pytest.raises(ValueError, match=r'is \(4, 7\) but its image .* is \(7, 4\)\. Its EXIF '
+                                         r'orientation tag turns it'):
+        LoadSegMap()(results)

@@ -36,7 +36,14 @@ class AnnotatedSamples:
         return len(self._samples)
 
     def __getitem__(self, index: int) -> dict:
-        """The raw sample; arrays are copies, so transforms cannot change the source."""
+        """The raw sample; arrays are copies, so transforms cannot change the source.
+
+        ``ann_shape`` is the annotation's (h, w): ``LoadImage`` checks the decoded image
+        against it, so boxes are never read in a frame the image is not in (an EXIF-turned photo
+        annotated unturned).
+        """
         sample = self._samples[index]
-        return {key: value.copy() if isinstance(value, np.ndarray) else value
-                for key, value in sample.items() if key not in ('height', 'width')}
+        raw = {key: value.copy() if isinstance(value, np.ndarray) else value
+               for key, value in sample.items() if key not in ('height', 'width')}
+        raw['ann_shape'] = (sample['height'], sample['width'])
+        return raw

@@ -71,11 +71,39 @@ def decode_image(data: bytes, name: str, reject_corrupt_jpeg: bool = True) -> np
     return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
 
 
+def exif_turn_hint(path: str, shape: tuple) -> str:
+    """A sentence for a size-mismatch error when ``path`` has ``shape`` (h, w) only while its
+    EXIF orientation is ignored (the annotation was made on the unturned pixels); else ''."""
+    try:
+        stored = cv2.imdecode(np.fromfile(path, np.uint8),
+                              cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION)
+    except (OSError, ValueError, cv2.error):
+        return ''
+    if stored is None or tuple(stored.shape[:2]) != tuple(shape):
+        return ''
+    return (' Its EXIF orientation tag turns it at decoding (as OpenCV, mmcv and '
+            'PIL.ImageOps.exif_transpose do), and the annotation (boxes or mask) was made on '
+            'the unturned pixels: save the images upright (exif_transpose) and annotate those, '
+            'or drop the tag.')
+
+
+def _check_annotated_shape(results: dict) -> None:
+    expected = results.get('ann_shape')
+    if expected is None or tuple(expected) == results['ori_shape']:
+        return
+    path = str(results.get('img_path') or '<in-memory img>')
+    raise ValueError(f'Image {path!r} is {results["ori_shape"]} (h, w) but its annotation says '
+                     f'{tuple(expected)}: its boxes would be read in another frame.'
+                     f'{exif_turn_hint(path, tuple(expected)) if results.get("img_path") else ""}')
+
+
 @TRANSFORMS.register_module()
 class LoadImage(BaseTransform):
     """Decode ``results['img_path']`` into ``results['img']`` (H x W x 3 uint8 RGB).
 
-    Grey and RGBA files come out as 3-channel RGB. When ``results`` already holds an ``img``
+    Grey and RGBA files come out as 3-channel RGB, upright (the EXIF orientation applied; rules
+    in docs/data.md). A sample carrying its annotation's ``ann_shape`` (h, w) must match it.
+    When ``results`` already holds an ``img``
     (in-memory sources such as CIFAR, predictors) it passes through unchanged, with ``img_path``
     set to ''. Either way ``ori_shape`` and ``img_shape`` are set to the image's (h, w).
 
@@ -86,6 +114,8 @@ class LoadImage(BaseTransform):
     Raises:
         BadSampleError: the file cannot be read, is empty, truncated, corrupt, or is not a
             decodable image.
+        ValueError: the image's size differs from ``ann_shape`` (naming the file, and saying
+            when the EXIF orientation is why).
     """
 
     def __init__(self, reject_corrupt_jpeg: bool = True) -> None:
@@ -97,6 +127,7 @@ class LoadImage(BaseTransform):
             results.setdefault('img_path', '')
             results['ori_shape'] = tuple(results['img'].shape[:2])
             results['img_shape'] = tuple(results['img'].shape[:2])
+            _check_annotated_shape(results)
             return results
         path = str(results['img_path'])
         try:
@@ -108,6 +139,7 @@ class LoadImage(BaseTransform):
         results['img'] = decode_image(data, path, self.reject_corrupt_jpeg)
         results['ori_shape'] = tuple(results['img'].shape[:2])
         results['img_shape'] = tuple(results['img'].shape[:2])
+        _check_annotated_shape(results)
         return results
 
 
@@ -151,8 +183,10 @@ class LoadSegMap(BaseTransform):
             raise ValueError(f'Seg map {name!r} must be a single-channel uint8 index image '
                              f'(class ids, 255 = ignore), got {seg.dtype} with shape {seg.shape}.')
         if results.get('img') is not None and seg.shape != results['img'].shape[:2]:
+            hint = exif_turn_hint(results['img_path'], seg.shape) if results.get('img_path') \
+                else ''
             raise ValueError(f'Seg map {name!r} is {seg.shape} but its image '
-                             f'{results.get("img_path")!r} is {results["img"].shape[:2]}.')
+                             f'{results.get("img_path")!r} is {results["img"].shape[:2]}.{hint}')
         self._check_values(seg, name)
         results['gt_seg_map'] = seg
         return results
