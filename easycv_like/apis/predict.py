@@ -21,6 +21,7 @@ from mmengine.config import Config
 
 from ..cli.parsers import predict_parser
 from ..data.sources.image_folder import IMAGE_EXTENSIONS, describe_skipped, scan_images
+from ..data.sources.image_list import ImageList
 from ..engine.class_checks import ClassMismatchError
 from ..engine.config_schema import ConfigError
 from ..predictors.classification_predictor import ClassificationPredictor, NoClassifierError
@@ -53,22 +54,16 @@ def folder_images(folder: str) -> List[str]:
 
 
 def list_entries(list_file: str, limit: int) -> List[Entry]:
-    """The first ``limit`` ``path [label]`` lines of an image list (paths relative to it)."""
+    """The first ``limit`` ``path [label]`` lines of an image list (paths relative to it), read
+    as the ``ImageList`` source reads them (spaces inside a path are kept)."""
     if not osp.isfile(list_file):
         raise PredictError(f'no such list file {list_file!r}.')
-    root = osp.dirname(list_file)
-    entries: List[Entry] = []
-    with open(list_file, encoding='utf-8') as f:
-        for line in f:
-            parts = line.split()
-            if not parts:
-                continue
-            label = int(parts[-1]) if len(parts) > 1 and parts[-1].lstrip('-').isdigit() else None
-            path = ' '.join(parts[:-1] if label is not None else parts)
-            entries.append((osp.join(root, path), label))
-            if len(entries) == limit:
-                break
-    return entries
+    try:
+        source = ImageList(list_file)
+    except ValueError as err:
+        raise PredictError(str(err)) from err
+    samples = [source[i] for i in range(min(limit, len(source)))]
+    return [(s['img_path'], s['gt_label'] if s['gt_label'] >= 0 else None) for s in samples]
 
 
 def collect_entries(images: Sequence[str], list_file: Optional[str] = None,

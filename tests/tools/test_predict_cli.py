@@ -144,3 +144,15 @@ def test_class_file_missing_here_gives_indices_and_a_warning(tmp_path, monkeypat
         {'class': 713, 'class_name': None, 'score': 0.5},
         {'class': 2, 'class_name': 'bee', 'score': 0.25}]}
     assert _text_line(record) == 'x.jpg: class 713 score 0.500 | class 2 (bee) score 0.250'
+
+
+def test_list_paths_keep_their_spaces_and_letters(trained_run, tiny_digits, tmp_path, capsys):
+    for name in ('two  spaces.png', 'phöto 写真.png'):
+        shutil.copy(osp.join(tiny_digits, 'images', '0000.png'), tmp_path / name)
+    (tmp_path / 'list.txt').write_text('two  spaces.png 3\nphöto 写真.png\n', encoding='utf-8')
+    records = main([trained_run['checkpoint'], '--list', str(tmp_path / 'list.txt')])
+    assert [osp.basename(r['path']) for r in records] == ['two  spaces.png', 'phöto 写真.png']
+    assert [r.get('true_class') for r in records] == [3, None]
+    (tmp_path / 'bad.txt').write_text('a.png 1.5\n')
+    err = _error(capsys, [trained_run['checkpoint'], '--list', str(tmp_path / 'bad.txt')])
+    assert "bad.txt:1: malformed line 'a.png 1.5': label '1.5' is not an integer" in err
