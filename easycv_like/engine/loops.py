@@ -31,7 +31,8 @@ class MultiDatasetValLoop(BaseLoop):
         for entry in pipelines:
             loader = runner.build_dataloader(entry['data'], seed=runner.seed)
             evaluator = runner.build_evaluator(list(entry['evaluators']))
-            evaluator.dataset_meta = getattr(loader.dataset, 'metainfo', None)
+            evaluator.dataset_meta = getattr(loader.dataset, 'evaluation_meta',
+                                             getattr(loader.dataset, 'metainfo', None))
             self.entries.append((entry['name'], loader, evaluator))
         self.dataloader = self.entries[0][1]
         self._check_training_classes()

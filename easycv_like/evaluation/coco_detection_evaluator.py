@@ -18,9 +18,9 @@ from easycv_like.registry import METRICS
 # COCOeval.stats index -> our metric name (AP averaged over IoU 0.50:0.95 unless named)
 STAT_NAMES = ('mAP', 'mAP50', 'mAP75', 'mAP_small', 'mAP_medium', 'mAP_large',
               'AR1', 'AR10', 'AR100', 'AR_small', 'AR_medium', 'AR_large')
-_NO_ANN_FILE = ('CocoDetectionEvaluator needs the COCO json of the evaluated split: set its '
-                '`ann_file`, or evaluate a dataset over a `Coco` data source (its metainfo names '
-                'the file). Other sources (VocXml) have none.')
+_NO_ANN_FILE = ('CocoDetectionEvaluator needs the ground truth of the evaluated split: set its '
+                '`ann_file` (a COCO json), or evaluate a dataset over a box source (`Coco` names '
+                'its file, `VocXml` gives its annotations as a COCO index).')
 
 
 def load_coco(ann_file: str) -> COCO:
@@ -29,15 +29,20 @@ def load_coco(ann_file: str) -> COCO:
         return COCO(ann_file)
 
 
+def coco_from_dict(dataset: dict) -> COCO:
+    """pycocotools' COCO index of an in-memory COCO-format dict (a source's ``coco_gt``)."""
+    coco = COCO()
+    coco.dataset = dataset
+    with contextlib.redirect_stdout(io.StringIO()):
+        coco.createIndex()
+    return coco
+
+
 def empty_results(coco_gt: COCO) -> COCO:
     """A result index with no detections (``COCO.loadRes`` cannot take an empty list)."""
-    coco_dt = COCO()
-    coco_dt.dataset = dict(images=list(coco_gt.dataset['images']),
-                           categories=list(coco_gt.dataset.get('categories', [])),
-                           annotations=[])
-    with contextlib.redirect_stdout(io.StringIO()):
-        coco_dt.createIndex()
-    return coco_dt
+    return coco_from_dict(dict(images=list(coco_gt.dataset['images']),
+                               categories=list(coco_gt.dataset.get('categories', [])),
+                               annotations=[]))
 
 
 @METRICS.register_module()
@@ -47,8 +52,9 @@ class CocoDetectionEvaluator(BaseMetric):
     Reads the per-image dicts of a detector's ``predict`` (``img_id``; ``bboxes`` K x 4 xyxy in
     original image pixels; ``scores`` K; ``labels`` K contiguous class indices) and maps labels
     back to the annotation file's category ids through the dataset's ``cat_ids``. The ground truth
-    is the COCO json named by ``ann_file`` (default: the dataset's ``metainfo['ann_file']``), so
-    crowd boxes and area ranges follow COCO's own rules. Images of the file that were not
+    is the COCO json named by ``ann_file`` (default: the dataset's ``metainfo['ann_file']``, else
+    its ``coco_gt``: a VOC XML source's annotations as a COCO dict, difficult objects as crowd
+    regions), so crowd boxes and area ranges follow COCO's own rules. Images of the file that were not
     evaluated are left out, so a subset or a shard gives the figures of that subset; categories
     the dataset does not label (``Coco(classes=[...])`` keeping some) are left out of the means.
 
@@ -73,7 +79,8 @@ class CocoDetectionEvaluator(BaseMetric):
     def dataset_meta(self, dataset_meta: Optional[dict]) -> None:
         """Take the evaluated dataset's metainfo; without a COCO json anywhere, stop now (before
         training) rather than after the first validation's forward passes."""
-        if dataset_meta is not None and not self.ann_file and not dataset_meta.get('ann_file'):
+        if dataset_meta is not None and not (self.ann_file or dataset_meta.get('ann_file')
+                                             or dataset_meta.get('coco_gt')):
             raise ValueError(_NO_ANN_FILE)
         BaseMetric.dataset_meta.fset(self, dataset_meta)
 
@@ -95,9 +102,12 @@ class CocoDetectionEvaluator(BaseMetric):
     def compute_metrics(self, results: list) -> dict:
         """Run COCOeval on every gathered image; see the class docstring for the keys."""
         ann_file = self.ann_file or self._meta('ann_file')
-        if not ann_file:
+        if ann_file:
+            coco_gt = load_coco(ann_file)
+        elif self._meta('coco_gt'):
+            coco_gt, ann_file = coco_from_dict(self._meta('coco_gt')), 'the source\'s annotations'
+        else:
             raise ValueError(_NO_ANN_FILE)
-        coco_gt = load_coco(ann_file)
         cat_ids = list(self._meta('cat_ids') or sorted(coco_gt.getCatIds()))
         results = drop_repeats(results, 'img_id')
         img_ids = [r['img_id'] for r in results]

@@ -18,6 +18,8 @@ from easycv_like.apis.evaluate import main as eval_main
 from easycv_like.apis.predict import main as predict_main
 from easycv_like.engine.build_runner import check_schema
 from easycv_like.engine.class_checks import ClassMismatchError
+from easycv_like.evaluation import CocoDetectionEvaluator
+from easycv_like.registry import DATASETS
 from easycv_like.utils.checkpoint import load_checkpoint_file
 
 from ..conftest import REPO
@@ -95,6 +97,32 @@ def _boxes_json(shapes_json: str, out: str, oddities: bool) -> None:
         json.dump(coco, f)
 
 
+def _voc_copy(split_dir, voc_root, split: str) -> None:
+    """The COCO json of ``split_dir`` as VOC XML files under ``voc_root`` (1-based inclusive
+    pixels; crowd boxes as difficult objects; boxes without area left out, as VOC has none)."""
+    with open(split_dir / 'annotations.json') as f:
+        coco = json.load(f)
+    names = {cat['id']: cat['name'] for cat in coco['categories']}
+    (voc_root / 'Annotations').mkdir(parents=True, exist_ok=True)
+    (voc_root / 'ImageSets' / 'Main').mkdir(parents=True, exist_ok=True)
+    ids = []
+    for image in coco['images']:
+        stem = osp.splitext(image['file_name'])[0]
+        ids.append(stem)
+        shutil.copy(split_dir / 'images' / image['file_name'],
+                    (voc_root / 'JPEGImages').mkdir(exist_ok=True) or voc_root / 'JPEGImages')
+        objects = ''.join(
+            f'<object><name>{names[a["category_id"]]}</name><difficult>{a["iscrowd"]}'
+            f'</difficult><bndbox><xmin>{a["bbox"][0] + 1}</xmin><ymin>{a["bbox"][1] + 1}</ymin>'
+            f'<xmax>{a["bbox"][0] + a["bbox"][2]}</xmax><ymax>{a["bbox"][1] + a["bbox"][3]}'
+            '</ymax></bndbox></object>'
+            for a in coco['annotations'] if a['image_id'] == image['id'] and min(a['bbox'][2:]))
+        (voc_root / 'Annotations' / f'{stem}.xml').write_text(
+            f'<annotation><size><width>{image["width"]}</width><height>{image["height"]}'
+            f'</height></size>{objects}</annotation>')
+    (voc_root / 'ImageSets' / 'Main' / f'{split}.txt').write_text('\n'.join(ids) + '\n')
+
+
 @pytest.fixture(scope='module')
 def dense_project(project, tmp_path_factory):
     """``project`` plus data/my_boxes (COCO json) and data/my_masks (palette PNG masks)."""
@@ -108,6 +136,7 @@ def dense_project(project, tmp_path_factory):
         shutil.copytree(shapes / split / 'images', masks / 'images')
         _boxes_json(str(shapes / split / 'annotations.json'), str(boxes / 'annotations.json'),
                     oddities=split == 'train')
+        _voc_copy(boxes, project / 'data' / 'my_boxes_voc', split)
         (masks / 'masks').mkdir()
         for png in sorted((shapes / split / 'masks').iterdir()):
             mask = Image.fromarray(np.array(Image.open(png)), mode='P')  # as labelme writes
@@ -117,10 +146,10 @@ def dense_project(project, tmp_path_factory):
     return project
 
 
-def test_the_page_names_its_six_configs():
+def test_the_page_names_its_seven_configs():
     assert sorted(doc_configs()) == [
-        'configs/_base_/datasets/my_images.py', 'configs/own/my_boxes_yolox.py',
-        'configs/own/my_images_linear.py', 'configs/own/my_images_mocov2.py',
+        'configs/_base_/datasets/my_images.py', 'configs/own/my_boxes_voc_yolox.py',
+        'configs/own/my_boxes_yolox.py', 'configs/own/my_images_linear.py', 'configs/own/my_images_mocov2.py',
         'configs/own/my_images_r18.py', 'configs/own/my_masks_lraspp.py']
 
 
@@ -181,6 +210,38 @@ def test_detector_on_own_coco_json_then_eval_and_predict(dense_project, monkeypa
                             '--score-thr', '0'])
     assert len(records) == 2 and all(osp.isfile(r['annotated']) for r in records)
     assert {b['class_name'] for r in records for b in r['boxes']} <= {'ant', 'bee', 'wasp'}
+    on_voc = eval_main(['configs/own/my_boxes_voc_yolox.py', det['checkpoint']])
+    assert on_voc['coco/mAP50'] == pytest.approx(evaluated['coco/mAP50'])
+
+
+def _imperfect_detections(sample: dict) -> dict:
+    """The ground truth of one image, shifted by 0-3 px, one label in three swapped, scores
+    falling, plus a false box: a score between 0 and 100 that depends on every box."""
+    boxes = sample['gt_bboxes'] + np.arange(len(sample['gt_bboxes']))[:, None] % 4
+    labels = np.where(np.arange(len(boxes)) % 3 == 2, (sample['gt_labels'] + 1) % 3,
+                      sample['gt_labels'])
+    return dict(bboxes=np.concatenate([boxes, [[0., 0., 9., 9.]]]),
+                labels=np.concatenate([labels, [0]]),
+                scores=np.linspace(0.9, 0.1, len(boxes) + 1))
+
+
+def test_voc_xml_copy_scores_as_the_coco_json(dense_project, monkeypatch):
+    monkeypatch.chdir(dense_project)
+    metrics = []
+    for config in ('configs/own/my_boxes_yolox.py', 'configs/own/my_boxes_voc_yolox.py'):
+        cfg = load_config(config)
+        check_schema(cfg)
+        dataset = DATASETS.build({k: v for k, v in cfg.data.val.items() if k != 'collate'})
+        evaluator = CocoDetectionEvaluator()
+        evaluator.dataset_meta = dataset.evaluation_meta
+        samples = sorted((dataset.data_source[i] for i in range(len(dataset))),
+                         key=lambda sample: osp.basename(sample['img_path']))
+        evaluator.process({}, [dict(_imperfect_detections(s), img_id=s['img_id'])
+                               for s in samples])
+        metrics.append(evaluator.evaluate(len(samples)))
+    assert 0 < metrics[0]['mAP'] < 100 and 0 < metrics[0]['mAP50'] < 100
+    for key in ('mAP', 'mAP50', 'mAP75', 'AR1', 'AR100'):
+        assert metrics[1][key] == pytest.approx(metrics[0][key]), key
 
 
 def test_segmentation_on_own_masks_then_eval_and_predict(dense_project, monkeypatch):

@@ -127,10 +127,35 @@ def test_only_the_datasets_categories_are_averaged(ann_file):
     assert metrics['AP/square'] == pytest.approx(100.0) and 'AP/circle' not in metrics
 
 
-def test_a_dataset_without_coco_json_is_refused_when_the_evaluator_gets_it(ann_file):
+def test_a_dataset_without_ground_truth_is_refused_when_the_evaluator_gets_it(ann_file):
     evaluator = CocoDetectionEvaluator()
-    with pytest.raises(ValueError, match='COCO json of the evaluated split.*VocXml'):
-        evaluator.dataset_meta = dict(classes=['a', 'b'])  # a VocXml dataset's metainfo
+    with pytest.raises(ValueError, match='ground truth of the evaluated split.*ann_file'):
+        evaluator.dataset_meta = dict(classes=['a', 'b'])  # no ann_file, no coco_gt
     evaluator = CocoDetectionEvaluator(ann_file=ann_file)
     evaluator.dataset_meta = dict(classes=['circle', 'square'])
     assert evaluator.dataset_meta == dict(classes=['circle', 'square'])
+
+
+def test_voc_xml_dataset_is_scored_with_difficult_objects_ignored(tmp_path):
+    """Two images of VOC XML: a dog (difficult person beside it) and a cat + a dog. Perfect dog
+    boxes, a detection on the difficult person, and a cat missed: the person is neither required
+    nor a false positive (AP 'person' has no ground truth), dog AP 100, cat AP 0 -> mAP50 50."""
+    from easycv_like.data.datasets import DetDataset
+
+    from ..data.test_voc import _write
+    _write(tmp_path, 'a', [('dog', 0, (1, 2, 20, 20)), ('person', 1, (25, 5, 50, 40))])
+    _write(tmp_path, 'b', [('cat', 0, (1, 1, 30, 30)), ('dog', 0, (31, 5, 50, 35))])
+    dataset = DetDataset(dict(type='VocXml', root=str(tmp_path), classes=['cat', 'dog', 'person']),
+                         pipeline=[])
+    assert 'coco_gt' not in dataset.metainfo  # checkpoints store metainfo: kept light
+    evaluator = CocoDetectionEvaluator(classwise=True)
+    evaluator.dataset_meta = dataset.evaluation_meta
+    predictions = [
+        dict(img_id=0, bboxes=np.array([[0., 1., 20., 20.], [24., 4., 50., 40.]]),
+             scores=np.array([0.9, 0.8]), labels=np.array([1, 2])),
+        dict(img_id=1, bboxes=np.array([[30., 4., 50., 35.]]), scores=np.array([0.7]),
+             labels=np.array([1]))]
+    metrics = _evaluate(evaluator, predictions)
+    assert metrics['AP/dog'] == pytest.approx(100.0) and metrics['AP/cat'] == pytest.approx(0.0)
+    assert np.isnan(metrics['AP/person'])
+    assert metrics['mAP50'] == pytest.approx(50.0) and metrics['mAP'] == pytest.approx(50.0)

@@ -15,7 +15,8 @@ class DetDataset(BaseDataset):
     """One image and its boxes per item; augmentation is a function of (seed, epoch, index).
 
     ``metainfo`` adds what the source knows beyond ``classes``: ``ann_file`` and ``cat_ids``
-    (label i is category ``cat_ids[i]`` of the annotation file), used by COCO evaluation.
+    (label i is category ``cat_ids[i]`` of the annotation file), used by COCO evaluation;
+    ``evaluation_meta`` adds, for a source without a COCO json (``VocXml``), ``coco_gt``.
 
     Args:
         data_source: a DATA_SOURCES config, e.g. ``dict(type='Coco', ann_file=..., img_root=...)``.
@@ -35,6 +36,16 @@ class DetDataset(BaseDataset):
             value = getattr(self.data_source, key, None)
             if value is not None:
                 info[key] = list(value) if key == 'cat_ids' else str(value)
+        return info
+
+    @property
+    def evaluation_meta(self) -> dict:
+        """What evaluators get: ``metainfo`` plus, for a source without a COCO json
+        (``VocXml``), ``coco_gt``: its annotations as a COCO dict. Kept out of ``metainfo``,
+        which every checkpoint stores."""
+        info = self.metainfo
+        if 'ann_file' not in info and hasattr(self.data_source, 'coco_ground_truth'):
+            info['coco_gt'] = self.data_source.coco_ground_truth
         return info
 
     def aspect_ratio(self, index: int) -> float:

@@ -1,6 +1,8 @@
 """Shared access of the box sources (COCO json, VOC XML), which parse every annotation up front,
-and the one rule both apply to a box that does not fit its image."""
+the one rule both apply to a box that does not fit its image, and their annotations as a COCO
+index for evaluation."""
 import logging
+from functools import cached_property
 from typing import Optional
 
 import numpy as np
@@ -27,6 +29,27 @@ class AnnotatedSamples:
     raw sample plus its ``height`` / ``width`` (kept for aspect-ratio grouping, not returned)."""
 
     _samples: list
+    classes: list
+    cat_ids: list  # label i is category cat_ids[i] (the COCO file's ids; 1..C for VOC XML)
+
+    @cached_property
+    def coco_ground_truth(self) -> dict:
+        """The annotations as a COCO-format dict (image ids = ``img_id``, boxes ``xywh``,
+        ignored boxes as ``iscrowd``), so pycocotools scores any box source the same way."""
+        images, annotations = [], []
+        for sample in self._samples:
+            images.append(dict(id=int(sample['img_id']), width=sample['width'],
+                               height=sample['height'], file_name=str(sample['img_path'])))
+            for box, label, ignore in zip(sample['gt_bboxes'], sample['gt_labels'],
+                                          sample['gt_ignore']):
+                x1, y1, x2, y2 = (float(v) for v in box)
+                annotations.append(dict(
+                    id=len(annotations) + 1, image_id=int(sample['img_id']),
+                    category_id=self.cat_ids[int(label)], bbox=[x1, y1, x2 - x1, y2 - y1],
+                    area=(x2 - x1) * (y2 - y1), iscrowd=int(bool(ignore))))
+        categories = [dict(id=cat_id, name=name) for cat_id, name in zip(self.cat_ids,
+                                                                          self.classes)]
+        return dict(images=images, annotations=annotations, categories=categories)
 
     def image_size(self, index: int) -> tuple[int, int]:
         """(h, w) of image ``index`` from its annotation, without reading the image."""

@@ -3,7 +3,8 @@
 VOC pixel indices are 1-based and inclusive; boxes are converted to our 0-based, end-exclusive
 xyxy (``xmin - 1, ymin - 1, xmax, ymax``). ``difficult`` objects become ``gt_ignore``. Boxes
 reaching outside the image are clipped and boxes without area dropped, with a WARNING naming the
-file, as ``Coco`` does.
+file, as ``Coco`` does. ``coco_ground_truth`` gives the annotations to ``CocoDetectionEvaluator``
+(difficult objects as crowd regions: neither required nor counted as false positives).
 """
 import difflib
 import os
@@ -45,6 +46,7 @@ class VocXml(AnnotatedSamples):
         self.root = str(root)
         self.classes = [str(name) for name in classes]
         self.class_origin = f'classes= of VocXml({self.root!r})'
+        self.cat_ids = list(range(1, len(self.classes) + 1))  # of coco_ground_truth
         self._label = {name: i for i, name in enumerate(self.classes)}
         ann_root = os.path.join(self.root, ann_dir)
         if split_file is None:
