@@ -52,6 +52,12 @@ def segmentation_scores(matrix: np.ndarray) -> dict:
                 pixel_acc=float(hits.sum() / total) if total else float('nan'))
 
 
+_NO_CLASSES = ('SegmentationEvaluator needs the number of classes: the evaluated dataset declares '
+               'no classes (SegFolder(classes=None) on every split). Give the training split\'s '
+               "source classes=[names] or a classes.txt (evaluation splits take it), or set the "
+               'evaluator\'s num_classes.')
+
+
 @METRICS.register_module()
 class SegmentationEvaluator(BaseMetric):
     """mIoU, mean class accuracy and pixel accuracy in percent, plus ``IoU/<class>``.
@@ -80,14 +86,22 @@ class SegmentationEvaluator(BaseMetric):
         self.ignore_index = ignore_index
         self.classwise = classwise
 
+    @BaseMetric.dataset_meta.setter
+    def dataset_meta(self, dataset_meta: Optional[dict]) -> None:
+        """Take the evaluated dataset's metainfo; without a class count anywhere, stop now
+        (before training) rather than at the first validation."""
+        if dataset_meta is not None and self._num_classes is None \
+                and not dataset_meta.get('classes'):
+            raise ValueError(_NO_CLASSES)
+        BaseMetric.dataset_meta.fset(self, dataset_meta)
+
     @property
     def num_classes(self) -> int:
         if self._num_classes is not None:
             return self._num_classes
         classes = (self.dataset_meta or {}).get('classes')
         if not classes:
-            raise ValueError('SegmentationEvaluator needs `num_classes` or a dataset whose '
-                             "metainfo has 'classes'.")
+            raise ValueError(_NO_CLASSES)
         return len(classes)
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:

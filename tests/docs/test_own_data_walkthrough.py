@@ -262,3 +262,12 @@ def test_a_head_for_another_class_count_stops_before_training(dense_project, mon
     with pytest.raises(ClassMismatchError, match=r'model.decode_head.num_classes=5 .* 4 classes'):
         train('configs/own/my_masks_lraspp.py',
               cfg_options=dict(SEG_SHRINK, **{'model.decode_head.num_classes': 5}))
+
+
+def test_masks_without_any_class_list_stop_before_training(dense_project, monkeypatch):
+    monkeypatch.chdir(dense_project)
+    work_dir = str(dense_project / 'work_dirs' / 'no_classes')
+    with pytest.raises(ValueError, match=r'declares no classes \(SegFolder\(classes=None\)'):
+        train('configs/own/my_masks_lraspp.py', work_dir=work_dir,
+              cfg_options=dict(SEG_SHRINK, **{'data.train.data_source.classes': None}))
+    assert not [f for f in os.listdir(work_dir) if f.endswith('.pth')]

@@ -57,3 +57,11 @@ def test_bad_inputs_are_named():
     evaluator = SegmentationEvaluator()
     with pytest.raises(ValueError, match='num_classes'):
         evaluator.process({}, [_sample([[0]], [[0]], 0)])
+
+
+def test_a_dataset_without_classes_is_refused_when_the_evaluator_gets_it():
+    with pytest.raises(ValueError, match='declares no classes'):
+        SegmentationEvaluator().dataset_meta = dict(classes=None)
+    evaluator = SegmentationEvaluator(num_classes=3)
+    evaluator.dataset_meta = dict(classes=None)
+    assert evaluator.num_classes == 3
