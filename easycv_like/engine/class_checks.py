@@ -40,15 +40,24 @@ def check_same_classes(expected: Optional[Sequence[str]], expected_origin: str,
         f'has {len(actual)} ({detail}). Give every split the same class list (classes=).')
 
 
-def check_num_classes(model: nn.Module, classes: Optional[Sequence[str]], origin: str) -> None:
-    """Raise ``ClassMismatchError`` when ``model.head.num_classes`` differs from ``len(classes)``.
+# The heads whose outputs are the classes: classifiers and detectors (head), segmentors
+# (decode_head and auxiliary_head).
+CLASS_HEADS = ('head', 'decode_head', 'auxiliary_head')
 
-    Models without a classification head (SSL algorithms) and unknown class lists pass.
+
+def check_num_classes(model: nn.Module, classes: Optional[Sequence[str]], origin: str) -> None:
+    """Raise ``ClassMismatchError`` when a class head's ``num_classes`` (``model.head``,
+    ``model.decode_head``, ``model.auxiliary_head``) differs from ``len(classes)``.
+
+    Models without such a head (SSL algorithms) and unknown class lists pass.
     """
     model = getattr(model, 'module', model)  # DDP and other wrappers
-    num_classes = getattr(getattr(model, 'head', None), 'num_classes', None)
-    if num_classes is None or classes is None or num_classes == len(classes):
+    if classes is None:
         return
-    raise ClassMismatchError(
-        f'model.head.num_classes={num_classes} but the data has {len(classes)} classes '
-        f'(from {origin}). Set model.head.num_classes={len(classes)} or fix the class list.')
+    for name in CLASS_HEADS:
+        num_classes = getattr(getattr(model, name, None), 'num_classes', None)
+        if num_classes is not None and num_classes != len(classes):
+            raise ClassMismatchError(
+                f'model.{name}.num_classes={num_classes} but the data has {len(classes)} '
+                f'classes (from {origin}). Set model.{name}.num_classes={len(classes)} or fix '
+                'the class list.')

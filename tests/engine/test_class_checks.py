@@ -24,3 +24,15 @@ def test_num_classes_against_the_head():
     with pytest.raises(ClassMismatchError,
                        match=r'model.head.num_classes=7 but .* 6 classes \(from folder x\)'):
         check_num_classes(model, ['c'] * 6, 'folder x')
+
+
+@pytest.mark.parametrize('name', ['decode_head', 'auxiliary_head'])
+def test_num_classes_against_segmentation_heads(name):
+    model = nn.Module()
+    model.decode_head, model.auxiliary_head = nn.Module(), nn.Module()
+    model.decode_head.num_classes = model.auxiliary_head.num_classes = 4
+    check_num_classes(model, ['c'] * 4, 'masks')
+    getattr(model, name).num_classes = 21
+    with pytest.raises(ClassMismatchError,
+                       match=rf'model.{name}.num_classes=21 but .* 4 classes \(from masks\)'):
+        check_num_classes(model, ['c'] * 4, 'masks')

@@ -7,10 +7,12 @@ from ..class_checks import check_num_classes, dataset_classes
 
 @HOOKS.register_module()
 class ClassCountCheckHook(Hook):
-    """Compare ``model.head.num_classes`` with the training dataset's class count.
+    """Compare the class heads' ``num_classes`` (``head``; a segmentor's ``decode_head`` and
+    ``auxiliary_head``) with the training dataset's class count.
 
     Without it, a head with fewer outputs than classes fails deep in the loss with an index
-    error, and one with more trains silently on outputs no label uses.
+    error, and one with more trains silently on outputs no label uses (a segmentor then failed
+    only at its first evaluation, epochs later).
     """
 
     priority = 'VERY_HIGH'
