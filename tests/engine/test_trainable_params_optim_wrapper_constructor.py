@@ -50,7 +50,8 @@ def test_paramwise_options_log_frozen_parameters_once():
             'encoders, frozen layers) are left out.') in messages
     optimised = {id(p) for g in wrapper.optimizer.param_groups for p in g['params']}
     assert optimised == {id(p) for p in model.online.parameters()}
-    assert {g['weight_decay'] for g in wrapper.optimizer.param_groups} == {0.0, 0.05}  # paramwise applied
+    # paramwise options applied: no decay on the LayerNorm
+    assert {g['weight_decay'] for g in wrapper.optimizer.param_groups} == {0.0, 0.05}
     assert len(logger.filters) == 0  # the counting filter is removed again
 
 
