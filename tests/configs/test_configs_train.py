@@ -156,6 +156,7 @@ def test_segmentor_class_count_is_checked_before_training(head, fake_data, tmp_p
     monkeypatch.chdir(tmp_path)
     case = Case('segmentation/demo/deeplabv3_mnv3_shapes.py', 'shapes',
                 options={f'model.{head}.num_classes': 21})
-    with pytest.raises(ClassMismatchError, match=rf'model.{head}.num_classes=21 .* 4 classes'):
+    with pytest.raises(ClassMismatchError, match=rf'model.{head}.num_classes=21 .* 4 classes '
+                       r"\(from data.train: the file 'data/shapes/seg_classes.txt'\)"):
         _run(case.config, case)
     assert not glob.glob('work_dirs/deeplabv3_mnv3_shapes/*.pth')

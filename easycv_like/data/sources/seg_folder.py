@@ -6,7 +6,7 @@ from typing import List, Optional, Union
 
 from PIL import Image
 
-from easycv_like.data.sources.class_names import read_class_names
+from easycv_like.data.sources.class_names import describe_classes, read_class_names
 from easycv_like.registry import DATA_SOURCES
 
 IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.webp')
@@ -47,6 +47,7 @@ class SegFolder:
                  mask_suffix: str = '.png', split_file: Optional[str] = None) -> None:
         self.img_dir, self.mask_dir = str(img_dir), str(mask_dir)
         self.classes = read_class_names(classes)
+        self.class_origin = describe_classes(classes)  # for class-count messages
         names = sorted(f for f in os.listdir(self.img_dir)
                        if os.path.splitext(f)[1].lower() in IMAGE_SUFFIXES)
         if split_file is not None:
