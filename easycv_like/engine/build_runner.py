@@ -76,8 +76,8 @@ def _optim_wrapper(cfg: Config) -> dict:
     wrapper = dict(type=f'{SCOPE}.GuardedOptimWrapper', optimizer=optimizer,
                    accumulative_counts=opt_cfg['update_interval'],
                    nonfinite=opt_cfg['nonfinite'], max_nonfinite=opt_cfg['max_nonfinite'])
-    if constructor:
-        wrapper['constructor'] = constructor
+    if constructor or paramwise:  # paramwise: frozen parameters logged once, not one by one
+        wrapper['constructor'] = constructor or f'{SCOPE}.TrainableParamsOptimWrapperConstructor'
     if opt_cfg.get('grad_clip'):
         wrapper['clip_grad'] = dict(opt_cfg['grad_clip'])
     if paramwise:

@@ -4,7 +4,8 @@ from .lars import LARS
 from .layer_decay_optim_wrapper_constructor import LayerDecayOptimWrapperConstructor
 from .nonfinite_guard import (GuardedAmpOptimWrapper, GuardedCpuAutocastOptimWrapper,
                               GuardedOptimWrapper, NonFiniteLossError)
+from .trainable_params_optim_wrapper_constructor import TrainableParamsOptimWrapperConstructor
 
 __all__ = ['CpuAutocastOptimWrapper', 'GuardedAmpOptimWrapper', 'GuardedCpuAutocastOptimWrapper',
            'GuardedOptimWrapper', 'LARS', 'LayerDecayOptimWrapperConstructor',
-           'NonFiniteLossError']
+           'NonFiniteLossError', 'TrainableParamsOptimWrapperConstructor']

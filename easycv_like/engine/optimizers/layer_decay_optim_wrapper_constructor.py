@@ -2,15 +2,16 @@
 used by MAE fine-tuning, https://arxiv.org/abs/2111.06377)."""
 from typing import List, Optional
 
-from mmengine.optim import DefaultOptimWrapperConstructor
 from torch import nn
 
 from ...registry import OPTIM_WRAPPER_CONSTRUCTORS
+from .trainable_params_optim_wrapper_constructor import TrainableParamsOptimWrapperConstructor
 
 
 @OPTIM_WRAPPER_CONSTRUCTORS.register_module()
-class LayerDecayOptimWrapperConstructor(DefaultOptimWrapperConstructor):
-    """mmengine's default constructor, then every learning rate scaled by its layer's depth.
+class LayerDecayOptimWrapperConstructor(TrainableParamsOptimWrapperConstructor):
+    """mmengine's default constructor (frozen parameters logged once), then every learning rate
+    scaled by its layer's depth.
 
     A parameter of the backbone with layer id ``i`` (``model.backbone.layer_id(name)``, ids
     ``0 .. num_layers - 1``: embeddings, blocks, what follows them) gets
