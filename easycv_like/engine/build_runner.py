@@ -4,7 +4,7 @@ import copy
 import itertools
 import logging
 import os.path as osp
-from typing import Optional
+from typing import List, Optional, Sequence
 
 import torch
 import torch.distributed as dist
@@ -130,8 +130,26 @@ def _train_cfg(cfg: Config, by_epoch: bool) -> dict:
         loop = dict(type=f'{SCOPE}.ResumableIterBasedTrainLoop', max_iters=cfg.total_iters,
                     val_interval=interval)
     if cfg.eval_config.get('dynamic_intervals'):  # mmengine's loops take (milestone, interval)
-        loop['dynamic_intervals'] = [tuple(p) for p in cfg.eval_config.dynamic_intervals]
+        loop['dynamic_intervals'] = resolve_dynamic_intervals(
+            cfg.eval_config.dynamic_intervals, cfg.total_epochs if by_epoch else cfg.total_iters)
     return loop
+
+
+def resolve_dynamic_intervals(pairs: Sequence, total: int) -> List[tuple]:
+    """``eval_config.dynamic_intervals`` as mmengine takes them: a negative milestone ``-k``
+    (the k-th last epoch or iteration) becomes ``total - k + 1`` (at least 1: "the last 15" of
+    a shorter run is all of it), so a recipe's "every epoch of the last 15" follows
+    ``total_epochs``. A positive milestone past ``total`` would never take effect: an error."""
+    resolved = [(max(total + 1 + m, 1) if m < 0 else m, interval) for m, interval in pairs]
+    past = [tuple(p) for p in pairs if p[0] > total]
+    if past:
+        raise ValueError(f'eval_config.dynamic_intervals {past} start after the run ends '
+                         f'({total}): they would never take effect. Count from the end with a '
+                         'negative milestone (-15: the 15th-last) or change them.')
+    if any(a[0] >= b[0] for a, b in zip(resolved, resolved[1:])):
+        raise ValueError(f'eval_config.dynamic_intervals {list(pairs)} are {resolved} for a run '
+                         f'of {total}: the milestones must increase.')
+    return resolved
 
 
 def _default_hooks(cfg: Config, by_epoch: bool) -> dict:

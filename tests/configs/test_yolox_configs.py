@@ -7,6 +7,7 @@ import pytest
 from mmengine.runner.utils import calc_dynamic_intervals
 
 from easycv_like.apis.config import load_config
+from easycv_like.engine.build_runner import resolve_dynamic_intervals
 from easycv_like.engine.hooks import ModeSwitchHook
 
 from ..conftest import REPO
@@ -86,7 +87,8 @@ def test_schedule_switch_and_evaluation_epochs():
     # as mmengine's epoch loop decides it: epoch e (0-based) takes the interval of its
     # milestone and is evaluated when e + 1 is a multiple of it
     milestones, intervals = calc_dynamic_intervals(
-        cfg.eval_config.interval, [tuple(p) for p in cfg.eval_config.dynamic_intervals])
+        cfg.eval_config.interval,
+        resolve_dynamic_intervals(cfg.eval_config.dynamic_intervals, cfg.total_epochs))
     evaluated = [e + 1 for e in range(cfg.total_epochs)
                  if (e + 1) % intervals[bisect.bisect(milestones, e + 1) - 1] == 0]
     assert evaluated == sorted(set(range(10, 281, 10)) | set(range(286, 301)))

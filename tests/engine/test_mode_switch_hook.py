@@ -205,7 +205,8 @@ def test_an_iteration_based_run_may_only_never_switch():
         ModeSwitchHook(num_last_epochs=15).before_train(iteration_run)
 
 
-@pytest.mark.parametrize('pairs', [[(3, 0)], [(3,)], [(5, 1), (4, 2)], [(2.5, 1)]])
+@pytest.mark.parametrize('pairs', [[(3, 0)], [(3,)], [(5, 1), (4, 2)], [(2.5, 1)], [(0, 1)],
+                                   [(-2, 1), (3, 1)], [(-2, 1), (-3, 1)]])
 def test_bad_dynamic_intervals_are_named(pairs):
     from mmengine.config import Config
 
@@ -217,3 +218,14 @@ def test_bad_dynamic_intervals_are_named(pairs):
                       eval_config=dict(interval=2, dynamic_intervals=pairs)))
     with pytest.raises(ValueError, match=r'eval_config\.dynamic_intervals.*milestones increasing'):
         check_schema(cfg)
+
+
+def test_dynamic_intervals_count_from_the_end_and_past_the_end_is_an_error():
+    from easycv_like.engine.build_runner import resolve_dynamic_intervals
+    assert resolve_dynamic_intervals([(-15, 1)], 300) == [(286, 1)]
+    assert resolve_dynamic_intervals([(100, 5), (-15, 1)], 300) == [(100, 5), (286, 1)]
+    assert resolve_dynamic_intervals([(-15, 1)], 2) == [(1, 1)]  # the last 15 of 2: all
+    with pytest.raises(ValueError, match=r'\[\(286, 1\)\] start after the run ends \(50\)'):
+        resolve_dynamic_intervals([(286, 1)], 50)
+    with pytest.raises(ValueError, match='must increase'):
+        resolve_dynamic_intervals([(280, 5), (-30, 1)], 300)

@@ -16,6 +16,6 @@ lr_config = dict(policy='YOLOX', warmup='quadratic', warmup_by_epoch=True, warmu
                  warmup_ratio=0.0, num_last_epochs=15, min_lr_ratio=0.05, by_epoch=False)
 total_epochs = 300
 ema = dict(type='ExpMomentumEMA', momentum=0.0002, gamma=2000)
-eval_config = dict(interval=10, dynamic_intervals=[(286, 1)], save_best='val/mAP')
+eval_config = dict(interval=10, dynamic_intervals=[(-15, 1)], save_best='val/mAP')  # 286..300
 checkpoint_config = dict(interval=10, max_keep_ckpts=3)
 custom_hooks = [dict(type='ModeSwitchHook', num_last_epochs=15, switches=['use_l1'])]

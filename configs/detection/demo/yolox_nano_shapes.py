@@ -28,7 +28,7 @@ data = dict(imgs_per_gpu=16, workers_per_gpu=2,
 eval_pipelines = [dict(name='coco', data='val', imgs_per_gpu=30,
                        evaluators=[dict(type='CocoDetectionEvaluator')])]
 eval_config = dict(initial=True, interval=20,
-                   dynamic_intervals=[(_epochs - _last_epochs + 1, 10)])
+                   dynamic_intervals=[(-_last_epochs, 10)])
 optimizer = dict(type='SGD', lr=0.02, momentum=0.9, nesterov=True, weight_decay=5e-4,
                  paramwise_cfg=dict(norm_decay_mult=0.0, bias_decay_mult=0.0))
 lr_config = dict(policy='YOLOX', warmup='quadratic', warmup_by_epoch=True, warmup_iters=2,

@@ -100,16 +100,19 @@ LOG_CONFIG = {
         (dict,), REQUIRED, sub={'type': Key((str,), REQUIRED, choices=LOGGER_TYPES)})),
 }
 
-_MILESTONE_PAIRS = 'a list of (milestone >= 1, interval >= 1) pairs, milestones increasing'
+_MILESTONE_PAIRS = ('a list of (milestone, interval >= 1) pairs: milestone >= 1 counts from the '
+                    'start, <= -1 from the end (-15: the 15th-last epoch); milestones increasing')
 
 
 def _milestone_pairs(value) -> bool:
-    """``eval_config.dynamic_intervals``: ``[(milestone, interval), ...]``, ints >= 1."""
+    """``eval_config.dynamic_intervals``: ``[(milestone, interval), ...]`` of ints, milestones
+    non-zero (negative ones count from the end) and increasing among those of one sign."""
     pairs = [tuple(p) if isinstance(p, (list, tuple)) else None for p in value]
-    if any(p is None or len(p) != 2 or not all(type(v) is int and v >= 1 for v in p)
-           for p in pairs):
+    if any(p is None or len(p) != 2 or not all(type(v) is int for v in p) or p[0] == 0
+           or p[1] < 1 for p in pairs):
         return False
-    return all(a[0] < b[0] for a, b in zip(pairs, pairs[1:]))
+    ordered = [p[0] for p in pairs if p[0] > 0] + [p[0] for p in pairs if p[0] < 0]
+    return ordered == [p[0] for p in pairs] and all(a < b for a, b in zip(ordered, ordered[1:]))
 
 
 EVAL_CONFIG = {
@@ -118,7 +121,8 @@ EVAL_CONFIG = {
     'gpu_collect': flag(False, 'gather results on the GPU'),
     'save_best': Key((str,), None, 'metric to keep the best checkpoint of', nullable=True),
     'rule': Key((str,), 'greater', 'better direction of save_best', choices=('greater', 'less')),
-    'dynamic_intervals': Key((list,), None, '[(from epoch/iteration, interval), ...]',
+    'dynamic_intervals': Key((list,), None, '[(from epoch/iteration (-k: k-th last), '
+                                            'interval), ...]',
                              nullable=True, check=(_milestone_pairs, _MILESTONE_PAIRS)),
 }
 
