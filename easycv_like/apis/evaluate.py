@@ -8,6 +8,8 @@ import argparse
 import json
 from typing import Dict, Optional, Sequence
 
+from mmengine.dist import is_main_process
+
 from ..cli.parsers import eval_parser
 from ..engine.build_runner import apply_overrides, build_runner
 from ..engine.class_checks import check_num_classes, check_same_classes, dataset_classes
@@ -63,10 +65,11 @@ def run(args: argparse.Namespace) -> Dict[str, float]:
     with missing_files_end_the_run('eval.py'):
         metrics = evaluate(args.config, args.checkpoint, cfg_options_dict(args.cfg_options),
                            args.work_dir, args.launcher, args.trust_checkpoint)
-    print(json.dumps(metrics, indent=2))
-    if args.out:
-        with open(args.out, 'w') as f:
-            json.dump(metrics, f, indent=2)
+    if is_main_process():  # every rank holds the gathered metrics; one prints and writes them
+        print(json.dumps(metrics, indent=2))
+        if args.out:
+            with open(args.out, 'w') as f:
+                json.dump(metrics, f, indent=2)
     return metrics
 
 

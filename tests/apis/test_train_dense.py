@@ -115,3 +115,70 @@ def test_segmentation_eval_equals_the_predictor_on_original_masks(tmp_path, shap
     expected = evaluator.compute_metrics(evaluator.results)
     assert result['metrics']['val/mIoU'] == pytest.approx(expected['mIoU'], nan_ok=True)
     assert result['metrics']['val/aAcc'] == pytest.approx(expected['aAcc'])
+
+
+def _bright_rect_split(folder, miss: set) -> None:
+    """Five 64 x 64 PNGs, each with one red rectangle, and a COCO json boxing it (category 2,
+    label 1, as ``BrightBoxDetector`` predicts), except for the images in ``miss``, whose box is
+    elsewhere: a mAP strictly between 0 and 100 that a doubly counted image would change."""
+    os.makedirs(folder / 'images')
+    images, anns = [], []
+    for i in range(5):
+        img = np.zeros((64, 64, 3), np.uint8)
+        x, y = 4 + 7 * i, 30 - 5 * i
+        img[y:y + 20, x:x + 24, 0] = 255
+        cv2.imwrite(str(folder / 'images' / f'{i}.png'), img[:, :, ::-1])
+        box = [x, y, 24, 20] if i not in miss else [40 - x, 40 - y, 20, 20]
+        images.append(dict(id=i + 1, file_name=f'{i}.png', width=64, height=64))
+        anns.append(dict(id=i + 1, image_id=i + 1, category_id=2, bbox=box, area=480,
+                         iscrowd=0))
+    categories = [dict(id=c, name=n) for c, n in ((1, 'circle'), (2, 'square'), (3, 'x'))]
+    with open(folder / 'annotations.json', 'w') as f:
+        json.dump(dict(images=images, annotations=anns, categories=categories), f)
+
+
+@pytest.mark.parametrize('kind', ['det', 'seg'])
+def test_two_process_evaluation_equals_one_process(tmp_path_factory, kind):
+    """tools/eval.py under torchrun with 2 gloo ranks on 5 images (one rank gets a padded
+    repeat) gives the single process's COCO / mIoU figures: repeats count once."""
+    import subprocess
+    import sys
+
+    from easycv_like.apis.evaluate import evaluate
+    from easycv_like.apis.train import _free_port
+
+    from ..conftest import REPO
+    root = tmp_path_factory.mktemp(f'eval_{kind}')
+    det = kind == 'det'
+    if det:
+        _bright_rect_split(root / 'train', miss=set())
+        _bright_rect_split(root / 'val', miss={1, 4})
+    else:
+        spec = importlib.util.spec_from_file_location('make_shapes_dataset', TOOL)
+        tool = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(tool)
+        tool.main(['--out', str(root), '--num-train', '4', '--num-val', '5'])
+    kinds = dict(model='BrightBoxDetector', dataset='DetDataset', pack='PackDetInputs',
+                 evaluator='CocoDetectionEvaluator', load_seg='',
+                 val_geometry="dict(type='Letterbox', size=96, center=True)") if det else dict(
+        model='BrightPixelSegmentor', dataset='SegDataset', pack='PackSegInputs',
+        evaluator='SegmentationEvaluator', load_seg="dict(type='LoadSegMap'), ",
+        val_geometry="dict(type='Pad', size_divisor=32)")
+    config = root / 'cfg.py'
+    config.write_text(CONFIG.format(root=str(root), **kinds)
+                      + "custom_imports = dict(imports=['tests.models.dense_test_models'])\n")
+    result = train(str(config), work_dir=str(root / 'work'))
+    alone = evaluate(str(config), result['checkpoint'], work_dir=str(root / 'eval1'))
+    out = root / 'metrics.json'
+    run = subprocess.run([sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node=2',
+                          f'--master_port={_free_port()}', osp.join(REPO, 'tools', 'eval.py'),
+                          str(config), result['checkpoint'], '--launcher', 'pytorch',
+                          '--work_dir', str(root / 'eval2'), '--out', str(out)],
+                         check=True, cwd=REPO, capture_output=True, text=True,
+                         env=dict(os.environ, PYTHONPATH=REPO, OMP_NUM_THREADS='1'))
+    with open(out) as f:
+        together = json.load(f)
+    assert run.stdout.count('"val/') == len(together)  # printed once, by rank 0
+    key = 'val/mAP50' if det else 'val/mIoU'
+    assert 0 < alone[key] < 100
+    assert together == pytest.approx(alone, nan_ok=True)
