@@ -177,6 +177,19 @@ def test_finite_loss_with_nan_gradients_is_skipped():
     assert wrapper.consecutive_skips == 0 and not torch.equal(before['bias'], net.bias)
 
 
+def test_huge_finite_gradients_are_not_refused():
+    """The screen's L2 norm overflows on 1e30-sized values; each tensor is then checked, and
+    finite gradients are applied."""
+    MessageHub.get_current_instance()
+    net = nn.Linear(3, 2)
+    wrapper = GuardedOptimWrapper(torch.optim.SGD(net.parameters(), lr=1e-30))
+    before = net.weight.detach().clone()
+    with wrapper.optim_context(net):
+        wrapper.update_params((net(torch.ones(1, 3)) * 1e30).sum())
+    assert torch.isinf(torch.nn.utils.get_total_norm([torch.full((4,), 1e30)]))
+    assert not torch.equal(before, net.weight) and torch.isfinite(net.weight).all()
+
+
 def test_inf_gradient_in_a_run_stops_before_the_update(tmp_path, tiny_digits, nan_plugin):
     cfg = write_tiny_config(str(tmp_path), tiny_digits, extra=(
         "custom_imports = dict(imports=['nan_plugin'])\n"

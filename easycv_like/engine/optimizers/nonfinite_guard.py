@@ -125,23 +125,27 @@ class NonFiniteGuard:
 
     def _nonfinite_gradients(self) -> Optional[str]:
         """None when every rank's gradients are finite, else what to report: the parameters
-        whose gradient holds an Inf or NaN (found only then; the usual cost is one max-norm)."""
+        whose gradient holds an Inf or NaN. The usual cost is one L2 norm over all gradients
+        (Inf or NaN in any makes it non-finite); only then is each tensor checked, which also
+        clears a norm that overflowed on huge but finite values."""
         params = [p for group in self.optimizer.param_groups for p in group['params']
                   if p.grad is not None]
         if not params:
             return None
-        max_abs = torch.nn.utils.get_total_norm([p.grad for p in params], norm_type=math.inf)
-        finite_here, finite_everywhere = _finite_here_and_everywhere(max_abs)
+        norm = torch.nn.utils.get_total_norm([p.grad for p in params], norm_type=2.0)
+        bad = [] if torch.isfinite(norm) else [p for p in params
+                                                if not torch.isfinite(p.grad).all()]
+        finite_here, finite_everywhere = _finite_here_and_everywhere(
+            torch.tensor(0.0 if not bad else math.inf, device=norm.device))
         if finite_everywhere:
             return None
         if finite_here:
             return 'Gradients are non-finite on another rank (finite here)'
         names = {id(p): name.removeprefix('module.')
                  for name, p in (self._model.named_parameters() if self._model else ())}
-        bad = [names.get(id(p), f'<unnamed {tuple(p.shape)}>') for p in params
-               if not torch.isfinite(p.grad).all()]
+        shown = [names.get(id(p), f'<unnamed {tuple(p.shape)}>') for p in bad[:SHOWN_PARAMS]]
         return (f'Gradients hold Inf/NaN (loss finite) in {len(bad)} parameters: '
-                + ', '.join(bad[:SHOWN_PARAMS]) + (', ...' if len(bad) > SHOWN_PARAMS else ''))
+                + ', '.join(shown) + (', ...' if len(bad) > SHOWN_PARAMS else ''))
 
     def _refuse_update(self, what: str, named: str, kind: str) -> None:
         """Apply the policy to a step that must not update: raise under ``'stop'``; under
