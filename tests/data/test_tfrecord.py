@@ -84,7 +84,8 @@ def test_flipped_payload_bit_without_index_is_one_bad_record(digits_tfrecord, tm
                                   data_source=dict(type='TFRecord', shards=shard),
                                   pipeline=[dict(type='LoadImage'), dict(type='PackInputs')]))
     assert len(dataset) == 60
-    with pytest.raises(BadSampleError, match=rf"record 7 \(byte offset {offset}\): the payload CRC"):
+    with pytest.raises(BadSampleError,
+                       match=rf"record 7 \(byte offset {offset}\): the payload CRC"):
         dataset.data_source[7]
     assert dataset[8]['data_samples']['sample_idx'] == 8  # records after it read normally
     assert dataset[7]['data_samples']['sample_idx'] == 8  # replaced by the next one
