@@ -1,10 +1,13 @@
 """``convert_to_tfrecord``: write a data source as sharded TFRecord files with ``.idx`` indexes.
 
 Samples keep the source's order (shard ``i`` holds a contiguous range), unless a shuffle seed is
-given. JPEG files pass through byte for byte; other formats, in-memory images (CIFAR) and images
-larger than ``max_side`` are (re-)encoded as JPEG (quality 95). Every image is checked (complete
-container, decodes) before anything is published: shards are written under temporary names and
-renamed only when all samples were good, otherwise the bad files are listed in the error.
+given. Ordinary JPEG files (8-bit, grey or YCbCr, baseline or progressive) pass through byte for
+byte: OpenCV and DALI decode them to the same pixels. Everything else (other formats, CMYK and
+12-bit JPEGs, which DALI decodes differently or not at all, in-memory images such as CIFAR, images
+larger than ``max_side``) is stored as what ``LoadImage`` decodes, encoded as JPEG (quality 95).
+Every image is checked (complete container, decodes) before anything is published: shards are
+written under temporary names and renamed only when all samples were good, otherwise the bad
+files are listed in the error.
 """
 import glob
 import multiprocessing
@@ -71,6 +74,30 @@ def encode_jpeg(img: np.ndarray, max_side: Optional[int] = None) -> bytes:
     return data.tobytes()
 
 
+# SOF markers of 8-bit Huffman JPEGs every decoder handles: baseline, extended, progressive
+_PLAIN_FRAMES = {0xC0, 0xC1, 0xC2}
+_NOT_FRAMES = {0xC4, 0xC8, 0xCC}  # DHT, JPG, DAC share the 0xC_ range
+
+
+def jpeg_needs_normalising(data: bytes) -> bool:
+    """Whether a JPEG must be re-encoded so that DALI decodes it as OpenCV does: a frame other
+    than 8-bit baseline/extended/progressive Huffman (lossless, arithmetic, 12-bit) or with
+    other than 1 or 3 components (CMYK / YCCK, whose colour conversion differs)."""
+    pos = 2
+    while pos + 4 <= len(data):
+        if data[pos] != 0xFF:
+            return True  # not a marker where one must be: let the re-encoding decide
+        marker = data[pos + 1]
+        if marker == 0xFF:
+            pos += 1
+            continue
+        if 0xC0 <= marker <= 0xCF and marker not in _NOT_FRAMES:
+            precision, components = data[pos + 4], data[pos + 9] if pos + 9 < len(data) else 0
+            return marker not in _PLAIN_FRAMES or precision != 8 or components not in (1, 3)
+        pos += 2 + int.from_bytes(data[pos + 2:pos + 4], 'big')
+    return True
+
+
 def prepare_image(sample: dict, max_side: Optional[int] = None) -> tuple[Optional[bytes], str]:
     """The JPEG bytes to store for one source sample, or (None, why) for a bad file.
 
@@ -87,8 +114,8 @@ def prepare_image(sample: dict, max_side: Optional[int] = None) -> tuple[Optiona
         return None, f'cannot read it ({err})'
     except BadSampleError as err:
         return None, str(err)
-    is_jpeg = data[:2] == b'\xff\xd8'
-    if is_jpeg and not (max_side and max(img.shape[:2]) > max_side):
+    as_is = data[:2] == b'\xff\xd8' and not jpeg_needs_normalising(data)
+    if as_is and not (max_side and max(img.shape[:2]) > max_side):
         return data, ''
     return encode_jpeg(img, max_side), ''
 
