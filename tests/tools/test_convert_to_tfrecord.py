@@ -1,4 +1,5 @@
-"""tools/convert_to_tfrecord.py killed (SIGKILL) part-way: no partial shard set is ever read."""
+"""tools/convert_to_tfrecord.py killed (SIGKILL) part-way: no partial shard set is ever read;
+tools/verify_tfrecord.py names each corrupt record."""
 import os
 import signal
 import subprocess
@@ -8,6 +9,7 @@ import pytest
 
 import convert_to_tfrecord  # tools/ is on sys.path (tests/conftest.py)
 from easycv_like.data.sources import TFRecord
+from easycv_like.data.tfrecord import read_index
 
 from ..data.image_files import random_image, write_image
 
@@ -59,3 +61,22 @@ def test_sigkill_while_publishing_leaves_no_readable_partial_set(image_list, tmp
     assert not [n for n in os.listdir(out) if n.endswith('.part')]
     source = TFRecord(os.path.join(out, 'train-*.tfrecord'))
     assert [source[i]['gt_label'] for i in range(len(source))] == [0, 1] * 4
+
+
+def test_verify_names_each_corrupt_record(image_list, tmp_path, capsys):
+    import verify_tfrecord
+    out = str(tmp_path / 'out')
+    convert_to_tfrecord.main(['--src-type', 'ImageList', '--src', image_list, '--out', out,
+                              '--shards', '2'])
+    shard = os.path.join(out, 'train-00001-of-00002.tfrecord')
+    offset, size = (int(v) for v in read_index(shard[:-len('.tfrecord')] + '.idx')[2])
+    assert verify_tfrecord.main([os.path.join(out, 'train-*.tfrecord')]) == 0
+    data = bytearray(open(shard, 'rb').read())
+    data[offset + size // 2] ^= 0x10  # inside record 2's image
+    open(shard, 'wb').write(bytes(data))
+    capsys.readouterr()
+    assert verify_tfrecord.main([os.path.join(out, 'train-*.tfrecord'), '--workers', '1']) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == '7 of 8 records are good, 1 bad.'
+    assert lines[0] == (f"Bad TFRecord '{shard}' record 2 (byte offset {offset}): the payload "
+                        'CRC does not match (corrupt record).')
