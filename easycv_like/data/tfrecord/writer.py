@@ -2,8 +2,8 @@
 
 Samples keep the source's order (shard ``i`` holds a contiguous range), unless a shuffle seed is
 given. Ordinary JPEG files (8-bit, grey or YCbCr, baseline or progressive) pass through byte for
-byte: OpenCV and DALI decode them to the same pixels. Everything else (other formats, CMYK and
-12-bit JPEGs, which DALI decodes differently or not at all, in-memory images such as CIFAR, images
+byte: OpenCV and DALI decode them to the same pixels. Everything else (other formats, CMYK,
+12-bit, lossless and arithmetic JPEGs, which DALI may decode differently, in-memory images, images
 larger than ``max_side``) is stored as what ``LoadImage`` decodes, encoded as JPEG (quality 95),
 or as PNG with ``lossless=True`` so that every record decodes to exactly ``LoadImage``'s pixels.
 Every image is checked (complete container, decodes) before anything is published: shards are
