@@ -37,6 +37,9 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument('--prefix', default='train', help='shard name prefix')
     parser.add_argument('--shards', type=int, default=1, help='number of TFRecord files')
     parser.add_argument('--max-side', type=int, help='shrink images with a longer side above this')
+    parser.add_argument('--lossless', action='store_true',
+                        help='store re-encoded images (all but plain JPEGs) as PNG: exactly the '
+                        "pixels LoadImage reads from the originals, not JPEG quality 95's")
     parser.add_argument('--workers', type=int, default=0, help='encoding processes')
     parser.add_argument('--shuffle-seed', type=int,
                         help='write samples in a random order (for class-sorted sources)')
@@ -50,7 +53,8 @@ def main(argv: Optional[Sequence[str]] = None) -> list:
     source = open_source(args.src_type, args.src, root=args.root, split=args.split,
                          classes=args.classes)
     paths = convert_to_tfrecord(source, args.out, prefix=args.prefix, num_shards=args.shards,
-                                max_side=args.max_side, workers=args.workers, force=args.force,
+                                max_side=args.max_side, lossless=args.lossless,
+                                workers=args.workers, force=args.force,
                                 shuffle_seed=args.shuffle_seed)
     print(f'wrote {len(source)} records into {len(paths)} shards: {paths[0]} ...')
     return paths

@@ -28,6 +28,16 @@ def test_root_and_classes_file(tmp_path):
     assert ImageList(str(tmp_path / 'list.txt'), classes=('a', 'b')).classes == ['a', 'b']
 
 
+def test_class_names_as_labels_with_a_class_list(tmp_path):
+    (tmp_path / 'list.txt').write_text('shoe/1.jpg shoe\nhat/2.jpg 0\nmy hat.jpg\nhat/3 x.jpg hat\n')
+    source = ImageList(str(tmp_path / 'list.txt'), classes=['hat', 'shoe'])
+    assert [(os.path.relpath(source[i]['img_path'], str(tmp_path)), source[i]['gt_label'])
+            for i in range(len(source))] == [('shoe/1.jpg', 1), ('hat/2.jpg', 0),
+                                             ('my hat.jpg', -1), ('hat/3 x.jpg', 0)]
+    unnamed = ImageList(str(tmp_path / 'list.txt'))  # without classes a name stays in the path
+    assert unnamed[0]['img_path'].endswith('shoe/1.jpg shoe') and unnamed[0]['gt_label'] == -1
+
+
 @pytest.mark.parametrize('bad_line, why', [
     ('b.png 2.5', 'not an integer'),
     ('b.png -3', 'out of range'),

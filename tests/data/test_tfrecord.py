@@ -37,22 +37,33 @@ def test_under_multi_view_dataset(digits_tfrecord):
     assert len(views) == 2 and views[0].shape == (3, 12, 12)
 
 
-def test_corrupt_record_names_file_and_offset(digits_tfrecord, tmp_path):
+def test_corrupt_record_names_file_record_and_offset(digits_tfrecord, tmp_path):
     shard = str(tmp_path / 'val.tfrecord')
+    index_file = osp.join(digits_tfrecord, 'val-00000-of-00001.idx')
     shutil.copy(osp.join(digits_tfrecord, 'val-00000-of-00001.tfrecord'), shard)
-    index = read_index(osp.join(digits_tfrecord, 'val-00000-of-00001.idx'))
+    index = read_index(index_file)
     offset = int(index[7, 0])
     data = bytearray(open(shard, 'rb').read())
     data[offset + 40] ^= 0x5A
-    open(shard, 'wb').write(bytes(data[:int(index[-1, 0]) + 20]))  # also cut the last record
-    source = TFRecord([shard], index_files=[osp.join(digits_tfrecord, 'val-00000-of-00001.idx')])
+    open(shard, 'wb').write(bytes(data))
+    source = TFRecord([shard], index_files=[index_file])
     assert source[6]['img'].shape == (16, 16, 3)
-    with pytest.raises(BadSampleError, match=rf"{shard}.*byte offset {offset}"):
+    with pytest.raises(BadSampleError, match=rf"{shard}' record 7 \(byte offset {offset}\)"):
         source[7]
-    with pytest.raises(BadSampleError, match=rf"byte offset {int(index[-1, 0])}.*truncated"):
-        source[len(source) - 1]
+
+
+def test_cut_shard_is_refused_at_start_with_its_index_and_scanned_without(digits_tfrecord,
+                                                                         tmp_path):
+    shard = str(tmp_path / 'val.tfrecord')
+    index_file = osp.join(digits_tfrecord, 'val-00000-of-00001.idx')
+    index = read_index(index_file)
+    data = open(osp.join(digits_tfrecord, 'val-00000-of-00001.tfrecord'), 'rb').read()
+    open(shard, 'wb').write(data[:int(index[-1, 0]) + 20])  # an interrupted copy
+    with pytest.raises(ValueError, match=rf"{index_file}' does not describe shard '{shard}'.*"
+                       rf"end at byte {len(data)} but the shard has {int(index[-1, 0]) + 20}"):
+        TFRecord([shard], index_files=[index_file])
     unindexed = TFRecord([shard])  # no index: the scan finds the cut, the rest is readable
-    assert len(unindexed) == len(source) and unindexed[6]['img'].shape == (16, 16, 3)
+    assert len(unindexed) == 60 and unindexed[58]['img'].shape == (16, 16, 3)
     with pytest.raises(BadSampleError, match=rf"byte offset {int(index[-1, 0])}.*truncated"):
         unindexed[len(unindexed) - 1]
 
@@ -73,7 +84,8 @@ def test_flipped_payload_bit_without_index_is_one_bad_record(digits_tfrecord, tm
                                   data_source=dict(type='TFRecord', shards=shard),
                                   pipeline=[dict(type='LoadImage'), dict(type='PackInputs')]))
     assert len(dataset) == 60
-    with pytest.raises(BadSampleError, match=rf"byte offset {offset}: the payload CRC"):
+    with pytest.raises(BadSampleError,
+                       match=rf"record 7 \(byte offset {offset}\): the payload CRC"):
         dataset.data_source[7]
     assert dataset[8]['data_samples']['sample_idx'] == 8  # records after it read normally
     assert dataset[7]['data_samples']['sample_idx'] == 8  # replaced by the next one

@@ -2,8 +2,8 @@
 
 Every DALI dataset (classification, SSL multi-view, multi-crop) is this graph with a different
 list of ``ViewSpec``: the image is decoded once (``mixed``: nvJPEG on the GPU, with
-``hw_decoder_load`` of the JPEGs sent to the A100/H100 hardware decoder; ``cpu``: libjpeg-turbo)
-and every view is cropped and augmented from that decoded image.
+``hw_decoder_load`` of the JPEGs sent to the A100/H100 hardware decoder; ``cpu``: libjpeg-turbo),
+to the pixels ``LoadImage`` gives, and every view is cropped and augmented from it.
 """
 from collections.abc import Sequence
 from typing import Optional
@@ -35,14 +35,26 @@ def augment_view(images, spec: ViewSpec):
     return ops.flip_to_chw(views, spec.flip_prob)
 
 
+def decoder_args(decoder_device: str, hw_decoder_load: float) -> dict:
+    """Arguments of ``fn.decoders.image`` that decode as ``LoadImage`` (OpenCV) does.
+
+    Upright by the EXIF orientation, RGB; on the GPU (``mixed``), chroma upsampled by
+    interpolation as libjpeg-turbo's "fancy upsampling" in OpenCV does, where nvJPEG would
+    otherwise repeat the subsampled chroma pixels and give other colours at every edge of a
+    4:2:0 JPEG than the CPU paths.
+    """
+    args = dict(device=decoder_device, output_type=types.RGB, adjust_orientation=True)
+    if decoder_device == 'mixed':
+        args.update(hw_decoder_load=hw_decoder_load, jpeg_fancy_upsampling=True)
+    return args
+
+
 @pipeline_def(enable_conditionals=True)
 def _graph(reader, views: Sequence[ViewSpec], shard_id: int, num_shards: int,
            order: Optional[np.ndarray], shuffle_buffer: int, decoder_device: str,
            hw_decoder_load: float, augment_device: str):
     encoded, meta = reader.read(shard_id, num_shards, order, shuffle_buffer)
-    decoder_args = {'hw_decoder_load': hw_decoder_load} if decoder_device == 'mixed' else {}
-    images = fn.decoders.image(encoded, device=decoder_device, output_type=types.RGB,
-                               **decoder_args)
+    images = fn.decoders.image(encoded, **decoder_args(decoder_device, hw_decoder_load))
     if augment_device == 'gpu' and decoder_device == 'cpu':
         images = images.gpu()
     outputs = [augment_view(images, spec) for spec in views]

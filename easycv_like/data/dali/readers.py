@@ -17,7 +17,8 @@ from nvidia.dali import tfrecord as tfrec
 from easycv_like.data.sources.class_names import read_class_names
 from easycv_like.data.sources.image_list import ImageList
 from easycv_like.data.tfrecord.example import FILENAME_KEY, IMAGE_KEY, INDEX_KEY, LABEL_KEY
-from easycv_like.data.tfrecord.record_file import index_path_for, read_index, resolve_shards
+from easycv_like.data.tfrecord.record_file import (index_path_for, read_checked_index,
+                                                   resolve_shards)
 from easycv_like.source_names import DALI_SOURCES, source_name
 
 READER_NAME = 'Reader'  # the iterator finds the epoch size and padding through this name
@@ -25,7 +26,7 @@ READER_NAME = 'Reader'  # the iterator finds the epoch size and padding through 
 
 class TFRecordReader:
     """The ``TFRecord`` source's shards (same arguments), read by ``fn.readers.tfrecord``, which
-    needs each shard's ``.idx`` file.
+    needs each shard's ``.idx`` file; each index is checked against its shard's size at start-up.
 
     Shuffling permutes the order of the shard files per epoch (the same on every rank) and mixes
     records in a buffer of ``shuffle_buffer`` samples; records stored sorted by class therefore
@@ -49,7 +50,8 @@ class TFRecordReader:
                                     f'{missing[:3]}... Write them with tools/convert_to_tfrecord'
                                     '.py or `python -m tfrecord.tools.tfrecord2idx`.')
         self.index_files = list(indexes)
-        self.num_samples = sum(len(read_index(i)) for i in self.index_files)
+        self.num_samples = sum(len(read_checked_index(s, i))
+                               for s, i in zip(self.shards, self.index_files))
         self.classes = read_class_names(classes)
 
     def read(self, shard_id: int, num_shards: int, order: Optional[np.ndarray],

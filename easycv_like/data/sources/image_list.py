@@ -1,8 +1,8 @@
 """``ImageList``: a classification data source read from a text file of ``path label`` lines.
 
 The format of EasyCV and most ImageNet tooling: one image a line, the path relative to a root
-folder, then an optional integer label. Paths may contain spaces, so only a trailing integer is
-taken as the label.
+folder, then an optional label: an integer, or a class name when the class list is given. Paths
+may contain spaces, so only a trailing integer or class name is taken as the label.
 """
 import os
 import re
@@ -18,11 +18,13 @@ _NUMBER = re.compile(r'[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?')
 
 @DATA_SOURCES.register_module()
 class ImageList:
-    """Image paths and integer labels listed in a text file.
+    """Image paths and labels listed in a text file.
 
     Each non-blank line is ``relative/path label`` or just ``relative/path`` (label -1, unlabeled).
-    The line is split on its last whitespace only when the last token is an integer, so
-    ``my photo.jpg 3`` is the file ``my photo.jpg`` with label 3 and ``my photo.jpg`` has no label.
+    The label is an integer, or with ``classes`` given also a class name (``shoe/12.jpg shoe`` is
+    label ``classes.index('shoe')``). The line is split on its last whitespace only when the last
+    token is such a label, so ``my photo.jpg 3`` is the file ``my photo.jpg`` with label 3 and
+    ``my photo.jpg`` has no label.
 
     Args:
         list_file: the text file.
@@ -40,6 +42,7 @@ class ImageList:
         self.root = str(root) if root is not None else os.path.dirname(os.path.abspath(list_file))
         self.classes = read_class_names(classes)
         self.class_origin = describe_classes(classes)
+        self._class_index = {name: i for i, name in enumerate(self.classes or ())}
         self._paths: list[str] = []
         self._labels: list[int] = []
         with open(self.list_file, encoding='utf-8-sig') as f:  # tolerate a BOM
@@ -54,6 +57,8 @@ class ImageList:
         path, label = line, -1
         if len(parts) == 2 and _INT.fullmatch(parts[1]):
             path, label = parts[0], int(parts[1])
+        elif len(parts) == 2 and parts[1] in self._class_index:
+            path, label = parts[0], self._class_index[parts[1]]
         elif len(parts) == 2 and _NUMBER.fullmatch(parts[1]):
             self._fail(line_no, line, f'label {parts[1]!r} is not an integer')
         num_classes = len(self.classes) if self.classes is not None else None
@@ -64,7 +69,7 @@ class ImageList:
 
     def _fail(self, line_no: int, line: str, why: str) -> None:
         raise ValueError(f'{self.list_file}:{line_no}: malformed line {line!r}: {why}. '
-                         "Expected 'relative/path [integer label]'.")
+                         "Expected 'relative/path [integer label or class name]'.")
 
     def __len__(self) -> int:
         return len(self._paths)

@@ -19,8 +19,9 @@ from mmengine.logging import print_log
 from easycv_like.data.errors import BadSampleError
 from easycv_like.data.sources.class_names import read_class_names
 from easycv_like.data.tfrecord.example import decode_example
-from easycv_like.data.tfrecord.record_file import (ShardScanError, read_index, read_record,
-                                                   resolve_shards, scan_offsets)
+from easycv_like.data.tfrecord.record_file import (ShardScanError, read_checked_index,
+                                                   read_record, record_place, resolve_shards,
+                                                   scan_offsets)
 from easycv_like.data.transforms.loading import decode_image
 from easycv_like.registry import DATA_SOURCES
 
@@ -42,9 +43,12 @@ class TFRecord:
         classes: class names, as a list or a text file with one name a line; None when unknown.
 
     Raises:
-        FileNotFoundError: no shard matches ``shards``.
+        FileNotFoundError: no shard matches ``shards``, or a globbed ``-of-N`` set misses shards.
+        ValueError: an ``.idx`` does not describe its shard (other size: a cut copy, a stale
+            index); checked at start-up.
         BadSampleError: (from ``__getitem__``) a record is truncated, fails its CRC, is not an
-            Example, or holds an undecodable image; the message names the file and byte offset.
+            Example, or holds an undecodable image; the message names the file, the record's
+            number in it, its byte offset, and the image's original file name.
     """
 
     def __init__(self, shards: Union[str, Sequence[str]],
@@ -59,10 +63,12 @@ class TFRecord:
                 print_log(f'TFRecord shard {shard} has no .idx index: scanning it (write indexes '
                           'with tools/convert_to_tfrecord.py or tfrecord.tools.tfrecord2idx).',
                           logger='current', level=logging.WARNING)
-            tables.append(read_index(index) if index is not None else self._scan(shard, tables))
+            tables.append(read_checked_index(shard, index) if index is not None
+                          else self._scan(shard, tables))
         self._records = np.concatenate(tables)  # N x 2: (offset, size) of every record
         self._shard_of = np.repeat(np.arange(len(tables), dtype=np.int32),
                                    [len(t) for t in tables])
+        self._first = np.cumsum([0] + [len(t) for t in tables])  # first item of each shard
 
     def _scan(self, shard: str, tables: list) -> np.ndarray:
         """The records of a shard without index; damage that stops the walk becomes one last,
@@ -79,17 +85,23 @@ class TFRecord:
         return len(self._records)
 
     def __getitem__(self, index: int) -> dict:
-        path = self.shards[self._shard_of[index]]
+        shard = int(self._shard_of[index])
+        path, number = self.shards[shard], int(index - self._first[shard])
         offset, size = (int(v) for v in self._records[index])
+        key = f'{path}@{offset}'
         if index in self._unframed:
-            raise BadSampleError(self._unframed[index], [f'{path}@{offset}'])
+            raise BadSampleError(self._unframed[index], [key])
         with open(path, 'rb') as f:
-            payload = read_record(f, path, offset, size)
-        where = f'{path}@{offset}'
+            payload = read_record(f, path, offset, size, record=number)
+        where = record_place(path, offset, number)
         try:
             record = decode_example(payload)
         except ValueError as err:
-            raise BadSampleError(f'Bad TFRecord {path!r} at byte offset {offset}: {err}.',
-                                 [where]) from err
-        return {'img': decode_image(record['image'], where), 'gt_label': record['label'],
-                'img_path': record['filename']}
+            raise BadSampleError(f'Bad TFRecord {where}: {err}.', [key]) from err
+        try:
+            img = decode_image(record['image'], key)
+        except BadSampleError as err:
+            stored = f' (stored from {record["filename"]!r})' if record['filename'] else ''
+            raise BadSampleError(f'Bad image in TFRecord {where}{stored}: {err}',
+                                 [key]) from err
+        return {'img': img, 'gt_label': record['label'], 'img_path': record['filename']}

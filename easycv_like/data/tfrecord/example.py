@@ -1,9 +1,10 @@
 """The features of one image record (a ``tf.train.Example``) and their (de)serialisation.
 
 The layout most ImageNet TFRecord tools use, read by both our CPU ``TFRecord`` source and DALI's
-TFRecord reader: ``image/encoded`` (JPEG bytes), ``image/class/label`` (int64, -1 when unlabeled),
-``image/filename`` (bytes, the path relative to the source root), plus ``image/index`` (int64,
-the record's position in the converted set) so DALI batches can report ``sample_idx``.
+TFRecord reader: ``image/encoded`` (JPEG bytes; PNG from a lossless conversion),
+``image/class/label`` (int64, -1 when unlabeled), ``image/filename`` (bytes, the path relative to
+the source root), plus ``image/index`` (int64, the record's position in the converted set) so
+DALI batches can report ``sample_idx``.
 """
 from google.protobuf.message import DecodeError
 from tfrecord import example_pb2

@@ -8,6 +8,7 @@ the whole frame takes. With the index, record ``i`` is one seek and one read awa
 """
 import glob
 import os
+import re
 import struct
 from collections.abc import Sequence
 from typing import Optional, Union
@@ -20,6 +21,7 @@ from easycv_like.data.errors import BadSampleError
 HEADER_BYTES = 12  # length (8) + its CRC (4)
 FOOTER_BYTES = 4  # CRC of the payload
 _CRC_MASK = 0xA282EAD8
+_SHARD_NAME = re.compile(r'(?P<stem>.*)-(?P<i>\d{5})-of-(?P<n>\d{5})\.tfrecord')
 
 
 def masked_crc(data: bytes) -> int:
@@ -35,7 +37,8 @@ def frame_record(payload: bytes) -> bytes:
                      struct.pack('<I', masked_crc(payload))))
 
 
-def read_record(f, path: str, offset: int, size: Optional[int] = None) -> bytes:
+def read_record(f, path: str, offset: int, size: Optional[int] = None,
+                record: Optional[int] = None) -> bytes:
     """Read and check the record whose frame starts at byte ``offset`` of the open file ``f``.
 
     Args:
@@ -43,34 +46,42 @@ def read_record(f, path: str, offset: int, size: Optional[int] = None) -> bytes:
         path: its path, for error messages.
         offset: where the frame starts.
         size: the frame size the index file gives, checked against the frame's own length.
+        record: the record's number in the file, for error messages (None: unknown).
 
     Raises:
         BadSampleError: the frame is cut short, its length disagrees with the index, or a CRC
-            does not match; the message names the file and the byte offset.
+            does not match; the message names the file, the record number and the byte offset.
     """
-    where = f'{path}@{offset}'
+    where, key = record_place(path, offset, record), f'{path}@{offset}'
     f.seek(offset)
     header = f.read(HEADER_BYTES)
     if len(header) < HEADER_BYTES:
-        raise BadSampleError(f'Bad TFRecord {path!r} at byte offset {offset}: the file ends '
-                             'inside a record header (truncated file?).', [where])
+        raise BadSampleError(f'Bad TFRecord {where}: the file ends inside a record header '
+                             '(truncated file?).', [key])
     length_bytes, length_crc = header[:8], struct.unpack('<I', header[8:])[0]
     if masked_crc(length_bytes) != length_crc:
-        raise BadSampleError(f'Bad TFRecord {path!r} at byte offset {offset}: the length CRC '
-                             'does not match (corrupt file, or a stale index).', [where])
+        raise BadSampleError(f'Bad TFRecord {where}: the length CRC does not match (corrupt '
+                             'file, or a stale index).', [key])
     length = struct.unpack('<Q', length_bytes)[0]
     if size is not None and HEADER_BYTES + length + FOOTER_BYTES != size:
-        raise BadSampleError(f'Bad TFRecord {path!r} at byte offset {offset}: the record '
-                             f'length {length} disagrees with the index size {size}.', [where])
+        raise BadSampleError(f'Bad TFRecord {where}: the record length {length} disagrees with '
+                             f'the index size {size}.', [key])
     body = f.read(length + FOOTER_BYTES)
     if len(body) < length + FOOTER_BYTES:
-        raise BadSampleError(f'Bad TFRecord {path!r} at byte offset {offset}: the file ends '
-                             f'inside a record of {length} bytes (truncated file?).', [where])
+        raise BadSampleError(f'Bad TFRecord {where}: the file ends inside a record of {length} '
+                             'bytes (truncated file?).', [key])
     payload = body[:length]
     if masked_crc(payload) != struct.unpack('<I', body[length:])[0]:
-        raise BadSampleError(f'Bad TFRecord {path!r} at byte offset {offset}: the payload CRC '
-                             'does not match (corrupt record).', [where])
+        raise BadSampleError(f'Bad TFRecord {where}: the payload CRC does not match (corrupt '
+                             'record).', [key])
     return payload
+
+
+def record_place(path: str, offset: int, record: Optional[int] = None) -> str:
+    """``'path' record R (byte offset O)`` for messages; without ``record``, the offset only."""
+    if record is None:
+        return f'{path!r} at byte offset {offset}'
+    return f'{path!r} record {record} (byte offset {offset})'
 
 
 class ShardScanError(BadSampleError):
@@ -139,6 +150,71 @@ def write_index(path: str, entries: Sequence[tuple[int, int]]) -> None:
         f.writelines(f'{offset} {size}\n' for offset, size in entries)
 
 
+def read_checked_index(shard: str, index: str) -> np.ndarray:
+    """Read ``index`` and check that it describes ``shard`` exactly: frames back to back from
+    byte 0 to the end of the file.
+
+    Cheap (one ``stat``), so both readers run it at start-up: a shard cut short by an interrupted
+    copy, or an index left from another conversion, is refused before training instead of
+    failing (or, for DALI, reading garbage) records later.
+
+    Raises:
+        ValueError: naming both files, the first record that does not fit and the sizes.
+    """
+    table = read_index(index)
+    file_size = os.path.getsize(shard)
+    ends = table[:, 0] + table[:, 1]
+    starts = np.concatenate([[0], ends[:-1]])
+    gaps = np.flatnonzero((table[:, 0] != starts) | (table[:, 1] < HEADER_BYTES + FOOTER_BYTES))
+    why = None
+    if len(gaps):
+        k = int(gaps[0])
+        why = (f'its record {k} is at byte {int(table[k, 0])} with size {int(table[k, 1])}, but '
+               f'the record before it ends at byte {int(starts[k])}')
+    elif (int(ends[-1]) if len(table) else 0) != file_size:
+        why = (f'its {len(table)} records end at byte {int(ends[-1]) if len(table) else 0} but '
+               f'the shard has {file_size} bytes')
+    if why is not None:
+        raise ValueError(f'TFRecord index {index!r} does not describe shard {shard!r}: {why} '
+                         '(a shard cut short by an interrupted copy or conversion, or an index '
+                         'from another conversion). Re-run tools/convert_to_tfrecord.py, copy '
+                         'the shard again, or re-index it (python -m '
+                         'tfrecord.tools.tfrecord2idx).')
+    return table
+
+
+def check_shard_set(paths: Sequence[str]) -> None:
+    """Check that globbed ``{prefix}-{i:05d}-of-{N:05d}.tfrecord`` shards form whole sets.
+
+    For every prefix, all ``N`` shards must be there, all with the same ``N``: a glob silently
+    skips a shard an interrupted conversion or copy never wrote, and training would see part of
+    the data. Names of another form are not checked.
+
+    Raises:
+        FileNotFoundError: shards of a set are missing (named).
+        ValueError: one prefix has shards of sets with different counts.
+    """
+    sets: dict[str, dict[int, set]] = {}
+    for path in paths:
+        match = _SHARD_NAME.fullmatch(str(path))
+        if match:
+            counts = sets.setdefault(match['stem'], {})
+            counts.setdefault(int(match['n']), set()).add(int(match['i']))
+    for stem, counts in sets.items():
+        if len(counts) > 1:
+            raise ValueError(f'TFRecord shards {stem}-*-of-N.tfrecord mix sets of '
+                             f'{sorted(counts)} shards: files of different conversions; keep '
+                             'one set.')
+        (count, present), = counts.items()
+        missing = [f'{stem}-{i:05d}-of-{count:05d}.tfrecord' for i in range(count)
+                   if i not in present]
+        if missing:
+            raise FileNotFoundError(f'Incomplete TFRecord shard set: {len(missing)} of {count} '
+                                    f'shards are missing, e.g. {missing[:3]} (an interrupted '
+                                    'conversion or copy?). Re-run tools/convert_to_tfrecord.py '
+                                    '--force, or copy the missing shards.')
+
+
 def index_path_for(shard: str) -> str:
     """Where the index of ``shard`` lives by default: the same name ending in ``.idx``."""
     return os.path.splitext(shard)[0] + '.idx'
@@ -150,13 +226,19 @@ def resolve_shards(shards: Union[str, Sequence[str]],
     """Shard paths (a glob pattern is expanded and sorted) and their index files.
 
     Without ``index_files``, each shard's ``.idx`` neighbour is used when it exists (else None).
+    A glob's matches must form whole ``-of-N`` sets (:func:`check_shard_set`).
 
     Raises:
-        FileNotFoundError: no shard matches, or a given index file is missing.
-        ValueError: ``index_files`` does not give one file per shard.
+        FileNotFoundError: no shard matches, a globbed ``-of-N`` set is incomplete, or a given
+            index file is missing.
+        ValueError: ``index_files`` does not give one file per shard, or a glob mixes ``-of-N``
+            sets of different ``N``.
     """
     if isinstance(shards, (str, os.PathLike)):
-        paths = sorted(glob.glob(str(shards))) if glob.has_magic(str(shards)) else [str(shards)]
+        paths = [str(shards)]
+        if glob.has_magic(str(shards)):
+            paths = sorted(glob.glob(str(shards)))
+            check_shard_set(paths)
     else:
         paths = [str(p) for p in shards]
     missing = [p for p in paths if not os.path.isfile(p)]

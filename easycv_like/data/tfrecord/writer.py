@@ -1,10 +1,14 @@
 """``convert_to_tfrecord``: write a data source as sharded TFRecord files with ``.idx`` indexes.
 
 Samples keep the source's order (shard ``i`` holds a contiguous range), unless a shuffle seed is
-given. JPEG files pass through byte for byte; other formats, in-memory images (CIFAR) and images
-larger than ``max_side`` are (re-)encoded as JPEG (quality 95). Every image is checked (complete
-container, decodes) before anything is published: shards are written under temporary names and
-renamed only when all samples were good, otherwise the bad files are listed in the error.
+given. Ordinary JPEG files (8-bit, grey or YCbCr, baseline or progressive) pass through byte for
+byte: OpenCV and DALI decode them to the same pixels. Everything else (other formats, CMYK,
+12-bit, lossless and arithmetic JPEGs, which DALI may decode differently, in-memory images, images
+larger than ``max_side``) is stored as what ``LoadImage`` decodes, encoded as JPEG (quality 95),
+or as PNG with ``lossless=True`` so that every record decodes to exactly ``LoadImage``'s pixels.
+Every image is checked (complete container, decodes) before anything is published: shards are
+written under temporary names and renamed only when all samples were good, otherwise the bad
+files are listed in the error.
 """
 import glob
 import multiprocessing
@@ -58,26 +62,52 @@ def shard_paths(out_dir: str, prefix: str, num_shards: int) -> list[str]:
             for i in range(num_shards)]
 
 
-def encode_jpeg(img: np.ndarray, max_side: Optional[int] = None) -> bytes:
-    """RGB uint8 image -> JPEG bytes (quality 95), shrunk first so its longer side <= max_side."""
+def encode_image(img: np.ndarray, max_side: Optional[int] = None, lossless: bool = False) -> bytes:
+    """RGB uint8 image -> JPEG bytes (quality 95), or PNG bytes when ``lossless``; shrunk first
+    so its longer side <= max_side."""
     if max_side and max(img.shape[:2]) > max_side:
         scale = max_side / max(img.shape[:2])
         size = (max(1, round(img.shape[1] * scale)), max(1, round(img.shape[0] * scale)))
         img = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
-    ok, data = cv2.imencode('.jpg', cv2.cvtColor(img, cv2.COLOR_RGB2BGR),
-                            [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
+    ext, params = ('.png', []) if lossless else ('.jpg', [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
+    ok, data = cv2.imencode(ext, cv2.cvtColor(img, cv2.COLOR_RGB2BGR), params)
     if not ok:
-        raise ValueError(f'cv2 could not encode an image of shape {img.shape} as JPEG')
+        raise ValueError(f'cv2 could not encode an image of shape {img.shape} as {ext}')
     return data.tobytes()
 
 
-def prepare_image(sample: dict, max_side: Optional[int] = None) -> tuple[Optional[bytes], str]:
-    """The JPEG bytes to store for one source sample, or (None, why) for a bad file.
+# SOF markers of 8-bit Huffman JPEGs every decoder handles: baseline, extended, progressive
+_PLAIN_FRAMES = {0xC0, 0xC1, 0xC2}
+_NOT_FRAMES = {0xC4, 0xC8, 0xCC}  # DHT, JPG, DAC share the 0xC_ range
+
+
+def jpeg_needs_normalising(data: bytes) -> bool:
+    """Whether a JPEG must be re-encoded so that DALI decodes it as OpenCV does: a frame other
+    than 8-bit baseline/extended/progressive Huffman (lossless, arithmetic, 12-bit) or with
+    other than 1 or 3 components (CMYK / YCCK, whose colour conversion differs)."""
+    pos = 2
+    while pos + 4 <= len(data):
+        if data[pos] != 0xFF:
+            return True  # not a marker where one must be: let the re-encoding decide
+        marker = data[pos + 1]
+        if marker == 0xFF:
+            pos += 1
+            continue
+        if 0xC0 <= marker <= 0xCF and marker not in _NOT_FRAMES:
+            precision, components = data[pos + 4], data[pos + 9] if pos + 9 < len(data) else 0
+            return marker not in _PLAIN_FRAMES or precision != 8 or components not in (1, 3)
+        pos += 2 + int.from_bytes(data[pos + 2:pos + 4], 'big')
+    return True
+
+
+def prepare_image(sample: dict, max_side: Optional[int] = None,
+                  lossless: bool = False) -> tuple[Optional[bytes], str]:
+    """The encoded image to store for one source sample, or (None, why) for a bad file.
 
     Runs in worker processes, so it returns the problem instead of raising it.
     """
     if sample.get('img') is not None:
-        return encode_jpeg(sample['img'], max_side), ''
+        return encode_image(sample['img'], max_side, lossless), ''
     path = str(sample['img_path'])
     try:
         with open(path, 'rb') as f:
@@ -87,10 +117,10 @@ def prepare_image(sample: dict, max_side: Optional[int] = None) -> tuple[Optiona
         return None, f'cannot read it ({err})'
     except BadSampleError as err:
         return None, str(err)
-    is_jpeg = data[:2] == b'\xff\xd8'
-    if is_jpeg and not (max_side and max(img.shape[:2]) > max_side):
+    as_is = data[:2] == b'\xff\xd8' and not jpeg_needs_normalising(data)
+    if as_is and not (max_side and max(img.shape[:2]) > max_side):
         return data, ''
-    return encode_jpeg(img, max_side), ''
+    return encode_image(img, max_side, lossless), ''
 
 
 def _prepare_task(task: tuple[dict, Optional[int]]) -> tuple[Optional[bytes], str]:
@@ -110,7 +140,7 @@ def _existing_outputs(out_dir: str, prefix: str) -> list[str]:
     return sorted(p for p in glob.glob(pattern) if p.endswith(('.tfrecord', '.idx')))
 
 
-def _prepared(source: Any, order: np.ndarray, max_side: Optional[int],
+def _prepared(source: Any, order: np.ndarray, max_side: Optional[int], lossless: bool,
               workers: int) -> Iterator[tuple[dict, tuple[Optional[bytes], str]]]:
     """(sample, prepared image) in ``order``; a process pool encodes when ``workers > 0``.
 
@@ -119,20 +149,21 @@ def _prepared(source: Any, order: np.ndarray, max_side: Optional[int],
     if workers <= 0:
         for i in order:
             sample = source[int(i)]
-            yield sample, prepare_image(sample, max_side)
+            yield sample, prepare_image(sample, max_side, lossless)
         return
     block = 512 * workers
     # spawn, not fork: a fork of a process that runs other threads (loaders, servers, torch's
     # pools) can copy a held lock into the child, which then waits for ever
     with multiprocessing.get_context('spawn').Pool(workers) as pool:
         for start in range(0, len(order), block):
-            tasks = [(source[int(i)], max_side) for i in order[start:start + block]]
+            tasks = [(source[int(i)], max_side, lossless) for i in order[start:start + block]]
             results = pool.imap(_prepare_task, tasks, chunksize=16)
-            yield from ((sample, result) for (sample, _), result in zip(tasks, results))
+            yield from ((sample, result) for (sample, *_), result in zip(tasks, results))
 
 
 def convert_to_tfrecord(source: Any, out_dir: str, prefix: str = 'train', num_shards: int = 1,
-                        max_side: Optional[int] = None, workers: int = 0, force: bool = False,
+                        max_side: Optional[int] = None, lossless: bool = False,
+                        workers: int = 0, force: bool = False,
                         shuffle_seed: Optional[int] = None, progress: bool = True) -> list[str]:
     """Write every sample of ``source`` into ``num_shards`` TFRecord files plus ``.idx`` indexes.
 
@@ -150,6 +181,8 @@ def convert_to_tfrecord(source: Any, out_dir: str, prefix: str = 'train', num_sh
         num_shards: number of TFRecord files.
         max_side: shrink images whose longer side exceeds this (re-encoding them); None keeps
             sizes.
+        lossless: store re-encoded images (all but plain JPEGs) as PNG, exactly ``LoadImage``'s
+            pixels, instead of JPEG quality 95 (smaller, and decoded on the GPU by DALI).
         workers: processes that read, check and encode images (0: this process).
         force: replace existing ``{prefix}-*`` shards and a different ``classes.txt``.
         shuffle_seed: write the samples in a random order drawn from this seed. Recommended for
@@ -190,11 +223,11 @@ def convert_to_tfrecord(source: Any, out_dir: str, prefix: str = 'train', num_sh
     bar_step = max(1, num_samples // 100)
     shard, out, entries = -1, None, []
     try:
-        for position, (sample, (jpeg, why)) in enumerate(_prepared(source, order, max_side,
-                                                                    workers)):
+        for position, (sample, (image, why)) in enumerate(_prepared(source, order, max_side,
+                                                                    lossless, workers)):
             if bar is not None and (position + 1) % bar_step == 0:
                 bar.update(bar_step)
-            if jpeg is None:
+            if image is None:
                 bad.append(f'{sample.get("img_path") or position}: {why}')
                 continue
             if bad:
@@ -205,7 +238,7 @@ def convert_to_tfrecord(source: Any, out_dir: str, prefix: str = 'train', num_sh
                     write_index(paths[shard] + '.idx.part', entries)
                 shard, entries = shard + 1, []
                 out = open(paths[shard] + '.part', 'wb')
-            record = frame_record(encode_example(jpeg, int(sample.get('gt_label', -1)),
+            record = frame_record(encode_example(image, int(sample.get('gt_label', -1)),
                                                  _record_name(sample, source, position),
                                                  position))
             entries.append((out.tell(), len(record)))

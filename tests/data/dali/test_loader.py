@@ -116,15 +116,21 @@ def test_state_dict_resumes_mid_epoch_exactly(tiny_digits, digits_tfrecord):
         assert torch.equal(a['data_samples']['gt_label'], b['data_samples']['gt_label'])
 
 
-def test_truncated_tfrecord_error_names_the_file(digits_tfrecord, tmp_path):
+def test_truncated_tfrecord_is_refused_at_start_naming_the_file(digits_tfrecord, tmp_path):
     shard = str(tmp_path / 'val-00000-of-00001.tfrecord')
     original = osp.join(digits_tfrecord, 'val-00000-of-00001')
     shutil.copy(original + '.idx', str(tmp_path))
     cut = int(read_index(original + '.idx')[-1, 0]) + 20
     open(shard, 'wb').write(open(original + '.tfrecord', 'rb').read()[:cut])
-    dataset = DaliClsDataset(dict(type='tfrecord', shards=shard), size=12, test_mode=True)
-    with pytest.raises(RuntimeError, match=shard):
-        _drain(DALILoader(dataset, 16, shuffle=False))
+    with pytest.raises(ValueError, match=rf"does not describe shard '{shard}'.*the shard has "
+                       rf"{cut} bytes"):  # DALI itself would only fail on reading it
+        DaliClsDataset(dict(type='tfrecord', shards=shard), size=12, test_mode=True)
+    shutil.copy(original + '.tfrecord', shard)  # the set is now incomplete: 2 of 3 shards
+    for name in ('train-00000-of-00003', 'train-00002-of-00003'):
+        for ext in ('.tfrecord', '.idx'):
+            shutil.copy(osp.join(digits_tfrecord, name + ext), str(tmp_path))
+    with pytest.raises(FileNotFoundError, match=r"1 of 3 shards are missing.*train-00001-of-00003"):
+        DaliClsDataset(dict(type='tfrecord', shards=str(tmp_path / 'train-*.tfrecord')), size=12)
 
 
 def test_mixed_falls_back_to_cpu_without_cuda(tiny_digits, digits_tfrecord, mmengine_warnings):

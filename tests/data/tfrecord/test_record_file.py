@@ -4,7 +4,8 @@ import pytest
 
 from easycv_like.data.errors import BadSampleError
 from easycv_like.data.tfrecord import frame_record, read_record, resolve_shards, scan_offsets
-from easycv_like.data.tfrecord.record_file import ShardScanError, write_index
+from easycv_like.data.tfrecord.record_file import (ShardScanError, check_shard_set,
+                                                   read_checked_index, write_index)
 
 
 def _write(path, payloads) -> list:
@@ -58,6 +59,42 @@ def test_resolve_shards(tmp_path):
         resolve_shards(str(tmp_path / 'missing-*.tfrecord'))
     with pytest.raises(ValueError, match='2 TFRecord shards but 1 index'):
         resolve_shards(shards, [indexes[0]])
+
+
+def test_a_globbed_shard_set_must_be_whole(tmp_path):
+    def make(*names):
+        for name in names:
+            _write(str(tmp_path / f'{name}.tfrecord'), [b'1'])
+    make('train-00000-of-00003', 'train-00002-of-00003', 'val-00000-of-00001', 'extra')
+    with pytest.raises(FileNotFoundError, match=r"1 of 3 shards are missing, e\.g\. \['.*"
+                       r"train-00001-of-00003\.tfrecord'\]"):
+        resolve_shards(str(tmp_path / '*.tfrecord'))
+    shards, _ = resolve_shards(str(tmp_path / 'val-*.tfrecord'))  # a whole set on its own
+    assert len(shards) == 1
+    check_shard_set([str(tmp_path / 'extra.tfrecord')])  # names of another form: not checked
+    resolve_shards([str(tmp_path / 'train-00000-of-00003.tfrecord')])  # a list is deliberate
+    make('train-00001-of-00003', 'train-00000-of-00002')
+    with pytest.raises(ValueError, match=r"mix sets of \[2, 3\] shards"):
+        resolve_shards(str(tmp_path / 'train-*.tfrecord'))
+
+
+def test_index_must_describe_its_shard_exactly(tmp_path):
+    path, index = str(tmp_path / 'a.tfrecord'), str(tmp_path / 'a.idx')
+    entries = _write(path, [b'first', b'second record'])
+    write_index(index, entries)
+    np.testing.assert_array_equal(read_checked_index(path, index), np.asarray(entries))
+    size = entries[1][0] + entries[1][1]
+    write_index(index, entries[:1])  # stale: the shard has one more record
+    with pytest.raises(ValueError, match=rf"1 records end at byte {entries[0][1]} but the shard "
+                       rf"has {size} bytes"):
+        read_checked_index(path, index)
+    write_index(index, [entries[0], (entries[1][0] + 3, entries[1][1] - 3)])
+    with pytest.raises(ValueError, match=rf"record 1 is at byte {entries[1][0] + 3}"):
+        read_checked_index(path, index)
+    write_index(index, entries)
+    open(path, 'r+b').truncate(size - 1)  # a cut copy
+    with pytest.raises(ValueError, match=rf"'{index}' does not describe shard '{path}'"):
+        read_checked_index(path, index)
 
 
 def test_scan_checks_each_length_crc_and_keeps_the_records_before(tmp_path):

@@ -148,3 +148,22 @@ def test_folder_and_cifar_sources(tmp_path):
     assert [cifar[i]['gt_label'] for i in range(3)] == [9, 8, 7]
     assert cifar[2]['img'].shape == (32, 32, 3)
     assert np.abs(cifar[2]['img'][10, 10].astype(int) - [2, 102, 202]).max() <= 6
+
+
+def test_only_jpegs_every_decoder_reads_alike_pass_through(tmp_path):
+    from PIL import Image
+
+    from easycv_like.data.tfrecord.writer import jpeg_needs_normalising
+    pil = Image.fromarray(_smooth_image(0))
+    pil.save(tmp_path / 'plain.jpg', quality=90)
+    pil.save(tmp_path / 'progressive.jpg', quality=90, progressive=True)
+    pil.convert('L').save(tmp_path / 'grey.jpg', quality=90)
+    pil.convert('CMYK').save(tmp_path / 'cmyk.jpg', quality=90)
+    read = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
+    assert {name: jpeg_needs_normalising(data) for name, data in read.items()} == {
+        'plain.jpg': False, 'progressive.jpg': False, 'grey.jpg': False, 'cmyk.jpg': True}
+    plain = read['plain.jpg']
+    sof = plain.index(b'\xff\xc0')
+    arithmetic = plain[:sof + 1] + b'\xc9' + plain[sof + 2:]
+    twelve_bit = plain[:sof + 4] + b'\x0c' + plain[sof + 5:]
+    assert jpeg_needs_normalising(arithmetic) and jpeg_needs_normalising(twelve_bit)
