@@ -74,7 +74,7 @@ def test_both_paths_decode_every_stored_image_as_load_image(tmp_path, lossless):
                                           'turned.jpg', 'wide.jpg']
 
 
-def test_decoder_arguments_match_load_image_on_the_gpu_too():
+def test_decoder_arguments_turn_images_upright_on_the_gpu_too():
     assert decoder_args('mixed', 0.5) == dict(
         device='mixed', output_type=decoder_args('cpu', 1.0)['output_type'],
-        adjust_orientation=True, hw_decoder_load=0.5, jpeg_fancy_upsampling=True)
+        adjust_orientation=True, hw_decoder_load=0.5)
