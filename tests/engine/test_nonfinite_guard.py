@@ -44,7 +44,7 @@ class NaNInputHook(Hook):
 
 @HOOKS.register_module(force=True)
 class InfGradHook(Hook):
-    """Makes the gradient of ``backbone.conv1.weight`` Inf at one iteration; the loss stays finite."""
+    """Makes the gradient of ``backbone.conv1.weight`` Inf at one iteration (the loss is finite)."""
 
     def __init__(self, at_iter):
         self.at_iter = at_iter
