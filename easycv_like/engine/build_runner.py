@@ -17,7 +17,7 @@ from ..models.channels_last import to_channels_last
 from ..registry import MODELS, SCOPE
 from ..utils.checkpoint import set_trust_checkpoints
 from .auto_scale_lr import runner_auto_scale_lr
-from .config_schema import section, validate_config
+from .config_schema import ConfigError, section, validate_config
 from .cpu_precision import cpu_has_fast_bf16, slow_bf16_reason
 from .dist_init import init_torchrun_process_group, process_group_timeout
 from .ema_config import ema_hook_cfg
@@ -50,12 +50,20 @@ def _config_name(cfg: Config) -> str:
 def apply_overrides(cfg: Config, work_dir: Optional[str] = None, fp16: bool = False,
                     load_from: Optional[str] = None, resume: Optional[str] = None,
                     trust_checkpoint: bool = False) -> Config:
-    """Fold command-line choices into a copy of ``cfg`` so the saved config is the resolved one."""
+    """Fold command-line choices into a copy of ``cfg`` so the saved config is the resolved one.
+
+    An empty string for a path is an error (``ConfigError``), not the default, and so is a
+    ``work_dir`` that is a file."""
+    for flag, value in (('work_dir', work_dir), ('load_from', load_from), ('resume', resume)):
+        if value is not None and not str(value).strip():
+            raise ConfigError(f'--{flag} is an empty string; give a path or leave it out.')
     cfg = copy.deepcopy(cfg)
     if work_dir:
         cfg.work_dir = work_dir
     elif not cfg.get('work_dir'):
         cfg.work_dir = osp.join('work_dirs', _config_name(cfg))
+    if osp.exists(cfg.work_dir) and not osp.isdir(cfg.work_dir):
+        raise ConfigError(f'work_dir {cfg.work_dir} is a file, not a folder.')
     if fp16 and cfg.get('fp16') is None:
         cfg.fp16 = dict(loss_scale='dynamic')
     if load_from:
