@@ -11,6 +11,7 @@ import torch
 from ..cli.parsers import knn_eval_parser
 from ..evaluation.knn import weighted_knn
 from ..models.losses import topk_accuracy
+from .cli_errors import UsageError, user_errors_end_the_run
 from .extract_features import load_features
 
 
@@ -29,12 +30,12 @@ def knn_eval(train_features: str, val_features: str, k: int = 20,
     """
     bank, query = load_features(train_features), load_features(val_features)
     if bank['features'].shape[1] != query['features'].shape[1]:
-        raise ValueError(f'Feature dimensions differ: train {bank["features"].shape[1]}, '
+        raise UsageError(f'Feature dimensions differ: train {bank["features"].shape[1]}, '
                          f'val {query["features"].shape[1]}.')
     bank_labels = torch.from_numpy(bank['labels'])
     query_labels = torch.from_numpy(query['labels'])
     if (bank_labels < 0).any() or (query_labels < 0).any():
-        raise ValueError('kNN evaluation needs labels, but some samples have label -1.')
+        raise UsageError('kNN evaluation needs labels, but some samples have label -1.')
     num_classes = int(max(bank_labels.max(), query_labels.max())) + 1
     scores = weighted_knn(torch.from_numpy(bank['features']), bank_labels,
                           torch.from_numpy(query['features']), k, temperature,
@@ -45,7 +46,8 @@ def knn_eval(train_features: str, val_features: str, k: int = 20,
 
 def run(args: argparse.Namespace) -> Dict[str, float]:
     """Evaluate as ``args`` (parsed by ``knn_eval_parser``) say; prints top-1/top-5."""
-    metrics = knn_eval(args.train_features, args.val_features, args.k, args.temperature)
+    with user_errors_end_the_run('knn_eval.py'):
+        metrics = knn_eval(args.train_features, args.val_features, args.k, args.temperature)
     print(f'kNN (k={args.k}, T={args.temperature}): top1 {metrics["top1"]:.2f}  '
           f'top5 {metrics["top5"]:.2f}')
     return metrics
