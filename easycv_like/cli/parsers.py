@@ -8,6 +8,9 @@ import argparse
 
 FEATURE_SPLITS = ('train', 'val')
 LAUNCHERS = ('none', 'pytorch', 'slurm')
+# tools/predict.py's defaults; its flags default to None so that a flag given for the wrong task
+# (--topk for a detector, --out-dir for a classifier) can be refused, not silently ignored
+PREDICT_LIMIT, PREDICT_TOPK, PREDICT_SCORE_THR = 8, 1, 0.3
 
 
 def _trust_checkpoint(parser: argparse.ArgumentParser) -> None:
@@ -107,10 +110,11 @@ def predict_parser() -> argparse.ArgumentParser:
                         "the checkpoint's (e.g. Megvii's yolox_s.pth with "
                         'configs/detection/yolox/yolox_s_8xb8_300e_coco.py)')
     parser.add_argument('--list', help='image list file (`path label` lines, relative to it)')
-    parser.add_argument('--limit', type=_positive_int, default=8,
-                        help='read only the first N lines of --list (default 8)')
-    parser.add_argument('--topk', type=_positive_int, default=1,
-                        help='print the K most likely classes of each image (default 1)')
+    parser.add_argument('--limit', type=_positive_int,
+                        help=f'read only the first N lines of --list (default {PREDICT_LIMIT})')
+    parser.add_argument('--topk', type=_positive_int,
+                        help=f'classification: print the K most likely classes of each image '
+                             f'(default {PREDICT_TOPK})')
     parser.add_argument('--json', metavar='OUT',
                         help="write the predictions as JSON to OUT "
                              "('-': print JSON instead of text)")
@@ -119,9 +123,11 @@ def predict_parser() -> argparse.ArgumentParser:
     parser.add_argument('--channels-last', action='store_true', default=None,
                         help="model and batches in channels-last memory format (often faster "
                              "on CPUs; default: the config's channels_last)")
-    parser.add_argument('--out-dir', default='predictions',
-                        help='detection / segmentation: folder of the annotated images')
-    parser.add_argument('--score-thr', type=float, default=0.3,
-                        help='detection: lowest score drawn and reported (default 0.3)')
+    parser.add_argument('--out-dir', help='detection / segmentation: write an annotated copy '
+                        'of every image (boxes drawn, masks overlaid) into this folder (default: '
+                        'none written)')
+    parser.add_argument('--score-thr', type=float,
+                        help=f'detection: lowest score drawn and reported '
+                             f'(default {PREDICT_SCORE_THR})')
     _trust_checkpoint(parser)
     return parser
