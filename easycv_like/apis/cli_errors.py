@@ -9,7 +9,9 @@ Anything else (a bug, a crash mid-training) keeps its traceback.
 import contextlib
 import os
 import sys
-from typing import Iterator
+from typing import Iterator, Optional
+
+import torch
 
 from ..engine.class_checks import ClassMismatchError
 from ..engine.config_schema import ConfigError
@@ -50,6 +52,24 @@ def check_output_file(path: str, flag: str) -> None:
         raise UsageError(f'{flag} {path!r} is a folder; give a file name.')
     if not os.path.isdir(folder):
         raise UsageError(f'{flag} {path!r}: the folder {folder!r} does not exist.')
+
+
+def check_device(device: Optional[str], flag: str = '--device') -> None:
+    """Refuse a device torch does not know (``gpu``) or a CUDA device on a machine without one,
+    before a checkpoint is loaded (torch's own errors come from deep inside the load)."""
+    if device is None:
+        return
+    try:
+        parsed = torch.device(device)
+    except RuntimeError:
+        raise UsageError(f"{flag} {device!r} is not a device: use 'cpu', 'cuda' or 'cuda:N'.") \
+            from None
+    if parsed.type == 'cuda' and not torch.cuda.is_available():
+        raise UsageError(f'{flag} {device}: this machine has no CUDA device; use --device cpu.')
+    if parsed.type == 'cuda' and parsed.index is not None and \
+            parsed.index >= torch.cuda.device_count():
+        raise UsageError(f'{flag} {device}: this machine has {torch.cuda.device_count()} CUDA '
+                         'device(s).')
 
 
 @contextlib.contextmanager

@@ -29,7 +29,7 @@ from ..predictors.base import inference_pipeline, single_view_dataset
 from ..predictors.feature_extractor import pooled_features
 from ..registry import DATASETS, MODELS
 from ..utils.weight_loading import WeightLoadError, load_weights
-from .cli_errors import UsageError, user_errors_end_the_run
+from .cli_errors import UsageError, check_device, user_errors_end_the_run
 from .config import load_config
 
 SPLITS = FEATURE_SPLITS
@@ -142,6 +142,7 @@ def extract_features(config: Union[str, Config], checkpoint: str, split: str = '
 def run(args: argparse.Namespace) -> Dict[str, np.ndarray]:
     """Extract as ``args`` (parsed by ``extract_features_parser``) say."""
     with user_errors_end_the_run('extract_features.py'):
+        check_device(args.device)
         result = extract_features(args.config, args.checkpoint, args.split, args.out,
                                   args.l2norm, args.batch_size, args.trust_checkpoint,
                                   args.device, args.backbone_prefix)

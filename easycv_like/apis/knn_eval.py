@@ -25,8 +25,8 @@ def knn_eval(train_features: str, val_features: str, k: int = 20,
     Args:
         train_features: folder with the bank's ``features.npy`` and ``labels.npy``.
         val_features: folder with the queries' ``features.npy`` and ``labels.npy``.
-        k: neighbours that vote. Default 20.
-        temperature: votes weigh ``exp(similarity / temperature)``. Default 0.07.
+        k: neighbours that vote, 1 to the number of training features. Default 20.
+        temperature: votes weigh ``exp(similarity / temperature)``; positive. Default 0.07.
     """
     bank, query = load_features(train_features), load_features(val_features)
     if bank['features'].shape[1] != query['features'].shape[1]:
@@ -36,6 +36,11 @@ def knn_eval(train_features: str, val_features: str, k: int = 20,
     query_labels = torch.from_numpy(query['labels'])
     if (bank_labels < 0).any() or (query_labels < 0).any():
         raise UsageError('kNN evaluation needs labels, but some samples have label -1.')
+    if not 1 <= k <= len(bank['features']):
+        raise UsageError(f'k={k}: choose 1 to {len(bank["features"])}, the number of training '
+                         'features.')
+    if not temperature > 0:
+        raise UsageError(f'temperature={temperature}: it must be positive.')
     num_classes = int(max(bank_labels.max(), query_labels.max())) + 1
     scores = weighted_knn(torch.from_numpy(bank['features']), bank_labels,
                           torch.from_numpy(query['features']), k, temperature,

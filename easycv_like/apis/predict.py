@@ -33,7 +33,7 @@ from ..predictors.visualize import draw_detections, overlay_seg_map
 from ..utils.checkpoint import CheckpointLoadError
 from ..utils.safe_build import UntrustedConfigError
 from ..utils.weight_loading import WeightLoadError
-from .cli_errors import UsageError, check_output_file
+from .cli_errors import UsageError, check_device, check_output_file
 from .config import load_config
 
 Entry = Tuple[str, Optional[int]]  # (image path, true label or None)
@@ -238,11 +238,12 @@ def check_task_flags(kind: type, args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> List[dict]:
     """Predict as ``args`` (parsed by ``predict_parser``) say; returns one record per image."""
-    if args.json not in (None, '-'):
-        try:
+    try:
+        check_device(args.device)
+        if args.json not in (None, '-'):
             check_output_file(args.json, '--json')
-        except UsageError as err:
-            raise PredictError(str(err)) from err
+    except UsageError as err:
+        raise PredictError(str(err)) from err
     if args.limit is not None and not args.list:
         raise PredictError('--limit counts the lines of --list; give --list or leave it out.')
     entries = collect_entries(args.images, args.list, args.limit or PREDICT_LIMIT)

@@ -13,6 +13,20 @@ LAUNCHERS = ('none', 'pytorch', 'slurm')
 PREDICT_LIMIT, PREDICT_TOPK, PREDICT_SCORE_THR = 8, 1, 0.3
 
 
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f'must be a positive integer, got {value}')
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0 or value == float('inf'):
+        raise argparse.ArgumentTypeError(f'must be a positive number, got {text}')
+    return value
+
+
 def _trust_checkpoint(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--trust-checkpoint', action='store_true',
                         help='allow checkpoints that need arbitrary unpickling (can run code)')
@@ -67,7 +81,7 @@ def extract_features_parser() -> argparse.ArgumentParser:
     parser.add_argument('--split', choices=FEATURE_SPLITS, default='train')
     parser.add_argument('--out', help='folder for features.npy and labels.npy')
     parser.add_argument('--l2norm', action='store_true', help='L2-normalise every feature')
-    parser.add_argument('--batch-size', type=int, help='default: data.imgs_per_gpu')
+    parser.add_argument('--batch-size', type=_positive_int, help='default: data.imgs_per_gpu')
     parser.add_argument('--device', help="default: 'cuda' when available, else 'cpu'")
     parser.add_argument('--backbone-prefix', nargs='?', const='', metavar='PREFIX',
                         help="the checkpoint holds only a backbone, under PREFIX (none if "
@@ -84,16 +98,11 @@ def knn_eval_parser() -> argparse.ArgumentParser:
                         help='folder with features.npy and labels.npy (the memory bank)')
     parser.add_argument('--val-features', required=True,
                         help='folder with features.npy and labels.npy (the queries)')
-    parser.add_argument('--k', type=int, default=20)
-    parser.add_argument('--temperature', type=float, default=0.07)
+    parser.add_argument('--k', type=_positive_int, default=20,
+                        help='neighbours that vote, at most the training features (default 20)')
+    parser.add_argument('--temperature', type=_positive_float, default=0.07,
+                        help='votes weigh exp(similarity / temperature) (default 0.07)')
     return parser
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f'must be a positive integer, got {value}')
-    return value
 
 
 def predict_parser() -> argparse.ArgumentParser:

@@ -95,3 +95,28 @@ def test_knn_eval_of_missing_features(tmp_path, capsys):
                                              '--val-features', str(tmp_path)])
     assert err.startswith(f"knn_eval.py: error: no such file or folder "
                           f"'{tmp_path / 'features.npy'}'")
+
+
+def test_devices_are_checked_before_loading(monkeypatch, capsys):
+    import torch
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
+    err = _stderr_of_exit(capsys, extract_main, [DIGITS, 'x.pth', '--device', 'gpu'])
+    assert err == ("extract_features.py: error: --device 'gpu' is not a device: use 'cpu', "
+                   "'cuda' or 'cuda:N'.\n")
+    err = _stderr_of_exit(capsys, extract_main, [DIGITS, 'x.pth', '--device', 'cuda:0'])
+    assert err == ('extract_features.py: error: --device cuda:0: this machine has no CUDA '
+                   'device; use --device cpu.\n')
+
+
+def test_knn_numbers_that_would_give_a_meaningless_accuracy(tmp_path, capsys):
+    import numpy as np
+    from easycv_like.apis.extract_features import save_features
+    save_features(str(tmp_path), np.eye(4, dtype=np.float32), np.arange(4))
+    feats = ['--train-features', str(tmp_path), '--val-features', str(tmp_path)]
+    err = _stderr_of_exit(capsys, knn_main, feats + ['--k', '5'])  # was: silently k=4
+    assert err == 'knn_eval.py: error: k=5: choose 1 to 4, the number of training features.\n'
+    for flag, value in (('--k', '0'), ('--temperature', '0'), ('--temperature', '-1')):
+        err = _stderr_of_exit(capsys, knn_main, feats + [flag, value])
+        assert err.endswith(f'error: argument {flag}: must be a positive '
+                            f'{"integer" if flag == "--k" else "number"}, got {value}\n')
+    assert knn_main(feats + ['--k', '1'])['top1'] == 100.0
