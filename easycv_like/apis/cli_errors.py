@@ -33,12 +33,15 @@ USER_ERRORS = (UsageError, ConfigError, CheckpointLoadError, WeightLoadError, Cl
                EpochLengthMismatchError)
 
 
-def _message(err: BaseException) -> str:
+def _message(err: BaseException, with_config: bool) -> str:
     if isinstance(err, FileNotFoundError) and err.filename is not None:
+        where = f'Relative paths are read from {os.getcwd()!r}'
+        if not with_config:
+            return f'no such file or folder {os.fspath(err.filename)!r}. {where}.'
         return (f'no such file or folder {os.fspath(err.filename)!r}, named by the config or the '
-                f'command line. Relative paths are read from {os.getcwd()!r}: run from the '
-                'folder that holds the data, or give its path (--cfg-options '
-                'data.train.data_source.ann_file=... and the like; docs/own_data.md).')
+                f'command line. {where}: run from the folder that holds the data, or give its '
+                'path (--cfg-options data.train.data_source.ann_file=... and the like; '
+                'docs/own_data.md).')
     if isinstance(err, OSError) and err.filename is not None:  # permissions, a file for a folder
         return f'cannot use {os.fspath(err.filename)!r}: {err.strerror}.'
     return str(err)  # e.g. mmengine's "Config file X does not exist."
@@ -73,12 +76,13 @@ def check_device(device: Optional[str], flag: str = '--device') -> None:
 
 
 @contextlib.contextmanager
-def user_errors_end_the_run(prog: str) -> Iterator[None]:
+def user_errors_end_the_run(prog: str, with_config: bool = True) -> Iterator[None]:
     """Turn the errors a user has to fix (``USER_ERRORS``, a missing file, an unusable path)
-    into ``prog: error: ...`` on stderr and exit status 2."""
+    into ``prog: error: ...`` on stderr and exit status 2; ``with_config=False`` for tools
+    without a config (a missing file was named on the command line)."""
     try:
         yield
     except (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError,
             FileExistsError) + USER_ERRORS as err:
-        print(f'{prog}: error: {_message(err)}', file=sys.stderr, flush=True)
+        print(f'{prog}: error: {_message(err, with_config)}', file=sys.stderr, flush=True)
         raise SystemExit(2) from err

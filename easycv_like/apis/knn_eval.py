@@ -51,7 +51,7 @@ def knn_eval(train_features: str, val_features: str, k: int = 20,
 
 def run(args: argparse.Namespace) -> Dict[str, float]:
     """Evaluate as ``args`` (parsed by ``knn_eval_parser``) say; prints top-1/top-5."""
-    with user_errors_end_the_run('knn_eval.py'):
+    with user_errors_end_the_run('knn_eval.py', with_config=False):
         metrics = knn_eval(args.train_features, args.val_features, args.k, args.temperature)
     print(f'kNN (k={args.k}, T={args.temperature}): top1 {metrics["top1"]:.2f}  '
           f'top5 {metrics["top5"]:.2f}')
