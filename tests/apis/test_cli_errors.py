@@ -120,3 +120,12 @@ def test_knn_numbers_that_would_give_a_meaningless_accuracy(tmp_path, capsys):
         assert err.endswith(f'error: argument {flag}: must be a positive '
                             f'{"integer" if flag == "--k" else "number"}, got {value}\n')
     assert knn_main(feats + ['--k', '1'])['top1'] == 100.0
+
+
+def test_a_work_dir_that_cannot_be_written_is_one_line(tmp_path, capsys, monkeypatch):
+    """A read-only work dir (simulated: the tests may run as root, who may write anywhere)."""
+    def read_only(work_dir):
+        raise PermissionError(13, 'Permission denied', f'{work_dir}/run.lock')
+    monkeypatch.setattr(train_cli, 'claim_work_dir', read_only)
+    err = _stderr_of_exit(capsys, train_cli.main, [DIGITS, '--work_dir', str(tmp_path)])
+    assert err == f"train.py: error: cannot use '{tmp_path}/run.lock': Permission denied.\n"
