@@ -15,6 +15,7 @@ import torch
 
 from ..engine.class_checks import ClassMismatchError
 from ..engine.config_schema import ConfigError
+from ..engine.dist_init import LauncherEnvError
 from ..engine.hooks.epoch_length_check_hook import EpochLengthMismatchError
 from ..engine.resume_config_check import ResumeConfigMismatchError
 from ..engine.work_dir_lock import WorkDirLockedError
@@ -30,7 +31,7 @@ class UsageError(ValueError):
 
 USER_ERRORS = (UsageError, ConfigError, CheckpointLoadError, WeightLoadError, ClassMismatchError,
                ResumeConfigMismatchError, WorkDirLockedError, UntrustedConfigError,
-               EpochLengthMismatchError)
+               EpochLengthMismatchError, LauncherEnvError)
 
 
 def _message(err: BaseException, with_config: bool) -> str:

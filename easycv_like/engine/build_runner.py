@@ -19,7 +19,7 @@ from ..utils.checkpoint import set_trust_checkpoints
 from .auto_scale_lr import runner_auto_scale_lr
 from .config_schema import ConfigError, section, validate_config
 from .cpu_precision import cpu_has_fast_bf16, slow_bf16_reason
-from .dist_init import init_torchrun_process_group, process_group_timeout
+from .dist_init import check_launcher_env, init_torchrun_process_group, process_group_timeout
 from .ema_config import ema_hook_cfg
 from .eval_data import resolve_eval_data
 from .hooks.weight_load_hook import weight_load_hooks
@@ -210,7 +210,11 @@ def _init_process_group(cfg: Config, launcher: str) -> None:
     """Join torchrun's group ourselves (gloo on CPU, ``dist_params.backend`` on GPU), so the
     timeout applies and restarts get fresh store keys (see ``dist_init.py``); mmengine's
     ``init_dist`` also calls ``torch.cuda.set_device``, which fails without a GPU."""
-    if launcher != 'pytorch' or dist.is_initialized():
+    if dist.is_initialized():
+        return
+    if launcher == 'slurm':  # mmengine joins slurm's group; torchrun's is checked when joined
+        check_launcher_env(launcher)
+    if launcher != 'pytorch':
         return
     init_torchrun_process_group(_dist_backend(cfg), process_group_timeout(cfg.dist_params))
 

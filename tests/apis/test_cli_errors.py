@@ -129,3 +129,17 @@ def test_a_work_dir_that_cannot_be_written_is_one_line(tmp_path, capsys, monkeyp
     monkeypatch.setattr(train_cli, 'claim_work_dir', read_only)
     err = _stderr_of_exit(capsys, train_cli.main, [DIGITS, '--work_dir', str(tmp_path)])
     assert err == f"train.py: error: cannot use '{tmp_path}/run.lock': Permission denied.\n"
+
+
+@pytest.mark.parametrize('launcher,missing,how', [
+    ('pytorch', 'RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT', 'tools/dist_train.sh or torchrun'),
+    ('slurm', 'SLURM_PROCID, SLURM_NTASKS, SLURM_NODELIST', 'tools/slurm_train.sh or srun')])
+def test_a_launcher_outside_its_launch_tool(tmp_path, capsys, monkeypatch, launcher, missing,
+                                            how):
+    for name in missing.split(', '):
+        monkeypatch.delenv(name, raising=False)
+    argv = [DIGITS, '--work_dir', str(tmp_path), '--launcher', launcher,
+            '--cfg-options', f"data.train.data_source.list_file='{DIGITS}'"]  # never read
+    err = _stderr_of_exit(capsys, train_cli.main, argv)  # slurm was a KeyError traceback
+    assert err.startswith(f'train.py: error: --launcher {launcher} needs the environment')
+    assert f'missing {missing}. Start with {how}.' in err
