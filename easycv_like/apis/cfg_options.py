@@ -24,21 +24,36 @@ def merge_cfg_options(cfg: Config, options: Mapping[str, Any]) -> None:
         if key.startswith(NEW_KEY_PREFIX):
             key = key[len(NEW_KEY_PREFIX):]
         else:
-            for leaf in _leaf_keys(key, value):
+            for leaf in _leaf_keys(cfg, key, value):
                 check_known_key(cfg, leaf)
         merged[key] = value
     cfg.merge_from_dict(merged)
 
 
-def _leaf_keys(key: str, value: Any) -> Iterator[str]:
+def _leaf_keys(cfg: Config, key: str, value: Any) -> Iterator[str]:
     """The dotted keys a dict value sets (``{'model': {'head': {'num_classes': 3}}}`` sets
-    ``model.head.num_classes``): each is checked, since a dict merges into the config's. A dict
-    with ``_delete_=True`` replaces the entry, so only its own key is."""
-    if isinstance(value, Mapping) and value and not value.get('_delete_'):
+    ``model.head.num_classes``): each is checked, since a dict merges into the config's dict.
+    A dict that replaces the entry (``_delete_=True``, or the config holds no dict there) is
+    checked by its own key."""
+    if (isinstance(value, Mapping) and value and not value.get('_delete_')
+            and isinstance(_current(cfg, key), Mapping)):
         for name, sub in value.items():
-            yield from _leaf_keys(f'{key}.{name}', sub)
+            yield from _leaf_keys(cfg, f'{key}.{name}', sub)
     else:
         yield key
+
+
+def _current(cfg: Config, key: str) -> Any:
+    """The config's value at a dotted key (list items by index); None when there is none."""
+    node: Any = {name: cfg[name] for name in cfg.keys()}
+    for part in key.split('.'):
+        if isinstance(node, Mapping) and part in node:
+            node = node[part]
+        elif isinstance(node, (list, tuple)) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node
 
 
 def check_known_key(cfg: Config, key: str) -> None:

@@ -137,6 +137,8 @@ def test_nested_dict_options_are_checked_key_by_key():
         load_config(DIGITS, ["model.backbone={'deptth': 34}"])
     cfg = load_config(DIGITS, {'optimizer': dict(_delete_=True, type='Adam', lr=0.1)})
     assert cfg.optimizer == dict(type='Adam', lr=0.1)
+    cfg = load_config(DIGITS, {'compile': {'mode': 'reduce-overhead'}})  # replaces False
+    assert cfg.compile == {'mode': 'reduce-overhead'}
 
 
 def test_train_api_arguments_of_the_wrong_type():
