@@ -10,6 +10,7 @@ import argparse
 from collections.abc import Sequence
 from typing import Optional
 
+from easycv_like.cli.parsers import non_negative_int, out_folder, positive_int
 from easycv_like.source_names import CONVERTIBLE_SOURCES, FORMER_NAMES
 
 SOURCE_TYPES = CONVERTIBLE_SOURCES  # the data sources' registered names (the writer's too)
@@ -33,14 +34,15 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                         "training split's folder, so a val folder keeps its labels")
     parser.add_argument('--split', default='train', choices=['train', 'test'],
                         help='CIFAR split (Cifar only)')
-    parser.add_argument('--out', required=True, help='output folder')
+    parser.add_argument('--out', required=True, type=out_folder, help='output folder')
     parser.add_argument('--prefix', default='train', help='shard name prefix')
-    parser.add_argument('--shards', type=int, default=1, help='number of TFRecord files')
-    parser.add_argument('--max-side', type=int, help='shrink images with a longer side above this')
+    parser.add_argument('--shards', type=positive_int, default=1, help='number of TFRecord files')
+    parser.add_argument('--max-side', type=positive_int,
+                        help='shrink images with a longer side above this')
     parser.add_argument('--lossless', action='store_true',
                         help='store re-encoded images (all but plain JPEGs) as PNG: exactly the '
                         "pixels LoadImage reads from the originals, not JPEG quality 95's")
-    parser.add_argument('--workers', type=int, default=0, help='encoding processes')
+    parser.add_argument('--workers', type=non_negative_int, default=0, help='encoding processes')
     parser.add_argument('--shuffle-seed', type=int,
                         help='write samples in a random order (for class-sorted sources)')
     parser.add_argument('--force', action='store_true', help='replace existing shards')
@@ -49,9 +51,14 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 
 def main(argv: Optional[Sequence[str]] = None) -> list:
     args = parse_args(argv)
-    from easycv_like.data.tfrecord.writer import convert_to_tfrecord, open_source  # after parsing
-    source = open_source(args.src_type, args.src, root=args.root, split=args.split,
-                         classes=args.classes)
+    from easycv_like.apis.cli_errors import UsageError, user_errors_end_the_run  # after parsing
+    from easycv_like.data.tfrecord.writer import convert_to_tfrecord, open_source
+    with user_errors_end_the_run('convert_to_tfrecord.py', with_config=False):
+        source = open_source(args.src_type, args.src, root=args.root, split=args.split,
+                             classes=args.classes)
+        if args.shards > len(source):
+            raise UsageError(f'--shards {args.shards} is more than the {len(source)} samples of '
+                             f'{args.src}.')
     paths = convert_to_tfrecord(source, args.out, prefix=args.prefix, num_shards=args.shards,
                                 max_side=args.max_side, lossless=args.lossless,
                                 workers=args.workers, force=args.force,

@@ -21,15 +21,19 @@ if [ $# -lt 2 ]; then usage >&2; echo "error: CONFIG and NUM_PROCS are required.
 CONFIG=$1
 NPROC=$2
 shift 2
-if ! [[ "$NPROC" =~ ^[1-9][0-9]*$ ]]; then
-    echo "error: NUM_PROCS must be a positive integer, got '$NPROC'." >&2; exit 2
-fi
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=int_args.sh
+source "$HERE/int_args.sh"
+NUM_PROCS=$NPROC check_int NUM_PROCS 1
 NNODES=${NNODES:-1}
 NODE_RANK=${NODE_RANK:-0}
 PORT=${PORT:-29500}
 MASTER_ADDR=${MASTER_ADDR:-127.0.0.1}
 MAX_RESTARTS=${MAX_RESTARTS:-0}
-HERE=$(cd "$(dirname "$0")" && pwd)
+check_int NNODES 1
+check_int NODE_RANK 0
+check_int PORT 1
+check_int MAX_RESTARTS 0
 # shellcheck source=python_env.sh
 source "$HERE/python_env.sh"
 PYTHON=$(find_python "$HERE/..")

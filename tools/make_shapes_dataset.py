@@ -16,6 +16,8 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Optional
 
+from easycv_like.cli.parsers import non_negative_int, out_folder, positive_int
+
 if TYPE_CHECKING:  # heavy modules are imported where used, so --help stays instant
     import numpy as np
 
@@ -26,10 +28,10 @@ IGNORE = 255
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--out', default='data/shapes', help='output folder')
+    parser.add_argument('--out', default='data/shapes', type=out_folder, help='output folder')
     parser.add_argument('--seed', type=int, default=0, help='the data set is a function of it')
-    parser.add_argument('--num-train', type=int, default=240, help='training images')
-    parser.add_argument('--num-val', type=int, default=60, help='validation images')
+    parser.add_argument('--num-train', type=positive_int, default=240, help='training images')
+    parser.add_argument('--num-val', type=non_negative_int, default=60, help='validation images')
     parser.add_argument('--min-side', type=int, default=96, help='smallest image side')
     parser.add_argument('--max-side', type=int, default=160, help='largest image side')
     return parser.parse_args(argv)

@@ -13,14 +13,16 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Optional
 
+from easycv_like.cli.parsers import out_folder, positive_int
+
 if TYPE_CHECKING:
     import numpy as np
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--out', default='data/digits', help='output folder')
-    parser.add_argument('--size', type=int, default=32,
+    parser.add_argument('--out', default='data/digits', type=out_folder, help='output folder')
+    parser.add_argument('--size', type=positive_int, default=32,
                         help='side of the written images in pixels (8 keeps the originals)')
     return parser.parse_args(argv)
 
@@ -42,8 +44,6 @@ def write_list(path: str, indices: np.ndarray, labels: np.ndarray) -> None:
 
 def main(argv: Optional[Sequence[str]] = None) -> None:
     args = parse_args(argv)
-    if args.size < 1:
-        raise SystemExit(f'--size must be positive, got {args.size}')
     import cv2  # after parsing: --help stays instant
     import numpy as np
     from sklearn.datasets import load_digits

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SLURM: bash tools/slurm_train.sh PARTITION JOB_NAME CONFIG [train.py args]
-# GPUS (total, default 8), GPUS_PER_NODE (default 8), CPUS_PER_TASK (default 5), SRUN_ARGS.
+# GPUS (total, default 8), GPUS_PER_NODE (default 8, or GPUS when fewer), CPUS_PER_TASK
+# (default 5), SRUN_ARGS.
 # The job requeues on preemption and resumes from the work dir (--resume auto).
 set -euo pipefail
 usage() {
@@ -11,8 +12,9 @@ Runs tools/train.py --launcher slurm --resume auto through srun --requeue (one t
   PARTITION   SLURM partition
   JOB_NAME    job name
   CONFIG      config file, e.g. configs/ssl/mocov2_r50.py
-Environment: GPUS (8, in total), GPUS_PER_NODE (8), CPUS_PER_TASK (5), SRUN_ARGS (extra srun
-  options), PYTHON (default: the repository's .venv, else the active virtualenv/conda environment).
+Environment: GPUS (8, in total), GPUS_PER_NODE (8, or GPUS when fewer), CPUS_PER_TASK (5),
+  SRUN_ARGS (extra srun options),
+  PYTHON (default: the repository's .venv, else the active virtualenv/conda environment).
 Example: GPUS=16 bash tools/slurm_train.sh gpu mocov2 configs/ssl/mocov2_r50.py
 USAGE
 }
@@ -24,11 +26,16 @@ PARTITION=$1
 JOB_NAME=$2
 CONFIG=$3
 shift 3
-GPUS=${GPUS:-8}
-GPUS_PER_NODE=${GPUS_PER_NODE:-8}
-CPUS_PER_TASK=${CPUS_PER_TASK:-5}
-SRUN_ARGS=${SRUN_ARGS:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=int_args.sh
+source "$HERE/int_args.sh"
+GPUS=${GPUS:-8}
+check_int GPUS 1
+GPUS_PER_NODE=${GPUS_PER_NODE:-$(( 10#$GPUS < 8 ? 10#$GPUS : 8 ))}
+CPUS_PER_TASK=${CPUS_PER_TASK:-5}
+check_int GPUS_PER_NODE 1
+check_int CPUS_PER_TASK 1
+SRUN_ARGS=${SRUN_ARGS:-}
 # shellcheck source=python_env.sh
 source "$HERE/python_env.sh"
 PYTHON=$(find_python "$HERE/..")

@@ -5,7 +5,7 @@ override is an error naming the closest keys instead of a silently added, unused
 that is meant to be new (an argument the config does not set yet) is written with a ``+``
 prefix: ``+model.backbone.drop_path_rate=0.1``.
 """
-from typing import Any, Mapping, Optional
+from typing import Any, Iterator, Mapping, Optional
 
 from mmengine.config import Config
 
@@ -19,12 +19,41 @@ def merge_cfg_options(cfg: Config, options: Mapping[str, Any]) -> None:
     """Merge ``options`` (dotted key -> value) into ``cfg`` after checking every key."""
     merged = {}
     for key, value in options.items():
+        if not isinstance(key, str):
+            raise ConfigError(f'cfg_options keys are dotted strings, got {key!r}.')
         if key.startswith(NEW_KEY_PREFIX):
             key = key[len(NEW_KEY_PREFIX):]
         else:
-            check_known_key(cfg, key)
+            for leaf in _leaf_keys(cfg, key, value):
+                check_known_key(cfg, leaf)
         merged[key] = value
     cfg.merge_from_dict(merged)
+
+
+def _leaf_keys(cfg: Config, key: str, value: Any) -> Iterator[str]:
+    """The dotted keys a dict value sets (``{'model': {'head': {'num_classes': 3}}}`` sets
+    ``model.head.num_classes``): each is checked, since a dict merges into the config's dict.
+    A dict that replaces the entry (``_delete_=True``, or the config holds no dict there) is
+    checked by its own key."""
+    if (isinstance(value, Mapping) and value and not value.get('_delete_')
+            and isinstance(_current(cfg, key), Mapping)):
+        for name, sub in value.items():
+            yield from _leaf_keys(cfg, f'{key}.{name}', sub)
+    else:
+        yield key
+
+
+def _current(cfg: Config, key: str) -> Any:
+    """The config's value at a dotted key (list items by index); None when there is none."""
+    node: Any = {name: cfg[name] for name in cfg.keys()}
+    for part in key.split('.'):
+        if isinstance(node, Mapping) and part in node:
+            node = node[part]
+        elif isinstance(node, (list, tuple)) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node
 
 
 def check_known_key(cfg: Config, key: str) -> None:

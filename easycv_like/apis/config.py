@@ -1,9 +1,10 @@
 """Reading a config file with ``--cfg-options`` overrides."""
-import argparse
-from typing import Optional, Sequence, Union
+import ast
+from typing import Any, Optional, Sequence, Union
 
 from mmengine.config import Config, DictAction
 
+from ..engine.config_schema import ConfigError
 from .cfg_options import merge_cfg_options
 from .config_bases import check_base_files
 
@@ -24,12 +25,38 @@ def load_config(path: str,
 
 def cfg_options_dict(pairs: Optional[Union[Sequence[str], dict]]) -> Optional[dict]:
     """``['a.b=1', 'c=[1,2]']`` (``--cfg-options`` as parsed by ``easycv_like.cli``) -> a dict,
-    values parsed as mmengine's ``DictAction`` does; a dict or None passes through."""
+    each value read by :func:`option_value`; a dict or None passes through."""
     if pairs is None or isinstance(pairs, dict):
         return pairs
+    if isinstance(pairs, str) or not all(isinstance(p, str) for p in pairs):
+        raise ConfigError(f'cfg_options must be a dict or a list of KEY=VALUE strings, got '
+                          f'{pairs!r}.')
+    options = {}
     for pair in pairs:
-        if '=' not in pair:
-            raise ValueError(f'--cfg-options expects KEY=VALUE pairs, got {pair!r}.')
-    namespace = argparse.Namespace()
-    DictAction(option_strings=['--cfg-options'], dest='cfg_options')(None, namespace, list(pairs))
-    return namespace.cfg_options
+        key, sep, value = pair.partition('=')
+        if not sep or not key.strip():
+            raise ConfigError(f'--cfg-options expects KEY=VALUE pairs, got {pair!r}.')
+        options[key.strip()] = option_value(value)
+    return options
+
+
+def option_value(text: str) -> Any:
+    """One ``--cfg-options`` value: quoted (``'x y'``, ``"1"``) is that string as written; a
+    Python literal in brackets or braces (``[1, (2, 3)]``, ``{'a': 1}``) is that literal; else
+    mmengine's ``DictAction`` rules (``a,b`` and ``[a, b]`` lists, numbers, ``True``, ``None``),
+    except that spaces inside a plain value are kept (DictAction drops them: a path
+    ``/my data/x`` became ``/mydata/x``)."""
+    value = text.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in '\'"':
+        return value[1:-1]
+    if value[:1] in '[({':
+        try:
+            return ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            pass
+    if value[:1] in '[(' or ',' in value:
+        try:
+            return DictAction._parse_iterable(value)
+        except AssertionError as err:  # mmengine asserts balanced brackets
+            raise ConfigError(f'--cfg-options value {text!r}: {err}.') from None
+    return DictAction._parse_int_float_bool(value)

@@ -6,6 +6,8 @@ from typing import List, Set
 
 from ..engine.config_schema import ConfigError
 
+CONFIG_EXTENSIONS = ('.py', '.json', '.yml', '.yaml')  # what mmengine's Config.fromfile reads
+
 
 def base_files(path: str) -> List[str]:
     """Absolute paths of the ``_base_`` files ``path`` names (resolved against its folder).
@@ -31,10 +33,16 @@ def base_files(path: str) -> List[str]:
 
 
 def check_base_files(path: str) -> None:
-    """Raise if the ``_base_`` chain of ``path`` has a cycle (``ConfigError`` naming its files)
-    or names a file that does not exist (``FileNotFoundError`` naming the file that asked)."""
+    """Raise if ``path`` is not a config file (``ConfigError``; ``FileNotFoundError`` if missing)
+    or its ``_base_`` chain has a cycle (``ConfigError`` naming its files) or names a file that
+    does not exist (``FileNotFoundError`` naming the file that asked)."""
+    if osp.isdir(path):
+        raise ConfigError(f'Config file {path} is a folder; give a config file in it.')
     if not osp.isfile(path):
         raise FileNotFoundError(f'Config file {path} does not exist.')
+    if osp.splitext(path)[1] not in CONFIG_EXTENSIONS:
+        raise ConfigError(f'Config file {path} is not a config ({", ".join(CONFIG_EXTENSIONS)}); '
+                          'check the order of the arguments (--help).')
     _walk(osp.abspath(path), [], set())
 
 

@@ -17,7 +17,7 @@ from ..engine.eval_data import resolve_eval_data
 from ..utils.checkpoint import load_checkpoint_file
 from ..utils.weight_loading import WeightLoadError, load_weights
 from .config import cfg_options_dict, load_config
-from .missing_files import missing_files_end_the_run
+from .cli_errors import check_output_file, user_errors_end_the_run
 
 
 def checkpoint_classes(checkpoint: dict) -> Optional[list]:
@@ -62,14 +62,16 @@ def evaluate(config_path: str, checkpoint: str, cfg_options: Optional[dict] = No
 
 def run(args: argparse.Namespace) -> Dict[str, float]:
     """Evaluate as ``args`` (parsed by ``eval_parser``) say; prints and optionally writes JSON."""
-    with missing_files_end_the_run('eval.py'):
+    with user_errors_end_the_run('eval.py'):
+        if args.out:
+            check_output_file(args.out, '--out')
         metrics = evaluate(args.config, args.checkpoint, cfg_options_dict(args.cfg_options),
                            args.work_dir, args.launcher, args.trust_checkpoint)
-    if is_main_process():  # every rank holds the gathered metrics; one prints and writes them
-        print(json.dumps(metrics, indent=2))
-        if args.out:
-            with open(args.out, 'w') as f:
-                json.dump(metrics, f, indent=2)
+        if is_main_process():  # every rank holds the gathered metrics; one prints and writes
+            print(json.dumps(metrics, indent=2))
+            if args.out:
+                with open(args.out, 'w') as f:
+                    json.dump(metrics, f, indent=2)
     return metrics
 
 

@@ -29,6 +29,7 @@ from ..predictors.base import inference_pipeline, single_view_dataset
 from ..predictors.feature_extractor import pooled_features
 from ..registry import DATASETS, MODELS
 from ..utils.weight_loading import WeightLoadError, load_weights
+from .cli_errors import UsageError, check_device, user_errors_end_the_run
 from .config import load_config
 
 SPLITS = FEATURE_SPLITS
@@ -43,7 +44,7 @@ def feature_dataset_cfg(cfg: Config, split: str) -> dict:
     if named is None and split == 'val' and cfg.get('eval_pipelines'):
         named = single_view_dataset(cfg.eval_pipelines[0]['data'])
     if not named or 'data_source' not in named:
-        raise ValueError(
+        raise UsageError(
             f'The config has no data.{split} with a data_source to extract features from '
             '(DALI datasets read their own files and are not supported here).')
     return dict(type='ClsDataset', data_source=named['data_source'],
@@ -88,7 +89,7 @@ def load_features(folder: str) -> Dict[str, np.ndarray]:
     features = np.load(osp.join(folder, 'features.npy'))
     labels = np.load(osp.join(folder, 'labels.npy'))
     if features.ndim != 2 or labels.shape != (len(features),):
-        raise ValueError(f'{folder}: features {features.shape} and labels {labels.shape} do not '
+        raise UsageError(f'{folder}: features {features.shape} and labels {labels.shape} do not '
                          'match (expected N x D and N).')
     return dict(features=features.astype(np.float32), labels=labels.astype(np.int64))
 
@@ -123,7 +124,7 @@ def extract_features(config: Union[str, Config], checkpoint: str, split: str = '
     data = section(cfg, 'data')  # with the schema's defaults
     dataset = DATASETS.build(feature_dataset_cfg(cfg, split))
     if len(dataset) == 0:
-        raise ValueError(f'The {split} dataset is empty: no features to extract.')
+        raise UsageError(f'The {split} dataset is empty: no features to extract.')
     loader = DataLoader(dataset, batch_size=batch_size or data['imgs_per_gpu'], shuffle=False,
                         num_workers=data['workers_per_gpu'], collate_fn=default_collate)
     rows, labels = [], []
@@ -140,9 +141,11 @@ def extract_features(config: Union[str, Config], checkpoint: str, split: str = '
 
 def run(args: argparse.Namespace) -> Dict[str, np.ndarray]:
     """Extract as ``args`` (parsed by ``extract_features_parser``) say."""
-    result = extract_features(args.config, args.checkpoint, args.split, args.out, args.l2norm,
-                              args.batch_size, args.trust_checkpoint, args.device,
-                              args.backbone_prefix)
+    with user_errors_end_the_run('extract_features.py'):
+        check_device(args.device)
+        result = extract_features(args.config, args.checkpoint, args.split, args.out,
+                                  args.l2norm, args.batch_size, args.trust_checkpoint,
+                                  args.device, args.backbone_prefix)
     where = f' -> {args.out}' if args.out else ''
     print(f'{args.split}: {len(result["features"])} features of dimension '
           f'{result["features"].shape[1]}{where}')

@@ -11,6 +11,7 @@ import torch
 from ..cli.parsers import knn_eval_parser
 from ..evaluation.knn import weighted_knn
 from ..models.losses import topk_accuracy
+from .cli_errors import UsageError, user_errors_end_the_run
 from .extract_features import load_features
 
 
@@ -24,17 +25,22 @@ def knn_eval(train_features: str, val_features: str, k: int = 20,
     Args:
         train_features: folder with the bank's ``features.npy`` and ``labels.npy``.
         val_features: folder with the queries' ``features.npy`` and ``labels.npy``.
-        k: neighbours that vote. Default 20.
-        temperature: votes weigh ``exp(similarity / temperature)``. Default 0.07.
+        k: neighbours that vote, 1 to the number of training features. Default 20.
+        temperature: votes weigh ``exp(similarity / temperature)``; positive. Default 0.07.
     """
     bank, query = load_features(train_features), load_features(val_features)
     if bank['features'].shape[1] != query['features'].shape[1]:
-        raise ValueError(f'Feature dimensions differ: train {bank["features"].shape[1]}, '
+        raise UsageError(f'Feature dimensions differ: train {bank["features"].shape[1]}, '
                          f'val {query["features"].shape[1]}.')
     bank_labels = torch.from_numpy(bank['labels'])
     query_labels = torch.from_numpy(query['labels'])
     if (bank_labels < 0).any() or (query_labels < 0).any():
-        raise ValueError('kNN evaluation needs labels, but some samples have label -1.')
+        raise UsageError('kNN evaluation needs labels, but some samples have label -1.')
+    if not 1 <= k <= len(bank['features']):
+        raise UsageError(f'k={k}: choose 1 to {len(bank["features"])}, the number of training '
+                         'features.')
+    if not temperature > 0:
+        raise UsageError(f'temperature={temperature}: it must be positive.')
     num_classes = int(max(bank_labels.max(), query_labels.max())) + 1
     scores = weighted_knn(torch.from_numpy(bank['features']), bank_labels,
                           torch.from_numpy(query['features']), k, temperature,
@@ -45,7 +51,8 @@ def knn_eval(train_features: str, val_features: str, k: int = 20,
 
 def run(args: argparse.Namespace) -> Dict[str, float]:
     """Evaluate as ``args`` (parsed by ``knn_eval_parser``) say; prints top-1/top-5."""
-    metrics = knn_eval(args.train_features, args.val_features, args.k, args.temperature)
+    with user_errors_end_the_run('knn_eval.py', with_config=False):
+        metrics = knn_eval(args.train_features, args.val_features, args.k, args.temperature)
     print(f'kNN (k={args.k}, T={args.temperature}): top1 {metrics["top1"]:.2f}  '
           f'top5 {metrics["top5"]:.2f}')
     return metrics

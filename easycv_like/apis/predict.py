@@ -3,7 +3,8 @@
 The checkpoint's model decides the task (``predictor_class``); with ``--config`` the config's
 model does, and the checkpoint only gives weights (another project's file loads by name).
 Detection and segmentation write an annotated copy of every image (boxes with class names, or a
-colour overlay) to ``--out-dir``. Folders are searched recursively for image files
+colour overlay) to ``--out-dir`` when it is given, and no file otherwise (``--json -`` prints
+only JSON). Folders are searched recursively for image files
 (``ImageFolder``'s extensions). Every problem stops the command with its own message: a missing
 file, a folder without images, a file that is not an image, a checkpoint without a classifier
 (self-supervised runs: extract features), weights that do not fit ``--config``'s model.
@@ -19,7 +20,7 @@ from typing import List, Optional, Sequence, Tuple
 import numpy as np
 from mmengine.config import Config
 
-from ..cli.parsers import predict_parser
+from ..cli.parsers import PREDICT_LIMIT, PREDICT_SCORE_THR, PREDICT_TOPK, predict_parser
 from ..data.sources.image_folder import IMAGE_EXTENSIONS, describe_skipped, scan_images
 from ..data.sources.image_list import ImageList
 from ..engine.class_checks import ClassMismatchError
@@ -30,7 +31,9 @@ from ..predictors.image_inputs import ImageInputError, read_image_file
 from ..predictors.task_predictor import predictor_class
 from ..predictors.visualize import draw_detections, overlay_seg_map
 from ..utils.checkpoint import CheckpointLoadError
+from ..utils.safe_build import UntrustedConfigError
 from ..utils.weight_loading import WeightLoadError
+from .cli_errors import UsageError, check_device, check_output_file
 from .config import load_config
 
 Entry = Tuple[str, Optional[int]]  # (image path, true label or None)
@@ -124,13 +127,13 @@ def annotated_names(paths: Sequence[str]) -> List[str]:
     return names
 
 
-def _dense_record(predictor, path: str, img, result: dict, out: str) -> dict:
-    """Write the annotated image to ``out`` (boxes drawn or label map overlaid); the JSON
-    record."""
+def _dense_record(predictor, path: str, img, result: dict, out: Optional[str]) -> dict:
+    """The JSON record of one image; the annotated image (boxes drawn or label map overlaid) is
+    written to ``out`` unless it is None."""
     import cv2
     if isinstance(predictor, DetectionPredictor):
         drawn = draw_detections(img, result['bboxes'], result['labels'], result['scores'],
-                                predictor.classes)
+                                predictor.classes) if out else None
         names = result['label_names'] or [None] * len(result['labels'])
         record = dict(path=path, boxes=[
             dict(bbox=[float(v) for v in box], label=int(label), class_name=name,
@@ -140,17 +143,19 @@ def _dense_record(predictor, path: str, img, result: dict, out: str) -> dict:
         summary = f'{len(record["boxes"])} boxes ' + ', '.join(
             f'{b["class_name"] or b["label"]} {b["score"]:.2f}' for b in record['boxes'])
     else:
-        drawn = overlay_seg_map(img, result['seg_map'])
+        drawn = overlay_seg_map(img, result['seg_map']) if out else None
         present = sorted(set(np.unique(result['seg_map']).tolist()) - {255})
         names = result['class_names']
         record = dict(path=path, classes_present=present,
                       class_names_present=[names[c] for c in present] if names else None)
         summary = 'classes present: ' + ', '.join(
             f'{c} ({names[c]})' if names else str(c) for c in present)
-    if not cv2.imwrite(out, cv2.cvtColor(drawn, cv2.COLOR_RGB2BGR)):
-        raise PredictError(f"could not write the annotated image {out!r}.")
-    record['annotated'] = out
-    record['summary'] = f'{summary} -> {out}'
+    record['summary'] = summary
+    if out is not None:
+        if not cv2.imwrite(out, cv2.cvtColor(drawn, cv2.COLOR_RGB2BGR)):
+            raise PredictError(f"could not write the annotated image {out!r}.")
+        record['annotated'] = out
+        record['summary'] = f'{summary} -> {out}'
     return record
 
 
@@ -161,9 +166,15 @@ def _predict_dense(kind, args: argparse.Namespace, entries: List[Entry],
                          args.channels_last)
     except (CheckpointLoadError, ClassMismatchError, ConfigError, WeightLoadError) as err:
         raise PredictError(str(err)) from err
-    os.makedirs(args.out_dir, exist_ok=True)
-    options = dict(score_thr=args.score_thr) if kind is DetectionPredictor else {}
-    outs = [osp.join(args.out_dir, name) for name in annotated_names([p for p, _ in entries])]
+    options = {}
+    if kind is DetectionPredictor:
+        options['score_thr'] = PREDICT_SCORE_THR if args.score_thr is None else args.score_thr
+    outs = [None] * len(entries)
+    if args.out_dir is not None:
+        if osp.exists(args.out_dir) and not osp.isdir(args.out_dir):
+            raise PredictError(f'--out-dir {args.out_dir!r} is a file, not a folder.')
+        os.makedirs(args.out_dir, exist_ok=True)
+        outs = [osp.join(args.out_dir, name) for name in annotated_names([p for p, _ in entries])]
     records = []
     for start in range(0, len(entries), args.batch_size):
         batch = entries[start:start + args.batch_size]
@@ -182,16 +193,17 @@ def _predict_classes(args: argparse.Namespace, entries: List[Entry],
     except (CheckpointLoadError, NoClassifierError, ClassMismatchError, ConfigError,
             WeightLoadError) as err:
         raise PredictError(str(err)) from err
+    topk = args.topk or PREDICT_TOPK
     num_classes = getattr(getattr(predictor.model, 'head', None), 'num_classes', None)
-    if num_classes is not None and args.topk > num_classes:
-        raise PredictError(f'--topk {args.topk} is more than the {num_classes} classes of '
+    if num_classes is not None and topk > num_classes:
+        raise PredictError(f'--topk {topk} is more than the {num_classes} classes of '
                            f'{args.checkpoint}.')
     records = []
     for start in range(0, len(entries), args.batch_size):
         batch = entries[start:start + args.batch_size]
         arrays = _read_images(batch)
         for (path, truth), result in zip(batch, predictor.predict(arrays, args.batch_size)):
-            record = dict(path=path, predictions=top_classes(result, predictor.classes, args.topk))
+            record = dict(path=path, predictions=top_classes(result, predictor.classes, topk))
             if truth is not None:
                 record['true_class'] = truth
             record['summary'] = _text_line(record)
@@ -203,21 +215,46 @@ def _user_config(path: Optional[str]) -> Optional[Config]:
     """``--config``: the config whose model the weights fit (None: the checkpoint's own)."""
     if path is None:
         return None
-    if not osp.isfile(path):
+    if not osp.exists(path):
         raise PredictError(f'no such config file {path!r}.')
-    return load_config(path)
+    try:
+        return load_config(path)
+    except ConfigError as err:
+        raise PredictError(str(err)) from err
+
+
+def check_task_flags(kind: type, args: argparse.Namespace) -> None:
+    """Refuse a flag that does nothing for this checkpoint's task, rather than ignore it."""
+    task = {ClassificationPredictor: 'classification', DetectionPredictor: 'detection'}.get(
+        kind, 'segmentation')
+    unused = {'classification': [('--out-dir', args.out_dir), ('--score-thr', args.score_thr)],
+              'detection': [('--topk', args.topk)],
+              'segmentation': [('--topk', args.topk), ('--score-thr', args.score_thr)]}[task]
+    for flag, value in unused:
+        if value is not None:
+            raise PredictError(f'{flag} does nothing for {args.checkpoint}, a {task} model '
+                               '(tools/predict.py --help says which flags fit which task).')
 
 
 def run(args: argparse.Namespace) -> List[dict]:
     """Predict as ``args`` (parsed by ``predict_parser``) say; returns one record per image."""
-    entries = collect_entries(args.images, args.list, args.limit)
+    try:
+        check_device(args.device)
+        if args.json not in (None, '-'):
+            check_output_file(args.json, '--json')
+    except UsageError as err:
+        raise PredictError(str(err)) from err
+    if args.limit is not None and not args.list:
+        raise PredictError('--limit counts the lines of --list; give --list or leave it out.')
+    entries = collect_entries(args.images, args.list, args.limit or PREDICT_LIMIT)
     if not entries:
         raise PredictError('give image files, folders or --list.')
     config = _user_config(args.config)
     try:
         kind = predictor_class(args.checkpoint, args.trust_checkpoint, config)
-    except CheckpointLoadError as err:
+    except (CheckpointLoadError, UntrustedConfigError) as err:
         raise PredictError(str(err)) from err
+    check_task_flags(kind, args)
     if kind is ClassificationPredictor:
         records = _predict_classes(args, entries, config)
     else:

@@ -3,12 +3,14 @@ import os
 import socket
 import subprocess
 import sys
-from typing import Optional
+from typing import Optional, Sequence, Union
 
 from ..engine.build_runner import apply_overrides, build_runner
 from ..engine.work_dir_lock import claim_work_dir
-from .config import load_config
+from .config import cfg_options_dict, load_config
 from .results import eval_names, last_checkpoint, last_metrics
+
+Options = Union[dict, Sequence[str]]  # {'a.b': 1} or --cfg-options' ['a.b=1']
 
 
 def _free_port() -> int:
@@ -18,7 +20,7 @@ def _free_port() -> int:
 
 
 def cli_args(config_path: str, fp16: bool = False, work_dir: Optional[str] = None,
-             cfg_options: Optional[dict] = None, resume: Optional[str] = None,
+             cfg_options: Optional[Options] = None, resume: Optional[str] = None,
              load_from: Optional[str] = None, trust_checkpoint: bool = False) -> list:
     """The ``train_cli`` argument list equivalent to these ``train()`` arguments."""
     args = [config_path]
@@ -32,14 +34,14 @@ def cli_args(config_path: str, fp16: bool = False, work_dir: Optional[str] = Non
         args += ['--load_from', load_from]
     if trust_checkpoint:
         args.append('--trust-checkpoint')
-    if cfg_options:
-        args += ['--cfg-options'] + [f'{k}={v!r}' if isinstance(v, str) else f'{k}={v}'
-                                     for k, v in cfg_options.items()]
+    if cfg_options:  # values as Python literals: option_value reads them back exactly
+        args += ['--cfg-options'] + [f'{k}={v!r}'
+                                     for k, v in cfg_options_dict(cfg_options).items()]
     return args
 
 
 def train(config_path: str, gpus: int = 1, fp16: bool = False, work_dir: Optional[str] = None,
-          cfg_options: Optional[dict] = None, resume: Optional[str] = None,
+          cfg_options: Optional[Options] = None, resume: Optional[str] = None,
           load_from: Optional[str] = None, trust_checkpoint: bool = False) -> dict:
     """Train the model a config describes and return where its results are.
 
@@ -50,7 +52,9 @@ def train(config_path: str, gpus: int = 1, fp16: bool = False, work_dir: Optiona
         fp16: mixed precision (without CUDA: bfloat16 autocast on CPUs with native bfloat16,
             else float32 with a warning).
         work_dir: output folder (default ``work_dirs/<config name>``).
-        cfg_options: dotted-key overrides, e.g. ``{'model.head.num_classes': 10}``.
+        cfg_options: dotted-key overrides, e.g. ``{'model.head.num_classes': 10}`` (a nested
+            dict such as ``{'model': {'head': {'num_classes': 10}}}`` says the same), or
+            ``--cfg-options``' ``KEY=VALUE`` strings.
         resume: ``'auto'`` (newest checkpoint of the work dir) or a checkpoint path.
         load_from: weights to start from (partial load, no optimizer state).
         trust_checkpoint: allow loading checkpoints that need arbitrary unpickling.
@@ -58,6 +62,10 @@ def train(config_path: str, gpus: int = 1, fp16: bool = False, work_dir: Optiona
     Returns:
         ``dict(work_dir=..., checkpoint=<last checkpoint path>, metrics=<last evaluation>)``.
     """
+    if isinstance(gpus, bool) or not isinstance(gpus, int):
+        raise TypeError(f'train(gpus=...) takes an int (processes to launch), got {gpus!r}.')
+    if gpus < 1:
+        raise ValueError(f'train(gpus=...) must be at least 1, got {gpus}.')
     cfg = apply_overrides(load_config(config_path, cfg_options), work_dir, fp16, load_from,
                           resume, trust_checkpoint)
     if gpus > 1:

@@ -9,7 +9,7 @@ from ..cli.parsers import train_parser
 from ..engine.build_runner import apply_overrides, build_runner
 from ..engine.work_dir_lock import claim_work_dir
 from .config import cfg_options_dict, load_config
-from .missing_files import missing_files_end_the_run
+from .cli_errors import user_errors_end_the_run
 from .results import eval_names, evaluation_records, evaluation_summary
 
 
@@ -19,7 +19,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 
 def run(args: argparse.Namespace) -> None:
     """Train as ``args`` (parsed by ``train_parser``) say; prints the evaluation summary."""
-    with missing_files_end_the_run('train.py'):
+    with user_errors_end_the_run('train.py'):
         cfg = apply_overrides(load_config(args.config, cfg_options_dict(args.cfg_options)),
                               args.work_dir, args.fp16, args.load_from, args.resume,
                               args.trust_checkpoint)

@@ -5,9 +5,43 @@ Each tool parses its arguments first and imports the heavy modules only afterwar
 here; ``easycv_like.apis.config.cfg_options_dict`` turns them into a dict (mmengine's parsing).
 """
 import argparse
+import os
 
 FEATURE_SPLITS = ('train', 'val')
 LAUNCHERS = ('none', 'pytorch', 'slurm')
+# tools/predict.py's defaults; its flags default to None so that a flag given for the wrong task
+# (--topk for a detector, --out-dir for a classifier) can be refused, not silently ignored
+PREDICT_LIMIT, PREDICT_TOPK, PREDICT_SCORE_THR = 8, 1, 0.3
+
+
+def positive_int(text: str) -> int:
+    """argparse ``type``: an int >= 1."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f'must be a positive integer, got {value}')
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    """argparse ``type``: an int >= 0."""
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f'must be 0 or more, got {value}')
+    return value
+
+
+def out_folder(text: str) -> str:
+    """argparse ``type``: a folder to write into; refused when the path is an existing file."""
+    if os.path.exists(text) and not os.path.isdir(text):
+        raise argparse.ArgumentTypeError(f'{text!r} is a file, not a folder')
+    return text
+
+
+def positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0 or value == float('inf'):
+        raise argparse.ArgumentTypeError(f'must be a positive number, got {text}')
+    return value
 
 
 def _trust_checkpoint(parser: argparse.ArgumentParser) -> None:
@@ -64,7 +98,7 @@ def extract_features_parser() -> argparse.ArgumentParser:
     parser.add_argument('--split', choices=FEATURE_SPLITS, default='train')
     parser.add_argument('--out', help='folder for features.npy and labels.npy')
     parser.add_argument('--l2norm', action='store_true', help='L2-normalise every feature')
-    parser.add_argument('--batch-size', type=int, help='default: data.imgs_per_gpu')
+    parser.add_argument('--batch-size', type=positive_int, help='default: data.imgs_per_gpu')
     parser.add_argument('--device', help="default: 'cuda' when available, else 'cpu'")
     parser.add_argument('--backbone-prefix', nargs='?', const='', metavar='PREFIX',
                         help="the checkpoint holds only a backbone, under PREFIX (none if "
@@ -81,16 +115,11 @@ def knn_eval_parser() -> argparse.ArgumentParser:
                         help='folder with features.npy and labels.npy (the memory bank)')
     parser.add_argument('--val-features', required=True,
                         help='folder with features.npy and labels.npy (the queries)')
-    parser.add_argument('--k', type=int, default=20)
-    parser.add_argument('--temperature', type=float, default=0.07)
+    parser.add_argument('--k', type=positive_int, default=20,
+                        help='neighbours that vote, at most the training features (default 20)')
+    parser.add_argument('--temperature', type=positive_float, default=0.07,
+                        help='votes weigh exp(similarity / temperature) (default 0.07)')
     return parser
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f'must be a positive integer, got {value}')
-    return value
 
 
 def predict_parser() -> argparse.ArgumentParser:
@@ -107,21 +136,24 @@ def predict_parser() -> argparse.ArgumentParser:
                         "the checkpoint's (e.g. Megvii's yolox_s.pth with "
                         'configs/detection/yolox/yolox_s_8xb8_300e_coco.py)')
     parser.add_argument('--list', help='image list file (`path label` lines, relative to it)')
-    parser.add_argument('--limit', type=_positive_int, default=8,
-                        help='read only the first N lines of --list (default 8)')
-    parser.add_argument('--topk', type=_positive_int, default=1,
-                        help='print the K most likely classes of each image (default 1)')
+    parser.add_argument('--limit', type=positive_int,
+                        help=f'read only the first N lines of --list (default {PREDICT_LIMIT})')
+    parser.add_argument('--topk', type=positive_int,
+                        help=f'classification: print the K most likely classes of each image '
+                             f'(default {PREDICT_TOPK})')
     parser.add_argument('--json', metavar='OUT',
                         help="write the predictions as JSON to OUT "
                              "('-': print JSON instead of text)")
-    parser.add_argument('--batch-size', type=_positive_int, default=32)
+    parser.add_argument('--batch-size', type=positive_int, default=32)
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--channels-last', action='store_true', default=None,
                         help="model and batches in channels-last memory format (often faster "
                              "on CPUs; default: the config's channels_last)")
-    parser.add_argument('--out-dir', default='predictions',
-                        help='detection / segmentation: folder of the annotated images')
-    parser.add_argument('--score-thr', type=float, default=0.3,
-                        help='detection: lowest score drawn and reported (default 0.3)')
+    parser.add_argument('--out-dir', help='detection / segmentation: write an annotated copy '
+                        'of every image (boxes drawn, masks overlaid) into this folder (default: '
+                        'none written)')
+    parser.add_argument('--score-thr', type=float,
+                        help=f'detection: lowest score drawn and reported '
+                             f'(default {PREDICT_SCORE_THR})')
     _trust_checkpoint(parser)
     return parser

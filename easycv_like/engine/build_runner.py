@@ -17,9 +17,9 @@ from ..models.channels_last import to_channels_last
 from ..registry import MODELS, SCOPE
 from ..utils.checkpoint import set_trust_checkpoints
 from .auto_scale_lr import runner_auto_scale_lr
-from .config_schema import section, validate_config
+from .config_schema import ConfigError, section, validate_config
 from .cpu_precision import cpu_has_fast_bf16, slow_bf16_reason
-from .dist_init import init_torchrun_process_group, process_group_timeout
+from .dist_init import check_launcher_env, init_torchrun_process_group, process_group_timeout
 from .ema_config import ema_hook_cfg
 from .eval_data import resolve_eval_data
 from .hooks.weight_load_hook import weight_load_hooks
@@ -50,12 +50,20 @@ def _config_name(cfg: Config) -> str:
 def apply_overrides(cfg: Config, work_dir: Optional[str] = None, fp16: bool = False,
                     load_from: Optional[str] = None, resume: Optional[str] = None,
                     trust_checkpoint: bool = False) -> Config:
-    """Fold command-line choices into a copy of ``cfg`` so the saved config is the resolved one."""
+    """Fold command-line choices into a copy of ``cfg`` so the saved config is the resolved one.
+
+    An empty string for a path is an error (``ConfigError``), not the default, and so is a
+    ``work_dir`` that is a file."""
+    for flag, value in (('work_dir', work_dir), ('load_from', load_from), ('resume', resume)):
+        if value is not None and not str(value).strip():
+            raise ConfigError(f'--{flag} is an empty string; give a path or leave it out.')
     cfg = copy.deepcopy(cfg)
     if work_dir:
         cfg.work_dir = work_dir
     elif not cfg.get('work_dir'):
         cfg.work_dir = osp.join('work_dirs', _config_name(cfg))
+    if osp.exists(cfg.work_dir) and not osp.isdir(cfg.work_dir):
+        raise ConfigError(f'work_dir {cfg.work_dir} is a file, not a folder.')
     if fp16 and cfg.get('fp16') is None:
         cfg.fp16 = dict(loss_scale='dynamic')
     if load_from:
@@ -202,7 +210,11 @@ def _init_process_group(cfg: Config, launcher: str) -> None:
     """Join torchrun's group ourselves (gloo on CPU, ``dist_params.backend`` on GPU), so the
     timeout applies and restarts get fresh store keys (see ``dist_init.py``); mmengine's
     ``init_dist`` also calls ``torch.cuda.set_device``, which fails without a GPU."""
-    if launcher != 'pytorch' or dist.is_initialized():
+    if dist.is_initialized():
+        return
+    if launcher == 'slurm':  # mmengine joins slurm's group; torchrun's is checked when joined
+        check_launcher_env(launcher)
+    if launcher != 'pytorch':
         return
     init_torchrun_process_group(_dist_backend(cfg), process_group_timeout(cfg.dist_params))
 

@@ -17,6 +17,21 @@ import torch
 import torch.distributed as dist
 
 REQUIRED_ENV = ('RANK', 'WORLD_SIZE', 'MASTER_ADDR', 'MASTER_PORT')
+SLURM_ENV = ('SLURM_PROCID', 'SLURM_NTASKS', 'SLURM_NODELIST')  # what mmengine's slurm init reads
+
+
+class LauncherEnvError(RuntimeError):
+    """``--launcher pytorch|slurm`` outside torchrun / srun: the variables they set are missing."""
+
+
+def check_launcher_env(launcher: str) -> None:
+    """Raise ``LauncherEnvError`` naming the missing variables and how to start instead."""
+    needed, how = {'pytorch': (REQUIRED_ENV, 'tools/dist_train.sh or torchrun'),
+                   'slurm': (SLURM_ENV, 'tools/slurm_train.sh or srun')}.get(launcher, ((), ''))
+    missing = [name for name in needed if name not in os.environ]
+    if missing:
+        raise LauncherEnvError(f'--launcher {launcher} needs the environment {how.split()[-1]} '
+                               f'sets; missing {", ".join(missing)}. Start with {how}.')
 
 
 def process_group_timeout(dist_params: Optional[dict]) -> Optional[datetime.timedelta]:
@@ -45,10 +60,7 @@ def init_torchrun_process_group(backend: str,
         timeout: limit for the rendezvous store, the connection set-up and each collective;
             None keeps torch's default.
     """
-    missing = [name for name in REQUIRED_ENV if name not in os.environ]
-    if missing:
-        raise RuntimeError(f'--launcher pytorch needs the environment torchrun sets; missing '
-                           f'{", ".join(missing)}. Start with tools/dist_train.sh or torchrun.')
+    check_launcher_env('pytorch')
     rank, world_size = int(os.environ['RANK']), int(os.environ['WORLD_SIZE'])
     if backend == 'nccl':
         torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', '0')))

@@ -124,8 +124,14 @@ def load_checkpoint_file(path: PathLike, map_location: Any = 'cpu', trust: bool 
             third-party checkpoints; it warns). Never use it on files you did not make.
     """
     path = osp.expanduser(str(path))
+    if osp.isdir(path):
+        raise CheckpointLoadError(f'Checkpoint {path} is a folder; give a checkpoint file in it '
+                                  '(e.g. latest.pth).')
     if not osp.isfile(path):
         raise CheckpointLoadError(f'Checkpoint {path} does not exist.')
+    if path.endswith(('.py', '.json', '.yml', '.yaml')):
+        raise CheckpointLoadError(f'Checkpoint {path} is a config file, not a checkpoint; check '
+                                  'the order of the arguments (--help).')
     try:
         return strip_config_text(torch.load(path, map_location=map_location, weights_only=True))
     except pickle.UnpicklingError as err:

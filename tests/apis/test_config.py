@@ -3,7 +3,9 @@ import os.path as osp
 
 import pytest
 
-from easycv_like.apis.config import load_config
+from easycv_like import train
+from easycv_like.apis.config import cfg_options_dict, load_config
+from easycv_like.apis.train import cli_args
 from easycv_like.apis.train_cli import parse_args
 from easycv_like.engine.config_schema import ConfigError, validate_config
 
@@ -113,3 +115,45 @@ def test_train_command_line_cfg_options_are_checked():
                        'data.imgs_per_gpu=4'])
     cfg = load_config(args.config, args.cfg_options)
     assert cfg.model.backbone.zero_init_residual is False and cfg.data.imgs_per_gpu == 4
+
+
+@pytest.mark.parametrize('text,value', [
+    ('/my data/train.txt', '/my data/train.txt'),  # mmengine's DictAction: '/mydata/train.txt'
+    ("'x y'", 'x y'), ('"1"', '1'), ('1', 1), ('1e-3', 0.001), ('None', None), ('true', True),
+    ('(1, 2)', (1, 2)), ('[1, (2, 3)]', [1, (2, 3)]), ("['a b', 2]", ['a b', 2]),
+    ('[a, b]', ['a', 'b']), ('a,b', ['a', 'b']), ("{'depth': 34}", {'depth': 34}), ('', ''),
+    ('x=y', 'x=y')])
+def test_cfg_options_values(text, value):
+    parsed = cfg_options_dict([f'a.b={text}'])['a.b']
+    assert parsed == value and type(parsed) is type(value)
+
+
+def test_nested_dict_options_are_checked_key_by_key():
+    cfg = load_config(DIGITS, {'model': {'backbone': {'depth': 34}}})
+    assert cfg.model.backbone.depth == 34 and cfg.model.backbone.stem == 'small'
+    with pytest.raises(ConfigError, match="model.backbone.deptth: 'deptth' is not a key"):
+        load_config(DIGITS, {'model': {'backbone': {'deptth': 34}}})  # was merged unchecked
+    with pytest.raises(ConfigError, match="model.backbone.deptth: 'deptth'"):
+        load_config(DIGITS, ["model.backbone={'deptth': 34}"])
+    cfg = load_config(DIGITS, {'optimizer': dict(_delete_=True, type='Adam', lr=0.1)})
+    assert cfg.optimizer == dict(type='Adam', lr=0.1)
+    cfg = load_config(DIGITS, {'compile': {'mode': 'reduce-overhead'}})  # replaces False
+    assert cfg.compile == {'mode': 'reduce-overhead'}
+
+
+def test_train_api_arguments_of_the_wrong_type():
+    with pytest.raises(TypeError, match=r"train\(gpus=...\) takes an int .*, got '2'"):
+        train(DIGITS, gpus='2')
+    with pytest.raises(ValueError, match='at least 1, got 0'):
+        train(DIGITS, gpus=0)
+    with pytest.raises(ConfigError, match='a dict or a list of KEY=VALUE strings'):
+        train(DIGITS, cfg_options='total_epochs=1')
+    with pytest.raises(ConfigError, match='--work_dir is an empty string'):
+        train(DIGITS, work_dir='')
+
+
+def test_torchrun_arguments_give_back_the_same_options():
+    options = {'a': 'x y', 'b': "it's", 'c': (1, 2), 'd': None, 'e': {'f': [1, 'g h']},
+               'h': '1', 'i': 1e-5, 'j': True}
+    args = cli_args(DIGITS, cfg_options=options)
+    assert cfg_options_dict(args[args.index('--cfg-options') + 1:]) == options

@@ -48,7 +48,7 @@ def fake_repo(tmp_path):
     """A copy of tools/*.sh beside a .venv whose python logs its arguments, and a PATH whose
     `python`/`python3` fail (the wrong interpreter) and whose `srun` runs its command."""
     (tmp_path / 'repo' / 'tools').mkdir(parents=True)
-    for name in ('dist_train.sh', 'slurm_train.sh', 'python_env.sh'):
+    for name in ('dist_train.sh', 'slurm_train.sh', 'python_env.sh', 'int_args.sh'):
         shutil.copy(os.path.join(REPO, 'tools', name), tmp_path / 'repo' / 'tools' / name)
     venv_bin = tmp_path / 'repo' / '.venv' / 'bin'
     venv_bin.mkdir(parents=True)
@@ -84,3 +84,30 @@ def test_explicit_python_wins_and_a_broken_one_is_named(fake_repo):
     assert 'cannot import torch and easycv_like' in proc.stderr
     assert 'set PYTHON=' in proc.stderr
     assert log.read_text().startswith('path-python -c')
+
+
+@pytest.mark.parametrize('script,env,message', [
+    ('dist_train.sh', {'MAX_RESTARTS': 'two'}, "MAX_RESTARTS must be a whole number, got 'two'"),
+    ('dist_train.sh', {'NNODES': '0'}, "NNODES must be a positive integer, got '0'"),
+    ('dist_train.sh', {'PORT': '29x'}, "PORT must be a positive integer, got '29x'"),
+    ('slurm_train.sh', {'GPUS': 'abc'}, "GPUS must be a positive integer, got 'abc'"),
+    ('slurm_train.sh', {'CPUS_PER_TASK': '-1'}, "CPUS_PER_TASK must be a positive integer"),
+])
+def test_a_bad_number_in_the_environment_is_named(fake_repo, script, env, message):
+    repo, base_env, log = fake_repo
+    proc = _run(repo / 'tools' / script, SCRIPTS[script], dict(base_env, **env))
+    assert proc.returncode == 2 and proc.stderr.startswith(f'error: {message}')
+    assert len(proc.stderr.splitlines()) == 1
+    assert not log.exists()  # nothing was launched
+
+
+def test_slurm_asks_for_no_more_gpus_per_node_than_in_total(fake_repo):
+    repo, env, _ = fake_repo
+    srun_log = repo.parent / 'srun.log'
+    _executable(repo.parent / 'bin' / 'srun', f'#!/bin/sh\necho "$*" > {srun_log}\n')
+    proc = _run(repo / 'tools' / 'slurm_train.sh', SCRIPTS['slurm_train.sh'],
+                dict(env, GPUS='4', SRUN_ARGS='--time=10 --qos=high'))
+    assert proc.returncode == 0, proc.stderr
+    args = srun_log.read_text().split()
+    assert '--gres=gpu:4' in args and '--ntasks=4' in args and '--ntasks-per-node=4' in args
+    assert args[args.index('--requeue') + 1:][:2] == ['--time=10', '--qos=high']

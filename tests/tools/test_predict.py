@@ -76,3 +76,25 @@ def test_detection_boxes_are_in_the_upright_frame_of_an_exif_turned_photo(tmp_pa
     for item in (path, Image.open(path)):
         result = predictor.predict(item)[0]
         np.testing.assert_allclose(result['bboxes'], expected, atol=1.5)
+
+
+def test_annotated_images_only_when_out_dir_is_given(tmp_path, monkeypatch, capsys):
+    """``--json -`` (or plain text) writes no image files: nothing appears in ./predictions."""
+    import json
+
+    import predict
+    monkeypatch.chdir(tmp_path)
+    image = _write_image(tmp_path / 'scene.png', bright_rect_image(40, 64, (8, 10, 24, 20)))
+    detector, segmentor = detector_checkpoint(tmp_path), segmentor_checkpoint(tmp_path)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    predict.main([detector, image, '--json', '-'])
+    records = json.loads(capsys.readouterr().out)
+    assert records[0]['boxes'][0]['class_name'] == 'square' and 'annotated' not in records[0]
+    predict.main([segmentor, image])
+    assert capsys.readouterr().out == f'{image}: classes present: 0 (circle), 1 (square)\n'
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    for argv in ([detector, image, '--topk', '2'], [segmentor, image, '--score-thr', '0.5']):
+        with pytest.raises(SystemExit) as exit_info:
+            predict.main(argv)
+        assert exit_info.value.code == 2
+        assert f'{argv[2]} does nothing for {argv[0]}' in capsys.readouterr().err

@@ -156,3 +156,37 @@ def test_list_paths_keep_their_spaces_and_letters(trained_run, tiny_digits, tmp_
     (tmp_path / 'bad.txt').write_text('a.png 1.5\n')
     err = _error(capsys, [trained_run['checkpoint'], '--list', str(tmp_path / 'bad.txt')])
     assert "bad.txt:1: malformed line 'a.png 1.5': label '1.5' is not an integer" in err
+
+
+def _last_error_line(capsys, argv):
+    """The message of the error line, after ``<prog>: error: `` (the folder scan may first say
+    which files it skipped)."""
+    return _error(capsys, argv).splitlines()[-1].split(': error: ', 1)[1]
+
+
+def test_flags_that_do_nothing_here_are_refused(trained_run, image_folder, tmp_path, capsys):
+    ckpt = trained_run['checkpoint']
+    for flag, value in (('--out-dir', str(tmp_path / 'drawn')), ('--score-thr', '0.5')):
+        err = _last_error_line(capsys, [ckpt, image_folder, flag, value])
+        assert err == (f'{flag} does nothing for {ckpt}, a classification model '
+                       '(tools/predict.py --help says which flags fit which task).')
+    assert not (tmp_path / 'drawn').exists()
+    err = _last_error_line(capsys, [ckpt, image_folder, '--limit', '3'])
+    assert err == '--limit counts the lines of --list; give --list or leave it out.'
+
+
+def test_an_unwritable_json_is_refused_before_predicting(tmp_path, capsys):
+    out, ckpt = tmp_path / 'gone' / 'out.json', str(tmp_path / 'no.pth')
+    err = _last_error_line(capsys, [ckpt, str(tmp_path), '--json', str(out)])
+    assert err == f"--json '{out}': the folder '{out.parent}' does not exist."
+    err = _last_error_line(capsys, [ckpt, str(tmp_path), '--json', str(tmp_path)])
+    assert err == f"--json '{tmp_path}' is a folder; give a file name."
+
+
+def test_a_checkpoint_for_a_config_and_a_config_for_a_checkpoint(trained_run, image_folder,
+                                                                capsys):
+    config, ckpt = trained_run['config'], trained_run['checkpoint']
+    err = _last_error_line(capsys, [config, image_folder])
+    assert err.startswith(f'Checkpoint {config} is a config file')
+    err = _last_error_line(capsys, [ckpt, image_folder, '--config', ckpt])
+    assert err.startswith(f'Config file {ckpt} is not a config (.py')

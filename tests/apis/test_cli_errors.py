@@ -1,0 +1,145 @@
+"""tools/train.py, eval.py, extract_features.py and knn_eval.py end with one line naming what the
+user has to fix (exit status 2), not a traceback through the Runner: a missing data file, a
+folder or a checkpoint given as the config, a config given as the checkpoint, a misspelt
+--cfg-options key, an empty or unusable --work_dir, a locked work dir, an --out nowhere."""
+import os.path as osp
+
+import pytest
+
+from easycv_like.apis import train_cli
+from easycv_like.apis.evaluate import main as eval_main
+from easycv_like.apis.extract_features import main as extract_main
+from easycv_like.apis.knn_eval import main as knn_main
+from easycv_like.engine.work_dir_lock import claim_work_dir
+
+from ..conftest import REPO
+
+DIGITS = osp.join(REPO, 'configs', 'classification', 'digits', 'resnet18_digits.py')
+
+
+def _stderr_of_exit(capsys, main, argv) -> str:
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert 'Traceback' not in err
+    return err
+
+
+def test_train_names_the_missing_data_file_and_the_folder_it_was_read_from(tmp_path, capsys,
+                                                                          monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the config's data/digits/... paths are relative: not here
+    err = _stderr_of_exit(capsys, train_cli.main, [DIGITS, '--work_dir', str(tmp_path / 'w')])
+    assert err.startswith("train.py: error: no such file or folder 'data/digits/")
+    assert f'Relative paths are read from {str(tmp_path)!r}' in err
+
+
+def test_a_missing_config_is_one_line(tmp_path, capsys):
+    for main, prog in ((train_cli.main, 'train.py'), (eval_main, 'eval.py')):
+        argv = [str(tmp_path / 'nope.py')] + (['x.pth'] if prog == 'eval.py' else [])
+        err = _stderr_of_exit(capsys, main, argv)
+        assert err == f'{prog}: error: Config file {tmp_path / "nope.py"} does not exist.\n'
+
+
+def test_config_and_checkpoint_in_the_wrong_places(tmp_path, capsys):
+    ckpt = tmp_path / 'epoch_1.pth'
+    ckpt.write_bytes(b'not read')
+    err = _stderr_of_exit(capsys, train_cli.main, [str(tmp_path)])
+    assert err == (f'train.py: error: Config file {tmp_path} is a folder; give a config file '
+                   'in it.\n')
+    err = _stderr_of_exit(capsys, eval_main, [str(ckpt), DIGITS])
+    assert err.startswith(f'eval.py: error: Config file {ckpt} is not a config (.py, .json')
+    assert 'order of the arguments' in err
+    err = _stderr_of_exit(capsys, eval_main, [DIGITS, DIGITS])
+    assert err == (f'eval.py: error: Checkpoint {DIGITS} is a config file, not a checkpoint; '
+                   'check the order of the arguments (--help).\n')
+    err = _stderr_of_exit(capsys, extract_main, [DIGITS, str(tmp_path)])
+    assert err.startswith(f'extract_features.py: error: Checkpoint {tmp_path} is a folder')
+
+
+@pytest.mark.parametrize('options,expected', [
+    (['model.backbone.deptth=34'], "--cfg-options model.backbone.deptth: 'deptth' is not a key "
+                                   "of model.backbone (did you mean 'depth'?)"),
+    (['model.backbone.depth'], "--cfg-options expects KEY=VALUE pairs, got "
+                               "'model.backbone.depth'."),
+    (['custom_hooks.0.priority=1'], "--cfg-options custom_hooks.0.priority: custom_hooks is a "
+                                    "list of 0; '0' is not an index of it."),
+    (['data.imgs_per_gpu=[1,2'], "--cfg-options value '[1,2': Imbalanced brackets"),
+])
+def test_cfg_options_mistakes_are_one_line(tmp_path, capsys, options, expected):
+    err = _stderr_of_exit(capsys, train_cli.main, [DIGITS, '--work_dir', str(tmp_path),
+                                                   '--cfg-options', *options])
+    assert err.startswith(f'train.py: error: {expected}') and err.count('\n') == 1
+
+
+def test_work_dir_empty_a_file_or_locked(tmp_path, capsys):
+    err = _stderr_of_exit(capsys, train_cli.main, [DIGITS, '--work_dir', ''])
+    assert err == ('train.py: error: --work_dir is an empty string; give a path or leave it '
+                   'out.\n')  # was: silently trained into work_dirs/resnet18_digits
+    err = _stderr_of_exit(capsys, train_cli.main, [DIGITS, '--work_dir', DIGITS])
+    assert err == f'train.py: error: work_dir {DIGITS} is a file, not a folder.\n'
+    with claim_work_dir(str(tmp_path)):
+        err = _stderr_of_exit(capsys, train_cli.main, [DIGITS, '--work_dir', str(tmp_path)])
+    assert err.startswith(f'train.py: error: Work dir {tmp_path} is in use by another run')
+
+
+def test_an_unwritable_out_is_refused_before_evaluating(tmp_path, capsys):
+    out = tmp_path / 'no_such_folder' / 'metrics.json'
+    err = _stderr_of_exit(capsys, eval_main, [DIGITS, 'x.pth', '--out', str(out)])
+    assert err == (f"eval.py: error: --out '{out}': the folder "
+                   f"'{tmp_path / 'no_such_folder'}' does not exist.\n")
+
+
+def test_knn_eval_of_missing_features(tmp_path, capsys):
+    err = _stderr_of_exit(capsys, knn_main, ['--train-features', str(tmp_path),
+                                             '--val-features', str(tmp_path)])
+    assert err.startswith(f"knn_eval.py: error: no such file or folder "
+                          f"'{tmp_path / 'features.npy'}'")
+
+
+def test_devices_are_checked_before_loading(monkeypatch, capsys):
+    import torch
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
+    err = _stderr_of_exit(capsys, extract_main, [DIGITS, 'x.pth', '--device', 'gpu'])
+    assert err == ("extract_features.py: error: --device 'gpu' is not a device: use 'cpu', "
+                   "'cuda' or 'cuda:N'.\n")
+    err = _stderr_of_exit(capsys, extract_main, [DIGITS, 'x.pth', '--device', 'cuda:0'])
+    assert err == ('extract_features.py: error: --device cuda:0: this machine has no CUDA '
+                   'device; use --device cpu.\n')
+
+
+def test_knn_numbers_that_would_give_a_meaningless_accuracy(tmp_path, capsys):
+    import numpy as np
+    from easycv_like.apis.extract_features import save_features
+    save_features(str(tmp_path), np.eye(4, dtype=np.float32), np.arange(4))
+    feats = ['--train-features', str(tmp_path), '--val-features', str(tmp_path)]
+    err = _stderr_of_exit(capsys, knn_main, feats + ['--k', '5'])  # was: silently k=4
+    assert err == 'knn_eval.py: error: k=5: choose 1 to 4, the number of training features.\n'
+    for flag, value in (('--k', '0'), ('--temperature', '0'), ('--temperature', '-1')):
+        err = _stderr_of_exit(capsys, knn_main, feats + [flag, value])
+        assert err.endswith(f'error: argument {flag}: must be a positive '
+                            f'{"integer" if flag == "--k" else "number"}, got {value}\n')
+    assert knn_main(feats + ['--k', '1'])['top1'] == 100.0
+
+
+def test_a_work_dir_that_cannot_be_written_is_one_line(tmp_path, capsys, monkeypatch):
+    """A read-only work dir (simulated: the tests may run as root, who may write anywhere)."""
+    def read_only(work_dir):
+        raise PermissionError(13, 'Permission denied', f'{work_dir}/run.lock')
+    monkeypatch.setattr(train_cli, 'claim_work_dir', read_only)
+    err = _stderr_of_exit(capsys, train_cli.main, [DIGITS, '--work_dir', str(tmp_path)])
+    assert err == f"train.py: error: cannot use '{tmp_path}/run.lock': Permission denied.\n"
+
+
+@pytest.mark.parametrize('launcher,missing,how', [
+    ('pytorch', 'RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT', 'tools/dist_train.sh or torchrun'),
+    ('slurm', 'SLURM_PROCID, SLURM_NTASKS, SLURM_NODELIST', 'tools/slurm_train.sh or srun')])
+def test_a_launcher_outside_its_launch_tool(tmp_path, capsys, monkeypatch, launcher, missing,
+                                            how):
+    for name in missing.split(', '):
+        monkeypatch.delenv(name, raising=False)
+    argv = [DIGITS, '--work_dir', str(tmp_path), '--launcher', launcher,
+            '--cfg-options', f"data.train.data_source.list_file='{DIGITS}'"]  # never read
+    err = _stderr_of_exit(capsys, train_cli.main, argv)  # slurm was a KeyError traceback
+    assert err.startswith(f'train.py: error: --launcher {launcher} needs the environment')
+    assert f'missing {missing}. Start with {how}.' in err
