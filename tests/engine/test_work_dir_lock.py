@@ -19,7 +19,7 @@ def _dead_pid() -> int:
     return proc.pid
 
 
-def test_second_run_in_a_locked_work_dir_is_refused(tmp_path, tiny_config):
+def test_second_run_in_a_locked_work_dir_is_refused(tmp_path, tiny_config, capsys):
     work = tmp_path / 'work'
     held = WorkDirLock(str(work))
     held.acquire()
@@ -31,8 +31,11 @@ def test_second_run_in_a_locked_work_dir_is_refused(tmp_path, tiny_config):
         message = str(err.value)
         assert f'pid {os.getpid()}' in message and socket.gethostname() in message
         assert str(work) in message
-        with pytest.raises(WorkDirLockedError, match=f'pid {os.getpid()}'):
+        with pytest.raises(SystemExit) as exit_info:
             train_cli.main([tiny_config, '--work_dir', str(work)])  # tools/train.py
+        assert exit_info.value.code == 2  # one line naming the holder, no traceback
+        assert f'train.py: error: Work dir {work} is in use by another run (pid ' \
+               f'{os.getpid()}' in capsys.readouterr().err
         assert not list(work.glob('*.pth'))
     finally:
         held.release()

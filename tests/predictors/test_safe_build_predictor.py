@@ -83,7 +83,7 @@ def test_stored_custom_imports_need_trust(trained_run, tmp_path, monkeypatch):
         sys.modules.pop(name, None)
 
 
-def test_predict_tool_refuses_the_file(trained_run, tmp_path, monkeypatch):
+def test_predict_tool_refuses_the_file(trained_run, tmp_path, monkeypatch, capsys):
     import predict  # tools/predict.py (tests/conftest.py puts tools/ on sys.path)
     marker = tmp_path / 'pwned'
 
@@ -93,6 +93,8 @@ def test_predict_tool_refuses_the_file(trained_run, tmp_path, monkeypatch):
     cv2.imwrite(str(image), np.zeros((16, 16, 3), np.uint8))
     monkeypatch.setattr(sys, 'argv', ['predict.py', _crafted(trained_run, tmp_path, edit),
                                       str(image)])
-    with pytest.raises(UntrustedConfigError, match='os.system'):
+    with pytest.raises(SystemExit) as exit_info:
         predict.main()
+    assert exit_info.value.code == 2
+    assert "Refused type 'os.system' at model.type" in capsys.readouterr().err
     assert not marker.exists()
