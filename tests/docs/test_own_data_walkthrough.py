@@ -149,8 +149,9 @@ def dense_project(project, tmp_path_factory):
 def test_the_page_names_its_seven_configs():
     assert sorted(doc_configs()) == [
         'configs/_base_/datasets/my_images.py', 'configs/own/my_boxes_voc_yolox.py',
-        'configs/own/my_boxes_yolox.py', 'configs/own/my_images_linear.py', 'configs/own/my_images_mocov2.py',
-        'configs/own/my_images_r18.py', 'configs/own/my_masks_lraspp.py']
+        'configs/own/my_boxes_yolox.py', 'configs/own/my_images_linear.py',
+        'configs/own/my_images_mocov2.py', 'configs/own/my_images_r18.py',
+        'configs/own/my_masks_lraspp.py']
 
 
 def test_configs_load_and_follow_the_schema(project, monkeypatch):

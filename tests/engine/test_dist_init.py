@@ -1,7 +1,6 @@
 """torchrun process-group set-up: fresh store keys per restart attempt, the timeout applied."""
 import datetime
 import os
-import socket
 import subprocess
 import sys
 
@@ -11,6 +10,7 @@ import torch.distributed as dist
 from easycv_like.engine.dist_init import process_group_timeout, store_namespace
 
 from ..conftest import REPO
+from ..gloo_ranks import free_port
 
 WORKER = '''
 import importlib.util, os, sys, time
@@ -41,15 +41,9 @@ dist.destroy_process_group()  # as train_cli does; exiting without it can abort 
 '''
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
 def _agent_store():
     """A store like the one torchrun's agent keeps for the whole job (all restarts)."""
-    port = _free_port()
+    port = free_port()
     store = dist.TCPStore('127.0.0.1', port, None, True, datetime.timedelta(seconds=60),
                           wait_for_workers=False, multi_tenant=True)
     return store, port

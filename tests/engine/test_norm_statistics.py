@@ -1,17 +1,17 @@
 """Batch-norm running statistics in a 2-process gloo run: after every training step of the DDP
 wrapper both ranks hold the same statistics, the mean of what each rank's own batch gave."""
 import copy
-import socket
 
 import torch
 import torch.distributed as dist
-import torch.multiprocessing as mp
 from mmengine.model import BaseModel
 from mmengine.optim import OptimWrapper
 from torch import nn
 
 from easycv_like.engine.model_wrapper import DeviceAgnosticDDP
 from easycv_like.engine.norm_statistics import average_running_statistics, running_statistics
+
+from ..gloo_ranks import join_gloo, run_on_two_ranks
 
 
 class _TwoNorms(BaseModel):
@@ -29,16 +29,8 @@ class _TwoNorms(BaseModel):
         return {'loss': out.pow(2).mean()} if mode == 'loss' else out
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
 def _worker(rank: int, port: int, results: dict) -> None:
-    torch.set_num_threads(1)
-    dist.init_process_group('gloo', init_method=f'tcp://127.0.0.1:{port}', rank=rank,
-                            world_size=2)
+    join_gloo(rank, port)
     torch.manual_seed(0)
     ddp = DeviceAgnosticDDP(_TwoNorms())
     wrapper = OptimWrapper(torch.optim.SGD(ddp.parameters(), lr=0.1))
@@ -61,8 +53,7 @@ def _worker(rank: int, port: int, results: dict) -> None:
 
 
 def test_running_statistics_are_the_mean_over_ranks_after_every_step():
-    results = mp.Manager().dict()
-    mp.spawn(_worker, args=(_free_port(), results), nprocs=2, join=True)
+    results = run_on_two_ranks(_worker)
     rank0, rank1 = results[0]['gathered']
     assert len(rank0[0]['after']) == 4  # running mean and variance of both norms
     for step0, step1 in zip(rank0, rank1):

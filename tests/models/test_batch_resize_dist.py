@@ -1,20 +1,13 @@
 """Multi-scale training in 2 gloo processes: every rank resizes its own (different) batch to the
 same size at every iteration, and a rank restarted mid-run (a resume) draws the same sizes."""
-import socket
-
 import torch
 import torch.distributed as dist
-import torch.multiprocessing as mp
+
+from ..gloo_ranks import join_gloo, run_on_two_ranks
 
 _ITERS = 40
 _RESUME_AT = 23
 _RESIZE = dict(size_range=(320, 480), size_divisor=32, interval=10, seed=7)  # YOLOX: every 10
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
 
 
 def _sizes(rank: int, start: int, hub_name: str) -> list:
@@ -36,9 +29,7 @@ def _sizes(rank: int, start: int, hub_name: str) -> list:
 
 
 def _worker(rank: int, port: int, results: dict) -> None:
-    torch.set_num_threads(1)
-    dist.init_process_group('gloo', init_method=f'tcp://127.0.0.1:{port}', rank=rank,
-                            world_size=2)
+    join_gloo(rank, port)
     own = _sizes(rank, 0, f'ms_run_{rank}')
     gathered = [None, None]
     dist.all_gather_object(gathered, own)
@@ -48,8 +39,7 @@ def _worker(rank: int, port: int, results: dict) -> None:
 
 
 def test_multi_scale_size_is_the_same_on_two_ranks_and_after_resume():
-    results = mp.Manager().dict()
-    mp.spawn(_worker, args=(_free_port(), results), nprocs=2, join=True)
+    results = run_on_two_ranks(_worker)
     rank0, rank1 = results[0]['gathered']
     assert rank0 == rank1 == results[1]['gathered'][0]
     for start in range(0, _ITERS, 10):  # one size per block of 10 iterations

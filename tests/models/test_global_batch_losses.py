@@ -1,7 +1,6 @@
 """NT-Xent and Sinkhorn-Knopp over 2 CPU (gloo) processes equal the one-process computation on the
 whole batch: the global batch is really global, and NT-Xent's gradients are exact."""
 import os.path as osp
-import socket
 
 import torch
 import torch.distributed as dist
@@ -9,13 +8,9 @@ import torch.multiprocessing as mp
 
 from easycv_like.models.losses import nt_xent, sinkhorn_knopp
 
+from ..gloo_ranks import free_port
+
 WORLD = 2
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 def _worker(rank: int, port: int, folder: str, z1: torch.Tensor, z2: torch.Tensor,
@@ -38,7 +33,7 @@ def _worker(rank: int, port: int, folder: str, z1: torch.Tensor, z2: torch.Tenso
 def test_two_processes_equal_one_process_on_the_whole_batch(tmp_path):
     torch.manual_seed(0)
     z1, z2, scores = torch.randn(6, 5), torch.randn(6, 5), torch.randn(6, 4).tanh()
-    mp.spawn(_worker, args=(_free_port(), str(tmp_path), z1, z2, scores), nprocs=WORLD)
+    mp.spawn(_worker, args=(free_port(), str(tmp_path), z1, z2, scores), nprocs=WORLD)
     parts = [torch.load(tmp_path / f'rank{r}.pth') for r in range(WORLD)]
 
     a, b = z1.clone().requires_grad_(), z2.clone().requires_grad_()

@@ -1,27 +1,17 @@
 """MoCo in 2 gloo processes: the queue holds the keys of both ranks, the pointer moves by the
 global batch, and the cross-rank batch shuffle is undone exactly."""
-import socket
-
 import torch
 import torch.distributed as dist
-import torch.multiprocessing as mp
 import torch.nn.functional as F
 
+from ..gloo_ranks import join_gloo, run_on_two_ranks
 from .test_moco import MOCO
 
 _N = 2  # images per rank
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
 def _worker(rank: int, port: int, results: dict) -> None:
-    torch.set_num_threads(1)
-    dist.init_process_group('gloo', init_method=f'tcp://127.0.0.1:{port}', rank=rank,
-                            world_size=2)
+    join_gloo(rank, port)
     from easycv_like.registry import MODELS
     torch.manual_seed(0)  # the same initial weights and queue on both ranks
     model = MODELS.build(dict(MOCO, shuffle_bn=True))
@@ -44,8 +34,7 @@ def _worker(rank: int, port: int, results: dict) -> None:
 
 
 def test_two_ranks_fill_one_queue():
-    results = mp.Manager().dict()
-    mp.spawn(_worker, args=(_free_port(), results), nprocs=2, join=True)
+    results = run_on_two_ranks(_worker)
     assert set(results.keys()) == {0, 1}
     for rank in (0, 1):
         assert results[rank]['ptr'] == 2 * _N  # the global batch
