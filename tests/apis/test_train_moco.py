@@ -68,7 +68,7 @@ checkpoint_config = dict(interval=1)
 def test_mocov2_digits_demo_beats_random_init(tmp_path, monkeypatch):
     """The full demo (about 13 minutes on 2 cores): kNN top-1 from 94.7 (random init) to >= 96.
     The trajectory depends on the torch thread count (reduction order): 97.22 with 2 threads
-    (`make demo-ssl`), 96.39 with 1 (the same with this session's code and the previous one)."""
+    (`make demo-ssl` on 2 cores), 96.39 with 1 (this suite's OMP_NUM_THREADS=1)."""
     import prepare_demo_data
     monkeypatch.chdir(tmp_path)
     prepare_demo_data.main(['--out', 'data/digits'])
