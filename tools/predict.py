@@ -15,11 +15,8 @@ from easycv_like.cli.parsers import predict_parser
 def main(argv: Optional[Sequence[str]] = None) -> None:
     parser = predict_parser()
     args = parser.parse_args(argv)
-    from easycv_like.apis.predict import PredictError, run  # after parsing: --help needs no torch
-    try:
-        run(args)
-    except PredictError as err:
-        parser.exit(2, f'{parser.prog}: error: {err}\n')
+    from easycv_like.apis.predict import run_reporting_errors  # after parsing: no torch for --help
+    run_reporting_errors(parser, args)
 
 
 if __name__ == '__main__':

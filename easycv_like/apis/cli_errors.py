@@ -24,7 +24,6 @@ from ..utils.safe_build import UntrustedConfigError
 from ..utils.weight_loading import WeightLoadError
 
 
-
 class UsageError(ValueError):
     """A command-line choice that cannot work (e.g. an output file in a folder that is missing)."""
 

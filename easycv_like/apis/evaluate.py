@@ -13,6 +13,7 @@ from mmengine.dist import is_main_process
 from ..cli.parsers import eval_parser
 from ..engine.build_runner import apply_overrides, build_runner
 from ..engine.class_checks import check_num_classes, check_same_classes, dataset_classes
+from ..engine.dist_init import leave_process_group
 from ..engine.eval_data import resolve_eval_data
 from ..utils.checkpoint import load_checkpoint_file
 from ..utils.weight_loading import WeightLoadError, load_weights
@@ -72,6 +73,7 @@ def run(args: argparse.Namespace) -> Dict[str, float]:
             if args.out:
                 with open(args.out, 'w') as f:
                     json.dump(metrics, f, indent=2)
+    leave_process_group()
     return metrics
 
 

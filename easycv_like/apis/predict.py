@@ -23,17 +23,12 @@ from mmengine.config import Config
 from ..cli.parsers import PREDICT_LIMIT, PREDICT_SCORE_THR, PREDICT_TOPK, predict_parser
 from ..data.sources.image_folder import IMAGE_EXTENSIONS, describe_skipped, scan_images
 from ..data.sources.image_list import ImageList
-from ..engine.class_checks import ClassMismatchError
-from ..engine.config_schema import ConfigError
 from ..predictors.classification_predictor import ClassificationPredictor, NoClassifierError
 from ..predictors.detection_predictor import DetectionPredictor
 from ..predictors.image_inputs import ImageInputError, read_image_file
 from ..predictors.task_predictor import predictor_class
 from ..predictors.visualize import draw_detections, overlay_seg_map
-from ..utils.checkpoint import CheckpointLoadError
-from ..utils.safe_build import UntrustedConfigError
-from ..utils.weight_loading import WeightLoadError
-from .cli_errors import UsageError, check_device, check_output_file
+from .cli_errors import USER_ERRORS, check_device, check_output_file
 from .config import load_config
 
 Entry = Tuple[str, Optional[int]]  # (image path, true label or None)
@@ -161,11 +156,8 @@ def _dense_record(predictor, path: str, img, result: dict, out: Optional[str]) -
 
 def _predict_dense(kind, args: argparse.Namespace, entries: List[Entry],
                    config: Optional[Config]) -> List[dict]:
-    try:
-        predictor = kind(args.checkpoint, args.device, args.trust_checkpoint, config,
-                         args.channels_last)
-    except (CheckpointLoadError, ClassMismatchError, ConfigError, WeightLoadError) as err:
-        raise PredictError(str(err)) from err
+    predictor = kind(args.checkpoint, args.device, args.trust_checkpoint, config,
+                     args.channels_last)
     options = {}
     if kind is DetectionPredictor:
         options['score_thr'] = PREDICT_SCORE_THR if args.score_thr is None else args.score_thr
@@ -187,12 +179,8 @@ def _predict_dense(kind, args: argparse.Namespace, entries: List[Entry],
 
 def _predict_classes(args: argparse.Namespace, entries: List[Entry],
                      config: Optional[Config]) -> List[dict]:
-    try:
-        predictor = ClassificationPredictor(args.checkpoint, args.device, args.trust_checkpoint,
-                                            config, args.channels_last)
-    except (CheckpointLoadError, NoClassifierError, ClassMismatchError, ConfigError,
-            WeightLoadError) as err:
-        raise PredictError(str(err)) from err
+    predictor = ClassificationPredictor(args.checkpoint, args.device, args.trust_checkpoint,
+                                        config, args.channels_last)
     topk = args.topk or PREDICT_TOPK
     num_classes = getattr(getattr(predictor.model, 'head', None), 'num_classes', None)
     if num_classes is not None and topk > num_classes:
@@ -217,10 +205,7 @@ def _user_config(path: Optional[str]) -> Optional[Config]:
         return None
     if not osp.exists(path):
         raise PredictError(f'no such config file {path!r}.')
-    try:
-        return load_config(path)
-    except ConfigError as err:
-        raise PredictError(str(err)) from err
+    return load_config(path)
 
 
 def check_task_flags(kind: type, args: argparse.Namespace) -> None:
@@ -238,22 +223,16 @@ def check_task_flags(kind: type, args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> List[dict]:
     """Predict as ``args`` (parsed by ``predict_parser``) say; returns one record per image."""
-    try:
-        check_device(args.device)
-        if args.json not in (None, '-'):
-            check_output_file(args.json, '--json')
-    except UsageError as err:
-        raise PredictError(str(err)) from err
+    check_device(args.device)
+    if args.json not in (None, '-'):
+        check_output_file(args.json, '--json')
     if args.limit is not None and not args.list:
         raise PredictError('--limit counts the lines of --list; give --list or leave it out.')
     entries = collect_entries(args.images, args.list, args.limit or PREDICT_LIMIT)
     if not entries:
         raise PredictError('give image files, folders or --list.')
     config = _user_config(args.config)
-    try:
-        kind = predictor_class(args.checkpoint, args.trust_checkpoint, config)
-    except (CheckpointLoadError, UntrustedConfigError) as err:
-        raise PredictError(str(err)) from err
+    kind = predictor_class(args.checkpoint, args.trust_checkpoint, config)
     check_task_flags(kind, args)
     if kind is ClassificationPredictor:
         records = _predict_classes(args, entries, config)
@@ -272,11 +251,17 @@ def run(args: argparse.Namespace) -> List[dict]:
     return records
 
 
-def main(argv: Optional[Sequence[str]] = None) -> List[dict]:
-    """``tools/predict.py`` with ``argv``; a ``PredictError`` exits with status 2, printing it."""
-    parser = predict_parser()
-    args = parser.parse_args(argv)
+def run_reporting_errors(parser: argparse.ArgumentParser, args: argparse.Namespace
+                         ) -> List[dict]:
+    """``run(args)``; a ``PredictError`` or another error the user has to fix (``USER_ERRORS``:
+    checkpoint, config, weights, classes) exits with status 2, printed as ``parser``'s error."""
     try:
         return run(args)
-    except PredictError as err:
+    except (PredictError, NoClassifierError) + USER_ERRORS as err:
         parser.exit(2, f'{parser.prog}: error: {err}\n')
+
+
+def main(argv: Optional[Sequence[str]] = None) -> List[dict]:
+    """``tools/predict.py`` with ``argv``."""
+    parser = predict_parser()
+    return run_reporting_errors(parser, parser.parse_args(argv))

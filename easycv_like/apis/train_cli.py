@@ -2,11 +2,11 @@
 import argparse
 from typing import Optional, Sequence
 
-import torch.distributed as dist
 from mmengine.dist import is_main_process
 
 from ..cli.parsers import train_parser
 from ..engine.build_runner import apply_overrides, build_runner
+from ..engine.dist_init import leave_process_group
 from ..engine.work_dir_lock import claim_work_dir
 from .config import cfg_options_dict, load_config
 from .cli_errors import user_errors_end_the_run
@@ -29,8 +29,7 @@ def run(args: argparse.Namespace) -> None:
         unit = 'epoch' if cfg.get('total_epochs') else 'iteration'
         for line in evaluation_summary(evaluation_records(cfg.work_dir, eval_names(cfg)), unit):
             print(line)
-    if dist.is_initialized():  # leaving the group cleanly: exiting with it can abort in gloo
-        dist.destroy_process_group()
+    leave_process_group()
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:

@@ -68,3 +68,11 @@ def init_torchrun_process_group(backend: str,
     store, _, _ = next(dist.rendezvous('env://', rank, world_size, **kwargs))
     store = dist.PrefixStore(store_namespace(), store)
     dist.init_process_group(backend, store=store, rank=rank, world_size=world_size, **kwargs)
+
+
+def leave_process_group() -> None:
+    """End of a command run under torchrun: leave the group cleanly, since a process that exits
+    while still in a gloo group can abort in its teardown (SIGABRT, and torchrun reports the run
+    as failed). A no-op without a group."""
+    if dist.is_initialized():
+        dist.destroy_process_group()

@@ -172,7 +172,8 @@ class Predictor:
         """
         step = batch_size or len(images)
         for start in range(0, len(images), step):
-            items = [self.prepare(img, i) for i, img in enumerate(images[start:start + step])]
+            items = [self.prepare(img, start + i)
+                     for i, img in enumerate(images[start:start + step])]
             groups: Dict[Any, List[int]] = {}
             for i, item in enumerate(items):
                 key = (tuple(item['inputs'].shape) if self.collate_fn is default_collate
