@@ -15,7 +15,7 @@ import os
 import os.path as osp
 import sys
 from collections import Counter
-from typing import List, Optional, Sequence, Tuple
+from typing import Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
 from mmengine.config import Config
@@ -155,7 +155,7 @@ def _dense_record(predictor, path: str, img, result: dict, out: Optional[str]) -
 
 
 def _predict_dense(kind, args: argparse.Namespace, entries: List[Entry],
-                   config: Optional[Config]) -> List[dict]:
+                   config: Optional[Config]) -> Iterator[dict]:
     predictor = kind(args.checkpoint, args.device, args.trust_checkpoint, config,
                      args.channels_last)
     options = {}
@@ -167,18 +167,16 @@ def _predict_dense(kind, args: argparse.Namespace, entries: List[Entry],
             raise PredictError(f'--out-dir {args.out_dir!r} is a file, not a folder.')
         os.makedirs(args.out_dir, exist_ok=True)
         outs = [osp.join(args.out_dir, name) for name in annotated_names([p for p, _ in entries])]
-    records = []
     for start in range(0, len(entries), args.batch_size):
         batch = entries[start:start + args.batch_size]
         images = _read_images(batch)
         for (path, _), img, result, out in zip(batch, images, predictor.predict(images, **options),
                                                outs[start:start + args.batch_size]):
-            records.append(_dense_record(predictor, path, img, result, out))
-    return records
+            yield _dense_record(predictor, path, img, result, out)
 
 
 def _predict_classes(args: argparse.Namespace, entries: List[Entry],
-                     config: Optional[Config]) -> List[dict]:
+                     config: Optional[Config]) -> Iterator[dict]:
     predictor = ClassificationPredictor(args.checkpoint, args.device, args.trust_checkpoint,
                                         config, args.channels_last)
     topk = args.topk or PREDICT_TOPK
@@ -186,7 +184,6 @@ def _predict_classes(args: argparse.Namespace, entries: List[Entry],
     if num_classes is not None and topk > num_classes:
         raise PredictError(f'--topk {topk} is more than the {num_classes} classes of '
                            f'{args.checkpoint}.')
-    records = []
     for start in range(0, len(entries), args.batch_size):
         batch = entries[start:start + args.batch_size]
         arrays = _read_images(batch)
@@ -195,8 +192,7 @@ def _predict_classes(args: argparse.Namespace, entries: List[Entry],
             if truth is not None:
                 record['true_class'] = truth
             record['summary'] = _text_line(record)
-            records.append(record)
-    return records
+            yield record
 
 
 def _user_config(path: Optional[str]) -> Optional[Config]:
@@ -234,14 +230,15 @@ def run(args: argparse.Namespace) -> List[dict]:
     config = _user_config(args.config)
     kind = predictor_class(args.checkpoint, args.trust_checkpoint, config)
     check_task_flags(kind, args)
-    if kind is ClassificationPredictor:
-        records = _predict_classes(args, entries, config)
-    else:
-        records = _predict_dense(kind, args, entries, config)
-    for record in records:
+    predictions = (_predict_classes(args, entries, config) if kind is ClassificationPredictor
+                   else _predict_dense(kind, args, entries, config))
+    records = []
+    for record in predictions:  # each line as soon as its batch is done
         summary = record.pop('summary')
         if args.json != '-':
-            print(summary if 'predictions' in record else f'{record["path"]}: {summary}')
+            print(summary if 'predictions' in record else f'{record["path"]}: {summary}',
+                  flush=True)
+        records.append(record)
     if args.json == '-':
         print(json.dumps(records, indent=2))
     elif args.json:

@@ -85,6 +85,19 @@ def test_file_that_is_not_an_image(trained_run, image_folder, capsys):
     assert "README.txt' is not a usable image: not a decodable image" in err
 
 
+def test_lines_of_finished_batches_are_printed_before_a_later_bad_file(trained_run, image_folder,
+                                                                       capsys):
+    """A bad file in the second batch still stops the command, but the first batch's
+    prediction was already printed (a long run shows its progress and loses nothing done)."""
+    first = osp.join(image_folder, 'a', '0.png')
+    with pytest.raises(SystemExit) as exit_info:
+        main([trained_run['checkpoint'], first, osp.join(image_folder, 'README.txt'),
+              '--batch-size', '1'])
+    captured = capsys.readouterr()
+    assert exit_info.value.code == 2 and 'is not a usable image' in captured.err
+    assert captured.out.startswith(f'{first}: class ')
+
+
 def test_topk_above_the_number_of_classes(trained_run, image_folder, capsys):
     err = _error(capsys, [trained_run['checkpoint'], image_folder, '--topk', '11'])
     assert 'error: --topk 11 is more than the 10 classes' in err
