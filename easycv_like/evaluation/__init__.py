@@ -2,6 +2,7 @@
 
 Importing this package registers every evaluator in ``easycv_like.registry.METRICS``.
 """
+from .base_detection_evaluator import BaseDetectionEvaluator
 from .cls_evaluator import ClsEvaluator
 from .coco_detection_evaluator import CocoDetectionEvaluator
 from .knn import weighted_knn
@@ -9,5 +10,5 @@ from .knn_evaluator import KNNEvaluator
 from .retrieval_evaluator import RetrievalEvaluator
 from .segmentation_evaluator import SegmentationEvaluator
 
-__all__ = ['ClsEvaluator', 'CocoDetectionEvaluator', 'KNNEvaluator', 'RetrievalEvaluator',
-           'SegmentationEvaluator', 'weighted_knn']
+__all__ = ['BaseDetectionEvaluator', 'ClsEvaluator', 'CocoDetectionEvaluator', 'KNNEvaluator',
+           'RetrievalEvaluator', 'SegmentationEvaluator', 'weighted_knn']
