@@ -9,6 +9,8 @@ from .knn import weighted_knn
 from .knn_evaluator import KNNEvaluator
 from .retrieval_evaluator import RetrievalEvaluator
 from .segmentation_evaluator import SegmentationEvaluator
+from .voc_detection_evaluator import VocDetectionEvaluator
 
 __all__ = ['BaseDetectionEvaluator', 'ClsEvaluator', 'CocoDetectionEvaluator', 'KNNEvaluator',
-           'RetrievalEvaluator', 'SegmentationEvaluator', 'weighted_knn']
+           'RetrievalEvaluator', 'SegmentationEvaluator', 'VocDetectionEvaluator',
+           'weighted_knn']
