@@ -18,7 +18,7 @@ from easycv_like.apis.evaluate import main as eval_main
 from easycv_like.apis.predict import main as predict_main
 from easycv_like.engine.build_runner import check_schema
 from easycv_like.engine.class_checks import ClassMismatchError
-from easycv_like.evaluation import CocoDetectionEvaluator
+from easycv_like.evaluation import CocoDetectionEvaluator, VocDetectionEvaluator
 from easycv_like.registry import DATASETS
 from easycv_like.utils.checkpoint import load_checkpoint_file
 
@@ -212,7 +212,9 @@ def test_detector_on_own_coco_json_then_eval_and_predict(dense_project, monkeypa
     assert len(records) == 2 and all(osp.isfile(r['annotated']) for r in records)
     assert {b['class_name'] for r in records for b in r['boxes']} <= {'ant', 'bee', 'wasp'}
     on_voc = eval_main(['configs/own/my_boxes_voc_yolox.py', det['checkpoint']])
-    assert on_voc['coco/mAP50'] == pytest.approx(evaluated['coco/mAP50'])
+    assert on_voc['val/mAP50'] == pytest.approx(evaluated['coco/mAP50'])
+    assert 0 <= on_voc['val/voc/mAP'] <= 100  # the page's VOC figures beside COCO's
+    assert on_voc['val/voc/mAP'] == on_voc['val/voc/AP50']
 
 
 def _imperfect_detections(sample: dict) -> dict:
@@ -233,15 +235,18 @@ def test_voc_xml_copy_scores_as_the_coco_json(dense_project, monkeypatch):
         cfg = load_config(config)
         check_schema(cfg)
         dataset = DATASETS.build({k: v for k, v in cfg.data.val.items() if k != 'collate'})
-        evaluator = CocoDetectionEvaluator()
-        evaluator.dataset_meta = dataset.evaluation_meta
         samples = sorted((dataset.data_source[i] for i in range(len(dataset))),
                          key=lambda sample: osp.basename(sample['img_path']))
-        evaluator.process({}, [dict(_imperfect_detections(s), img_id=s['img_id'])
-                               for s in samples])
-        metrics.append(evaluator.evaluate(len(samples)))
+        figures = {}
+        for evaluator in (CocoDetectionEvaluator(), VocDetectionEvaluator(prefix='voc')):
+            evaluator.dataset_meta = dataset.evaluation_meta
+            evaluator.process({}, [dict(_imperfect_detections(s), img_id=s['img_id'])
+                                   for s in samples])
+            figures.update(evaluator.evaluate(len(samples)))
+        metrics.append(figures)
     assert 0 < metrics[0]['mAP'] < 100 and 0 < metrics[0]['mAP50'] < 100
-    for key in ('mAP', 'mAP50', 'mAP75', 'AR1', 'AR100'):
+    assert 0 < metrics[0]['voc/mAP'] < 100
+    for key in ('mAP', 'mAP50', 'mAP75', 'AR1', 'AR100', 'voc/mAP'):
         assert metrics[1][key] == pytest.approx(metrics[0][key]), key
 
 
