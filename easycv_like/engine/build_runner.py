@@ -23,6 +23,7 @@ from .dist_init import check_launcher_env, init_torchrun_process_group, process_
 from .ema_config import ema_hook_cfg
 from .eval_data import resolve_eval_data
 from .hooks.weight_load_hook import weight_load_hooks
+from .last_epochs import fill_last_epochs
 from .lr_config import lr_config_to_schedulers
 from .model_hooks import add_model_hooks
 from .resume import find_resume_checkpoint
@@ -36,11 +37,12 @@ _RUN_NUMBER = itertools.count()
 
 def check_schema(cfg: Config) -> Config:
     """``cfg`` checked against the schema (``config_schema/keys.py``), defaults filled in, after
-    ``eval_pipelines``' split names (``data='val'``) are resolved to the merged ``data`` entries.
+    ``eval_pipelines``' split names (``data='val'``) are resolved to the merged ``data`` entries;
+    then ``num_last_epochs`` / ``total_epochs`` filled into their consumers (``last_epochs.py``).
 
     Raises ``ConfigError`` (a ``KeyError`` and a ``ValueError``) naming the dotted key.
     """
-    return validate_config(move_legacy_weight_decay_hook(resolve_eval_data(cfg)))
+    return fill_last_epochs(validate_config(move_legacy_weight_decay_hook(resolve_eval_data(cfg))))
 
 
 def _config_name(cfg: Config) -> str:

@@ -24,11 +24,10 @@ from ..test_configs import CONFIGS
 
 SHRINK = {'data.imgs_per_gpu': 2, 'data.workers_per_gpu': 0, 'total_epochs': 1,
           'log_config.interval': 1}
-# YOLOX couples the run length with its schedule: warm-up, the last no-mixing / L1 epochs (data,
-# ModeSwitchHook, lr policy). Two one-iteration epochs: one with mixing, one in the last mode.
-YOLOX = {'total_epochs': 2, 'data.train.max_epochs': 2, 'data.train.no_mix_epochs': 1,
-         'custom_hooks.0.num_last_epochs': 1, 'lr_config.num_last_epochs': 1,
-         'lr_config.warmup': None}
+# YOLOX couples the run length with its schedule: warm-up and the last no-mixing / L1 epochs
+# (num_last_epochs, filled into the data, ModeSwitchHook and lr policy). Two one-iteration
+# epochs: one with mixing, one in the last mode.
+YOLOX = {'total_epochs': 2, 'num_last_epochs': 1, 'lr_config.warmup': None}
 CLS = ('val/top1', 'val/top5')
 SEG = ('val/mIoU', 'val/mAcc', 'val/aAcc')
 

@@ -7,7 +7,7 @@ import pytest
 from mmengine.runner.utils import calc_dynamic_intervals
 
 from easycv_like.apis.config import load_config
-from easycv_like.engine.build_runner import resolve_dynamic_intervals
+from easycv_like.engine.build_runner import check_schema, resolve_dynamic_intervals
 from easycv_like.engine.hooks import ModeSwitchHook
 
 from ..conftest import REPO
@@ -74,10 +74,12 @@ def test_schedule_switch_and_evaluation_epochs():
                                  weight_decay=5e-4, paramwise_cfg=dict(
                                      norm_decay_mult=0.0, bias_decay_mult=0.0))
     assert cfg.auto_scale_lr == dict(base_batch_size=64)
+    assert cfg.ema == dict(type='ExpMomentumEMA', momentum=0.0002, gamma=2000)
+    assert cfg.num_last_epochs == 15
+    cfg = check_schema(cfg)  # num_last_epochs filled into the LR policy, the hook and the data
     assert cfg.lr_config == dict(policy='YOLOX', warmup='quadratic', warmup_by_epoch=True,
                                  warmup_iters=5, warmup_ratio=0.0, num_last_epochs=15,
                                  min_lr_ratio=0.05, by_epoch=False)
-    assert cfg.ema == dict(type='ExpMomentumEMA', momentum=0.0002, gamma=2000)
     hook, = cfg.custom_hooks
     switch = ModeSwitchHook(**{k: v for k, v in hook.items() if k != 'type'})
     train = cfg.data.train
@@ -95,7 +97,8 @@ def test_schedule_switch_and_evaluation_epochs():
 
 
 def test_shapes_demo_is_yolox_nano_with_a_consistent_switch():
-    cfg = load_config(osp.join(REPO, 'configs', 'detection', 'demo', 'yolox_nano_shapes.py'))
+    cfg = check_schema(load_config(osp.join(REPO, 'configs', 'detection', 'demo',
+                                            'yolox_nano_shapes.py')))
     assert cfg.model.type == 'YOLOX' and cfg.model.head.num_classes == 3
     assert cfg.model.backbone.depthwise and cfg.model.backbone.widen_factor == 0.25
     hook, = cfg.custom_hooks

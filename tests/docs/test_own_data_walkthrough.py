@@ -31,10 +31,9 @@ SHRINK = {'total_epochs': 1, 'data.imgs_per_gpu': 8, 'data.workers_per_gpu': 0}
 BOX_CATEGORIES = {1: (7, 'ant'), 2: (3, 'bee'), 3: (12, 'wasp')}
 # the YOLOX demo's schedule squeezed into 3 epochs of 2 iterations: mixing and the L1 loss stop /
 # start for the last one, evaluation at the end only
-DET_SHRINK = {'total_epochs': 3, 'data.train.max_epochs': 3, 'data.train.no_mix_epochs': 1,
-              'custom_hooks.0.num_last_epochs': 1, 'lr_config.num_last_epochs': 1,
-              'lr_config.warmup_iters': 1, 'eval_config.initial': False,
-              'eval_config.interval': 3, 'eval_config.dynamic_intervals': None,
+DET_SHRINK = {'total_epochs': 3, 'num_last_epochs': 1, 'lr_config.warmup_iters': 1,
+              'eval_config.initial': False, 'eval_config.interval': 3,
+              'eval_config.dynamic_intervals': None,
               'checkpoint_config.interval': 3, 'data.imgs_per_gpu': 4, 'data.workers_per_gpu': 0}
 SEG_SHRINK = {'total_epochs': 1, 'eval_config.initial': False, 'eval_config.interval': 1,
               'checkpoint_config.interval': 1, 'data.imgs_per_gpu': 4,

@@ -62,15 +62,14 @@ class TraceHook(Hook):
 
 # YOLOX: 12 images, batch 2: 3 epochs of 6 iterations, mixing in the first two, a new size every
 # 2 iterations; LR-ASPP: 2 epochs of 6. Both evaluate before training and after every epoch.
-DET = '''data = dict(imgs_per_gpu=2, workers_per_gpu={workers},
-            train=dict(max_epochs=3, no_mix_epochs=1))
+DET = '''data = dict(imgs_per_gpu=2, workers_per_gpu={workers})
 total_epochs = 3
-lr_config = dict(num_last_epochs=1, warmup_iters=1)
+num_last_epochs = 1
+lr_config = dict(warmup_iters=1)
 model = dict(data_preprocessor=dict(batch_resize=dict(interval=2, size_range=(64, 128))))
 eval_config = dict(interval=1, dynamic_intervals=None)
 ema = dict(gamma=2, momentum=0.1)
-custom_hooks = [dict(type='ModeSwitchHook', num_last_epochs=1),
-                dict(type='TraceHook', term_at={term_at})]
+custom_hooks = [dict(type='ModeSwitchHook'), dict(type='TraceHook', term_at={term_at})]
 '''
 SEG = '''data = dict(imgs_per_gpu=2, workers_per_gpu={workers})
 total_epochs = 2

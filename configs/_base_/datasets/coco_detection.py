@@ -4,8 +4,8 @@
 # (+-0.1), scaled (0.1 - 2) and sheared (+-2 deg) back to 640 x 640, then mixed up (p 1.0, scale
 # 0.5 - 1.5, flip 0.5) with another image; every sample then gets HSV jitter, a horizontal flip
 # (p 0.5) and a top-left letterbox to 640 x 640 padded with 114. Mixing stops for the last
-# `no_mix_epochs` (a schedule sets `max_epochs` / `no_mix_epochs`; ModeSwitchHook checks they
-# agree with total_epochs). Evaluation: letterbox to 640, COCO box AP through pycocotools.
+# `num_last_epochs` (a schedule sets it; the engine fills no_mix_epochs and max_epochs).
+# Evaluation: letterbox to 640, COCO box AP through pycocotools.
 # Workers ship RGB uint8; the model's DenseDataPreprocessor makes it BGR (configs/_base_/models).
 _data_root = 'data/coco'
 # The 80 categories in id order: label i is the i-th (as in Megvii's and torchvision's weights).
@@ -50,7 +50,6 @@ data = dict(
                               max_shear_degree=2.0, border=(-320, -320), pad_value=114)],
         mixup=dict(img_scale=_img_scale, ratio_range=(0.5, 1.5), flip_prob=0.5, prob=1.0,
                    pad_value=114),
-        max_epochs=300, no_mix_epochs=15,
         pipeline=_train_pipeline,
         collate=_collate),
     val=dict(

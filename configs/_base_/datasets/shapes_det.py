@@ -1,6 +1,6 @@
 # The coloured-shapes detection set (make it with tools/make_shapes_dataset.py --out data/shapes).
-# YOLOX-style training data: mosaic + affine + mix-up, no mixing in the last `no_mix_epochs`
-# (a leaf config sets data.train.max_epochs to its total_epochs). Images are padded per batch.
+# YOLOX-style training data: mosaic + affine + mix-up, no mixing in the last `num_last_epochs`
+# (a leaf config sets it; the engine fills no_mix_epochs / max_epochs). Images padded per batch.
 _data_root = 'data/shapes'
 _img_scale = (128, 128)
 _collate = dict(type='pad_collate', size_divisor=32, pad_value=114)
@@ -26,7 +26,6 @@ data = dict(
         mosaic=dict(img_scale=_img_scale, pad_value=114),
         mosaic_pipeline=[dict(type='RandomAffine', border=(-64, -64), pad_value=114)],
         mixup=dict(img_scale=_img_scale, pad_value=114),
-        max_epochs=None, no_mix_epochs=0,
         pipeline=_train_pipeline,
         collate=_collate),
     val=dict(

@@ -23,8 +23,7 @@ model = dict(
     neck=dict(deepen_factor=_deepen_factor, widen_factor=_widen_factor, depthwise=True),
     head=dict(num_classes=3, widen_factor=_widen_factor, depthwise=True),
     data_preprocessor=dict(batch_resize=dict(size_range=(96, 160))))
-data = dict(imgs_per_gpu=16, workers_per_gpu=2,
-            train=dict(max_epochs=_epochs, no_mix_epochs=_last_epochs))
+data = dict(imgs_per_gpu=16, workers_per_gpu=2)
 eval_pipelines = [dict(name='coco', data='val', imgs_per_gpu=30,
                        evaluators=[dict(type='CocoDetectionEvaluator')])]
 eval_config = dict(initial=True, interval=20,
@@ -32,13 +31,13 @@ eval_config = dict(initial=True, interval=20,
 optimizer = dict(type='SGD', lr=0.02, momentum=0.9, nesterov=True, weight_decay=5e-4,
                  paramwise_cfg=dict(norm_decay_mult=0.0, bias_decay_mult=0.0))
 lr_config = dict(policy='YOLOX', warmup='quadratic', warmup_by_epoch=True, warmup_iters=2,
-                 warmup_ratio=0.0, num_last_epochs=_last_epochs, min_lr_ratio=0.05,
-                 by_epoch=False)
+                 warmup_ratio=0.0, min_lr_ratio=0.05, by_epoch=False)
 total_epochs = _epochs
+num_last_epochs = _last_epochs  # no mixing, L1 loss, LR at the floor
 ema = dict(type='ExpMomentumEMA', momentum=0.0002, gamma=200)
 checkpoint_config = dict(interval=_epochs, max_keep_ckpts=1)
 log_config = dict(interval=15, hooks=[dict(type='TextLoggerHook')])
-custom_hooks = [dict(type='ModeSwitchHook', num_last_epochs=_last_epochs)]
+custom_hooks = [dict(type='ModeSwitchHook')]
 # one intra-op thread: this small model's operators are too short to share between threads on
 # 2 cores that also run the loader workers (2 threads: over 10x slower on a busy machine)
 torch_threads = 1

@@ -192,6 +192,9 @@ SCHEMA = {
                          sub=AUTO_SCALE_LR),
     'total_epochs': positive_int(None, 'training length in epochs', nullable=True),
     'total_iters': positive_int(None, 'training length in iterations', nullable=True),
+    'num_last_epochs': Key((int,), None, 'length of the final phase (YOLOX: no mixing, L1 loss, '
+                           'LR at the floor), filled into its consumers', nullable=True,
+                           minimum=0),
     'checkpoint_config': Key((dict,), {}, 'periodic checkpoints', sub=CHECKPOINT_CONFIG),
     'log_config': Key((dict,), {}, 'logging', sub=LOG_CONFIG),
     'eval_config': Key((dict,), {}, 'evaluation during training', sub=EVAL_CONFIG),

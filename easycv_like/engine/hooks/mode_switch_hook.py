@@ -33,7 +33,8 @@ class ModeSwitchHook(Hook):
     The value is a function of the epoch only, so a run resumed before or after the switch is in
     the same mode as an uninterrupted one. A training set that mixes images
     (``MixedImagesDataset``) must stop mixing at the same epoch: a different ``max_epochs`` or
-    ``no_mix_epochs`` is an error at the start of training, naming both.
+    ``no_mix_epochs`` is an error at the start of training, naming both. In a training config
+    the top-level ``num_last_epochs`` fills both (``engine/last_epochs.py``).
 
     Args:
         num_last_epochs: how many final epochs run in the switched mode. Default 15.
@@ -75,7 +76,8 @@ class ModeSwitchHook(Hook):
                     f'(total_epochs={runner.max_epochs}, num_last_epochs='
                     f'{self.num_last_epochs}) but the training data stops mixing at epoch '
                     f'{stops} (data.train.max_epochs={dataset.max_epochs}, no_mix_epochs='
-                    f'{dataset.no_mix_epochs}); make them agree.')
+                    f'{dataset.no_mix_epochs}); make them agree (a config sets both with '
+                    'the top-level num_last_epochs).')
 
     def before_train_epoch(self, runner) -> None:
         if not self.epoch_based:

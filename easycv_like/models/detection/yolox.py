@@ -134,7 +134,8 @@ class YOLOX(ScheduledValuesMixin, BaseDetector):
     def required_hooks(self) -> Dict[str, str]:
         """Hooks a training config must list (checked by engine/model_hooks.py)."""
         return {'ModeSwitchHook': "it switches use_l1 on for the last epochs: add "
-                "dict(type='ModeSwitchHook', num_last_epochs=N), N=0 to never switch"}
+                "dict(type='ModeSwitchHook') and set num_last_epochs=N at the top level, N=0 to "
+                "never switch"}
 
     def head_outputs(self, inputs: torch.Tensor):
         """Images B x 3 x H x W -> ``(cls_scores, bbox_preds, objectnesses)``, per-level raw maps
