@@ -9,8 +9,10 @@ therefore gets its own key namespace (``TORCHELASTIC_RESTART_COUNT``), and ``dis
 bounds the store, the connection set-up and every collective.
 """
 import datetime
+import gc
 import numbers
 import os
+import weakref
 from typing import Optional
 
 import torch
@@ -70,9 +72,23 @@ def init_torchrun_process_group(backend: str,
     dist.init_process_group(backend, store=store, rank=rank, world_size=world_size, **kwargs)
 
 
-def leave_process_group() -> None:
-    """End of a command run under torchrun: leave the group cleanly, since a process that exits
-    while still in a gloo group can abort in its teardown (SIGABRT, and torchrun reports the run
-    as failed). A no-op without a group."""
-    if dist.is_initialized():
-        dist.destroy_process_group()
+def leave_process_group() -> bool:
+    """End of a command run under torchrun: leave the group and free its backend now, while
+    Python is still fully alive. Returns True when the default group's backend is gone (a no-op
+    returning True without a group).
+
+    ``destroy_process_group`` only drops torch's own references. The Runner, kept in reference
+    cycles with its loops, still holds the group through the DDP wrapper, so gloo's worker
+    threads lived on until interpreter shutdown. A worker that then released the last reference
+    to a tensor of the final collective (mmengine broadcasts the metrics) had to take the GIL,
+    found the interpreter finalising, and its thread exit inside a destructor ended in
+    ``std::terminate`` ("terminate called without an active exception", SIGABRT): torchrun
+    failed the job. Collecting the cycles here frees the backend, whose destructor joins its
+    workers (without holding the GIL) before the process exits.
+    """
+    if not dist.is_initialized():
+        return True
+    group = weakref.ref(dist.group.WORLD)
+    dist.destroy_process_group()
+    gc.collect()
+    return group() is None

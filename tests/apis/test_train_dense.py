@@ -137,10 +137,6 @@ def _bright_rect_split(folder, miss: set) -> None:
         json.dump(dict(images=images, annotations=anns, categories=categories), f)
 
 
-# slow (on demand): about one run in five, a rank of tools/eval.py aborts in gloo's teardown
-# after the metrics are written ("terminate called without an active exception"), and torchrun
-# reports a failure; the figures themselves always agreed
-@pytest.mark.slow
 @pytest.mark.parametrize('kind', ['det', 'seg'])
 def test_two_process_evaluation_equals_one_process(tmp_path_factory, kind):
     """tools/eval.py under torchrun with 2 gloo ranks on 5 images (one rank gets a padded

@@ -7,10 +7,11 @@ import sys
 import pytest
 import torch.distributed as dist
 
-from easycv_like.engine.dist_init import process_group_timeout, store_namespace
+from easycv_like.engine.dist_init import (leave_process_group, process_group_timeout,
+                                         store_namespace)
 
 from ..conftest import REPO
-from ..gloo_ranks import free_port
+from ..gloo_ranks import free_port, join_gloo, run_on_two_ranks
 
 WORKER = '''
 import importlib.util, os, sys, time
@@ -37,7 +38,7 @@ except RuntimeError as err:
     print(f'collective failed after {time.time() - start:.1f}s: {err}', flush=True)
     sys.exit(3)
 print(f'sum={value.item()}', flush=True)
-dist.destroy_process_group()  # as train_cli does; exiting without it can abort in gloo's teardown
+dist_init.leave_process_group()  # as train_cli does: gloo's threads end before exit
 '''
 
 
@@ -124,3 +125,36 @@ def test_build_runner_applies_backend_and_timeout(monkeypatch, cuda, backend):
     assert calls == []
     build_runner._init_process_group(cfg, 'pytorch')
     assert calls == [(backend, datetime.timedelta(seconds=120))]
+
+
+def _gloo_threads() -> int:
+    """How many of this process's threads are gloo's (workers and the transport loop)."""
+    names = [open(f'/proc/self/task/{t}/comm').read() for t in os.listdir('/proc/self/task')]
+    return sum(name.startswith(('pt_gloo', 'gloo')) for name in names)
+
+
+def _leave_worker(rank: int, port: int, results: dict) -> None:
+    join_gloo(rank, port)
+    import torch
+    from torch.nn.parallel import DistributedDataParallel
+    runner = dict(model=DistributedDataParallel(torch.nn.Linear(2, 2)))
+    runner['self'] = runner  # like mmengine's Runner and its loops: freed only by the collector
+    del runner
+    metrics = [dict(acc=1.0)] if rank == 0 else [None]
+    dist.broadcast_object_list(metrics)  # the last collective of an evaluation
+    before = _gloo_threads()
+    results[rank] = dict(before=before, gone=leave_process_group(), after=_gloo_threads(),
+                         metrics=metrics)
+
+
+@pytest.mark.skipif(not sys.platform.startswith('linux'), reason='counts threads in /proc')
+def test_leave_process_group_stops_gloo_threads_before_exit():
+    """A DDP model in a reference cycle kept gloo's backend, and its worker threads, alive past
+    ``destroy_process_group`` until interpreter shutdown, where a worker could abort the
+    process (std::terminate): leaving the group must end them while Python is alive."""
+    results = run_on_two_ranks(_leave_worker)
+    for rank in (0, 1):
+        assert results[rank]['metrics'] == [dict(acc=1.0)]
+        assert results[rank]['before'] >= 2  # the worker threads and the transport loop
+        assert results[rank]['gone'] is True
+        assert results[rank]['after'] == 0
