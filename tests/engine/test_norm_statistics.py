@@ -8,6 +8,7 @@ from mmengine.model import BaseModel
 from mmengine.optim import OptimWrapper
 from torch import nn
 
+from easycv_like.engine.dist_init import leave_process_group
 from easycv_like.engine.model_wrapper import DeviceAgnosticDDP
 from easycv_like.engine.norm_statistics import average_running_statistics, running_statistics
 
@@ -49,7 +50,7 @@ def _worker(rank: int, port: int, results: dict) -> None:
     unchanged = all(torch.equal(a, b) for a, b in zip(rows[-1]['after'],
                                                        running_statistics(ddp.module)))
     results[rank] = dict(gathered=gathered, unchanged=unchanged)
-    dist.destroy_process_group()
+    leave_process_group()
 
 
 def test_running_statistics_are_the_mean_over_ranks_after_every_step():

@@ -3,6 +3,8 @@ same size at every iteration, and a rank restarted mid-run (a resume) draws the 
 import torch
 import torch.distributed as dist
 
+from easycv_like.engine.dist_init import leave_process_group
+
 from ..gloo_ranks import join_gloo, run_on_two_ranks
 
 _ITERS = 40
@@ -35,7 +37,7 @@ def _worker(rank: int, port: int, results: dict) -> None:
     dist.all_gather_object(gathered, own)
     resumed = _sizes(rank, _RESUME_AT, f'ms_resumed_{rank}')  # a fresh hub: only iter carries
     results[rank] = dict(gathered=gathered, resumed=resumed)
-    dist.destroy_process_group()
+    leave_process_group()
 
 
 def test_multi_scale_size_is_the_same_on_two_ranks_and_after_resume():

@@ -4,6 +4,8 @@ import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 
+from easycv_like.engine.dist_init import leave_process_group
+
 from ..gloo_ranks import join_gloo, run_on_two_ranks
 from .test_moco import MOCO
 
@@ -30,7 +32,7 @@ def _worker(rank: int, port: int, results: dict) -> None:
         queue_ok=bool(torch.allclose(model.queue.features[:2 * _N], torch.cat(all_keys),
                                      atol=1e-5)),
         restored=bool(torch.equal(restored, rows)), shuffled=shuffled.view(-1).tolist())
-    dist.destroy_process_group()
+    leave_process_group()
 
 
 def test_two_ranks_fill_one_queue():
