@@ -34,7 +34,8 @@ SEG = ('val/mIoU', 'val/mAcc', 'val/aAcc')
 
 class Case(NamedTuple):
     config: str
-    data: str  # a maker of fake_datasets: digits, imagenet, tfrecord, coco, voc, shapes
+    data: str  # a maker of fake_datasets: digits, imagenet, tfrecord, coco, voc, shapes, or two
+    # joined by '+' (a pre-training on one, fine-tuning on the other)
     metrics: tuple = ()  # metric keys of the final evaluation; () when the config has none
     options: Optional[dict] = None  # on top of SHRINK
     pretrain: Optional[str] = None  # config run first in the same folder
@@ -76,6 +77,8 @@ CASES = [
     Case('segmentation/fcn_r50_voc.py', 'voc', SEG, iters=1, slow=True),
     *[Case(f'detection/yolox/yolox_{size}_8xb8_300e_coco.py', 'coco', ('val/mAP', 'val/mAP50'),
            YOLOX, slow=size != 'nano') for size in ('nano', 'tiny', 's', 'm', 'l', 'x')],
+    Case('detection/yolox/yolox_r50_8xb8_300e_coco.py', 'coco+imagenet', ('val/mAP', 'val/mAP50'),
+         YOLOX, pretrain='ssl/mocov2_r50.py', slow=True),
 ]
 
 
@@ -107,7 +110,8 @@ def fake_data(tmp_path_factory):
     def get(kind: str) -> str:
         if kind not in made:
             made[kind] = str(tmp_path_factory.mktemp(f'fake_{kind}'))
-            MAKERS[kind](made[kind])
+            for maker in kind.split('+'):
+                MAKERS[maker](made[kind])
         return made[kind]
     return get
 

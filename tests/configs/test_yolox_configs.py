@@ -108,3 +108,24 @@ def test_shapes_demo_is_yolox_nano_with_a_consistent_switch():
     assert switch.switch_epoch(cfg.total_epochs) == train.max_epochs - train.no_mix_epochs
     assert cfg.lr_config.num_last_epochs == train.no_mix_epochs
     assert cfg.eval_config.initial and cfg.eval_pipelines[0]['name'] == 'coco'
+
+
+def test_the_resnet50_config_is_yolox_l_on_a_self_supervised_backbone():
+    """yolox_r50: YOLOX-l's neck and head on ResNet-50 stages 2-4 loaded strictly from an SSL
+    checkpoint's online encoder, trained BN, and the input the pre-training saw."""
+    cfg, large = _load('r50'), _load('l')
+    backbone = cfg.model.backbone
+    assert (backbone.type, backbone.depth) == ('ResNet', 50)
+    assert tuple(backbone.out_indices) == (1, 2, 3)
+    assert backbone.init_cfg == dict(type='Pretrained', checkpoint='work_dirs/mocov2_r50/latest.pth',
+                                     prefix='backbone.', strict=True)
+    assert backbone.norm_cfg == dict(type='SyncBN') and not backbone.norm_eval
+    assert backbone.frozen_stages == -1
+    assert tuple(cfg.model.neck.pop('backbone_channels')) == (512, 1024, 2048)
+    assert cfg.model.neck == large.model.neck and cfg.model.head == large.model.head
+    pre = cfg.model.data_preprocessor
+    assert (tuple(pre.mean), tuple(pre.std), pre.to_bgr) == (
+        (123.675, 116.28, 103.53), (58.395, 57.12, 57.375), False)
+    assert pre.batch_resize == large.model.data_preprocessor.batch_resize
+    for key in ('data', 'optimizer', 'lr_config', 'total_epochs', 'num_last_epochs', 'ema'):
+        assert cfg[key] == large[key], key

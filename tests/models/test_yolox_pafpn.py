@@ -44,3 +44,21 @@ def test_depthwise_option_and_errors():
         MODELS.build(dict(type='YOLOXPAFPN', in_channels=(256, 512)))
     with pytest.raises(ValueError, match='takes three feature maps, got 2'):
         neck([torch.zeros(1, 64, 8, 8), torch.zeros(1, 128, 4, 4)])
+
+
+def test_backbone_channels_are_projected_to_the_level_widths():
+    """A ResNet-18's maps (128, 256, 512 channels) enter a neck of widths 32, 64, 128 through
+    one 1 x 1 conv-BN-act each; without backbone_channels the Megvii names are unchanged."""
+    backbone = MODELS.build(dict(type='ResNet', depth=18, out_indices=(1, 2, 3))).eval()
+    neck = MODELS.build(dict(type='YOLOXPAFPN', deepen_factor=0.33, widen_factor=0.125,
+                             backbone_channels=backbone.out_channels)).eval()
+    assert neck.input_channels == [128, 256, 512] and neck.out_channels == [32, 64, 128]
+    assert [c.conv.kernel_size + (c.conv.in_channels, c.conv.out_channels)
+            for c in neck.input_convs] == [(1, 1, 128, 32), (1, 1, 256, 64), (1, 1, 512, 128)]
+    outs = neck(backbone(torch.zeros(1, 3, 64, 64)))
+    assert [tuple(o.shape[1:]) for o in outs] == [(32, 8, 8), (64, 4, 4), (128, 2, 2)]
+    plain = MODELS.build(dict(type='YOLOXPAFPN', deepen_factor=0.33, widen_factor=0.125))
+    assert plain.input_channels == [32, 64, 128]
+    assert not any(k.startswith('input_convs') for k in plain.state_dict())
+    with pytest.raises(ValueError, match='takes three levels, got backbone_channels'):
+        MODELS.build(dict(type='YOLOXPAFPN', backbone_channels=(512, 1024)))

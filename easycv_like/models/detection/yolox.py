@@ -66,10 +66,26 @@ def criterion_cfg(loss: dict, num_classes: int, strides: Tuple[int, ...]) -> dic
     return cfg
 
 
+def check_level_widths(backbone: nn.Module, neck: nn.Module, head: nn.Module) -> None:
+    """Fail at build when a part's maps do not have the channels the next part takes (read from
+    ``out_channels`` / ``input_channels`` where the parts have them), naming the keys to set."""
+    links = (('model.backbone', backbone, 'model.neck', neck,
+              'set model.neck.backbone_channels to the backbone\'s widths'),
+             ('model.neck', neck, 'model.head', head,
+              'set model.head.in_channels and widen_factor as the neck\'s'))
+    for giver_key, giver, taker_key, taker, fix in links:
+        gives = getattr(giver, 'out_channels', None)
+        takes = getattr(taker, 'input_channels', None)
+        if gives is not None and takes is not None and list(gives) != list(takes):
+            raise ValueError(f'{giver_key} ({type(giver).__name__}) gives maps with '
+                             f'{list(gives)} channels but {taker_key} ({type(taker).__name__}) '
+                             f'takes {list(takes)}: {fix}.')
+
+
 @MODELS.register_module()
 class YOLOX(ScheduledValuesMixin, BaseDetector):
-    """CSPDarknet backbone, PAFPN neck and decoupled head; SimOTA-assigned losses in training,
-    decode + class-aware NMS in prediction.
+    """A backbone giving three maps (strides 8, 16, 32), PAFPN neck and decoupled head;
+    SimOTA-assigned losses in training, decode + class-aware NMS in prediction.
 
     ``mode='tensor'`` returns the head's raw per-level maps (for export); ``predict`` scores
     every cell with objectness x its best class probability, keeps those ``>= score_thr``, runs
@@ -79,8 +95,10 @@ class YOLOX(ScheduledValuesMixin, BaseDetector):
     (``yolox_checkpoint.py``).
 
     Args:
-        backbone: backbone config (``CSPDarknet``).
-        neck: neck config (``YOLOXPAFPN``).
+        backbone: backbone config (``CSPDarknet``; or e.g. a ``ResNet`` with
+            ``out_indices=(1, 2, 3)`` and the neck's ``backbone_channels`` set to its widths).
+        neck: neck config (``YOLOXPAFPN``); widths are checked against the backbone's and the
+            head's at build.
         head: head config (``YOLOXHead``); its ``num_classes`` and ``strides`` also configure
             the loss.
         loss: extra keyword arguments of the criterion (``YOLOXCriterion``: ``iou_loss``,
@@ -110,6 +128,7 @@ class YOLOX(ScheduledValuesMixin, BaseDetector):
         self.backbone = MODELS.build(backbone)
         self.neck = MODELS.build(neck)
         self.head = MODELS.build(head)
+        check_level_widths(self.backbone, self.neck, self.head)
         self.criterion = MODELS.build(criterion_cfg(dict(loss or {}), self.head.num_classes,
                                                     self.head.strides))
         self.score_thr = float(score_thr)

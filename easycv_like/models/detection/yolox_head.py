@@ -52,6 +52,7 @@ class YOLOXHead(BaseModule):
         self.num_classes = num_classes
         self.strides = tuple(int(s) for s in strides)
         width = int(feat_channels * widen_factor)
+        self.input_channels = [int(c * widen_factor) for c in in_channels]
         norm = dict(norm_eps=norm_eps, norm_momentum=norm_momentum)
 
         def branch() -> nn.Sequential:
@@ -59,7 +60,7 @@ class YOLOXHead(BaseModule):
                                    for _ in range(2)])
 
         self.stems = nn.ModuleList(
-            [conv_bn_act(int(c * widen_factor), width, 1, act=act, **norm) for c in in_channels])
+            [conv_bn_act(c, width, 1, act=act, **norm) for c in self.input_channels])
         self.cls_convs = nn.ModuleList([branch() for _ in in_channels])
         self.reg_convs = nn.ModuleList([branch() for _ in in_channels])
         self.cls_preds = nn.ModuleList([nn.Conv2d(width, num_classes, 1) for _ in in_channels])

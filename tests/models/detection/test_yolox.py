@@ -258,6 +258,42 @@ def test_loss_decreases_on_a_repeated_batch_with_the_l1_switch_on():
     assert math.isfinite(last) and last < 0.7 * first, (first, last)
 
 
+def resnet_yolox_cfg(**neck) -> dict:
+    """YOLOX on a ResNet-18 (strides 8, 16, 32: 128, 256, 512 channels), neck widths 32-128."""
+    cfg = yolox_cfg(widen=0.125)
+    cfg['backbone'] = dict(type='ResNet', depth=18, out_indices=(1, 2, 3))
+    cfg['neck'].update(backbone_channels=(128, 256, 512), **neck)
+    return cfg
+
+
+def test_a_resnet_backbone_trains_under_the_yolox_neck_and_head():
+    from mmengine.optim import OptimWrapper
+    torch.manual_seed(0)
+    model = MODELS.build(resnet_yolox_cfg()).train()
+    assert model.neck.input_channels == model.backbone.out_channels == [128, 256, 512]
+    wrapper = OptimWrapper(torch.optim.Adam(model.parameters(), lr=1e-3))
+    logs = [model.train_step(_training_batch(), wrapper) for _ in range(8)]
+    first, last = logs[0]['loss'].item(), logs[-1]['loss'].item()
+    assert logs[0]['num_fg'].item() > 0 and math.isfinite(last) and last < first, (first, last)
+    detections = model.eval()(**model.data_preprocessor(_training_batch(), False),
+                              mode='predict')
+    assert len(detections) == 2
+
+
+@pytest.mark.parametrize('part, change, message', [
+    ('neck', dict(backbone_channels=None),
+     r'model.backbone \(ResNet\) gives maps with \[128, 256, 512\] channels but model.neck '
+     r'\(YOLOXPAFPN\) takes \[32, 64, 128\]: set model.neck.backbone_channels'),
+    ('head', dict(widen_factor=0.25),
+     r'model.neck \(YOLOXPAFPN\) gives maps with \[32, 64, 128\] channels but model.head '
+     r'\(YOLOXHead\) takes \[64, 128, 256\]')])
+def test_widths_that_do_not_chain_are_a_build_error(part, change, message):
+    cfg = resnet_yolox_cfg()
+    cfg[part].update(change)
+    with pytest.raises(ValueError, match=message):
+        MODELS.build(cfg)
+
+
 def test_an_image_without_objects_gives_a_finite_loss_and_gradients():
     model = MODELS.build(yolox_cfg()).train()
     batch = _training_batch()
