@@ -170,7 +170,10 @@ def _default_hooks(cfg: Config, by_epoch: bool) -> dict:
     if eval_cfg.get('save_best'):
         checkpoint.update(save_best=eval_cfg.save_best, rule=eval_cfg.rule)
     return dict(timer=dict(type='IterTimerHook'),
-                logger=dict(type='LoggerHook', interval=cfg.log_config.interval),
+                # evaluations are logged at the epoch, or at the iteration of an
+                # iteration-based run (mmengine's default would log them all at epoch 0)
+                logger=dict(type='LoggerHook', interval=cfg.log_config.interval,
+                            log_metric_by_epoch=by_epoch),
                 param_scheduler=dict(type='ParamSchedulerHook'),
                 checkpoint=checkpoint,
                 sampler_seed=dict(type='DistSamplerSeedHook'))
