@@ -59,10 +59,10 @@ def main(argv: Optional[Sequence[str]] = None) -> list:
         if args.shards > len(source):
             raise UsageError(f'--shards {args.shards} is more than the {len(source)} samples of '
                              f'{args.src}.')
-    paths = convert_to_tfrecord(source, args.out, prefix=args.prefix, num_shards=args.shards,
-                                max_side=args.max_side, lossless=args.lossless,
-                                workers=args.workers, force=args.force,
-                                shuffle_seed=args.shuffle_seed)
+        paths = convert_to_tfrecord(source, args.out, prefix=args.prefix,
+                                    num_shards=args.shards, max_side=args.max_side,
+                                    lossless=args.lossless, workers=args.workers,
+                                    force=args.force, shuffle_seed=args.shuffle_seed)
     print(f'wrote {len(source)} records into {len(paths)} shards: {paths[0]} ...')
     return paths
 

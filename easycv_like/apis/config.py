@@ -1,5 +1,6 @@
 """Reading a config file with ``--cfg-options`` overrides."""
 import ast
+import re
 from typing import Any, Optional, Sequence, Union
 
 from mmengine.config import Config, DictAction
@@ -40,6 +41,9 @@ def cfg_options_dict(pairs: Optional[Union[Sequence[str], dict]]) -> Optional[di
     return options
 
 
+_CALL = re.compile(r'(^|[\[(,]\s*)[A-Za-z_][\w.]*\(')  # dict(...) as the value or an item
+
+
 def option_value(text: str) -> Any:
     """One ``--cfg-options`` value: quoted (``'x y'``, ``"1"``) is that string as written; a
     Python literal in brackets or braces (``[1, (2, 3)]``, ``{'a': 1}``) is that literal; else
@@ -54,6 +58,9 @@ def option_value(text: str) -> Any:
             return ast.literal_eval(value)
         except (ValueError, SyntaxError):
             pass
+    if _CALL.search(value):  # DictAction would keep it as a string, or recurse without end
+        raise ConfigError(f'--cfg-options value {text!r} is a call, which is not read: write a '
+                          "dict as {'a': 1}, a list as [1, 2], or quote a string ('...').")
     if value[:1] in '[(' or ',' in value:
         try:
             return DictAction._parse_iterable(value)

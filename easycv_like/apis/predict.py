@@ -10,7 +10,9 @@ file, a folder without images, a file that is not an image, a checkpoint without
 (self-supervised runs: extract features), weights that do not fit ``--config``'s model.
 """
 import argparse
+import contextlib
 import json
+import logging
 import os
 import os.path as osp
 import sys
@@ -19,6 +21,7 @@ from typing import Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
 from mmengine.config import Config
+from mmengine.logging import MMLogger
 
 from ..cli.parsers import PREDICT_LIMIT, PREDICT_SCORE_THR, PREDICT_TOPK, predict_parser
 from ..data.sources.image_folder import IMAGE_EXTENSIONS, describe_skipped, scan_images
@@ -217,6 +220,26 @@ def check_task_flags(kind: type, args: argparse.Namespace) -> None:
                                '(tools/predict.py --help says which flags fit which task).')
 
 
+@contextlib.contextmanager
+def _stdout_only_for_json(json_to_stdout: bool) -> Iterator[None]:
+    """With ``--json -``, send what would share stdout with the JSON to stderr: mmengine's
+    logger (its stream handler writes to stdout; the weight-load report) and stray prints, so
+    that ``--json - | jq`` reads valid JSON."""
+    if not json_to_stdout:
+        yield
+        return
+    handlers = [h for h in MMLogger.get_current_instance().handlers
+                if type(h) is logging.StreamHandler and h.stream is sys.stdout]
+    for handler in handlers:
+        handler.setStream(sys.stderr)
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+    finally:
+        for handler in handlers:
+            handler.setStream(sys.stdout)
+
+
 def run(args: argparse.Namespace) -> List[dict]:
     """Predict as ``args`` (parsed by ``predict_parser``) say; returns one record per image."""
     check_device(args.device)
@@ -227,18 +250,19 @@ def run(args: argparse.Namespace) -> List[dict]:
     entries = collect_entries(args.images, args.list, args.limit or PREDICT_LIMIT)
     if not entries:
         raise PredictError('give image files, folders or --list.')
-    config = _user_config(args.config)
-    kind = predictor_class(args.checkpoint, args.trust_checkpoint, config)
-    check_task_flags(kind, args)
-    predictions = (_predict_classes(args, entries, config) if kind is ClassificationPredictor
-                   else _predict_dense(kind, args, entries, config))
     records = []
-    for record in predictions:  # each line as soon as its batch is done
-        summary = record.pop('summary')
-        if args.json != '-':
-            print(summary if 'predictions' in record else f'{record["path"]}: {summary}',
-                  flush=True)
-        records.append(record)
+    with _stdout_only_for_json(args.json == '-'):
+        config = _user_config(args.config)
+        kind = predictor_class(args.checkpoint, args.trust_checkpoint, config)
+        check_task_flags(kind, args)
+        predictions = (_predict_classes(args, entries, config) if kind is ClassificationPredictor
+                       else _predict_dense(kind, args, entries, config))
+        for record in predictions:  # each line as soon as its batch is done
+            summary = record.pop('summary')
+            if args.json != '-':
+                print(summary if 'predictions' in record else f'{record["path"]}: {summary}',
+                      flush=True)
+            records.append(record)
     if args.json == '-':
         print(json.dumps(records, indent=2))
     elif args.json:

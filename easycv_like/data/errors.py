@@ -1,5 +1,6 @@
 """``BadSampleError``: raised for a sample whose file cannot be used (unreadable, empty, truncated,
-not an image).
+not an image). ``ClassMismatchError``: two class lists that must agree do not (defined here, below
+the engine, so data sources raise it too).
 
 A type of its own lets a dataset tell a bad file apart from a bug in a transform: only this error
 is eligible for the skip-and-replace policy of ``max_bad_samples``.
@@ -18,3 +19,8 @@ class BadSampleError(ValueError):
     def __init__(self, message: str, paths: Sequence[str] = ()) -> None:
         super().__init__(message)
         self.paths = tuple(paths)
+
+
+class ClassMismatchError(ValueError):
+    """Two parts of a run (model, checkpoint, datasets, a class list and a split's folders)
+    disagree on the classes; tools report it as a user error (one line, exit status 2)."""

@@ -153,11 +153,11 @@ def resolve_dynamic_intervals(pairs: Sequence, total: int) -> List[tuple]:
     resolved = [(max(total + 1 + m, 1) if m < 0 else m, interval) for m, interval in pairs]
     past = [tuple(p) for p in pairs if p[0] > total]
     if past:
-        raise ValueError(f'eval_config.dynamic_intervals {past} start after the run ends '
+        raise ConfigError(f'eval_config.dynamic_intervals {past} start after the run ends '
                          f'({total}): they would never take effect. Count from the end with a '
                          'negative milestone (-15: the 15th-last) or change them.')
     if any(a[0] >= b[0] for a, b in zip(resolved, resolved[1:])):
-        raise ValueError(f'eval_config.dynamic_intervals {list(pairs)} are {resolved} for a run '
+        raise ConfigError(f'eval_config.dynamic_intervals {list(pairs)} are {resolved} for a run '
                          f'of {total}: the milestones must increase.')
     return resolved
 
@@ -170,7 +170,10 @@ def _default_hooks(cfg: Config, by_epoch: bool) -> dict:
     if eval_cfg.get('save_best'):
         checkpoint.update(save_best=eval_cfg.save_best, rule=eval_cfg.rule)
     return dict(timer=dict(type='IterTimerHook'),
-                logger=dict(type='LoggerHook', interval=cfg.log_config.interval),
+                # evaluations are logged at the epoch, or at the iteration of an
+                # iteration-based run (mmengine's default would log them all at epoch 0)
+                logger=dict(type='LoggerHook', interval=cfg.log_config.interval,
+                            log_metric_by_epoch=by_epoch),
                 param_scheduler=dict(type='ParamSchedulerHook'),
                 checkpoint=checkpoint,
                 sampler_seed=dict(type='DistSamplerSeedHook'))

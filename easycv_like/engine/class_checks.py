@@ -9,9 +9,7 @@ from typing import Any, Optional
 
 from torch import nn
 
-
-class ClassMismatchError(ValueError):
-    """Two parts of a run (model, checkpoint, datasets) disagree on the classes."""
+from ..data.errors import ClassMismatchError
 
 
 def dataset_classes(dataset: Any) -> tuple[Optional[list[str]], str]:

@@ -24,6 +24,7 @@ import difflib
 from typing import List, Optional
 
 from ..registry import SCOPE
+from .config_schema.errors import ConfigError
 from .schedulers.warmup_policy_lr import POLICIES, WARMUPS
 
 COMMON_KEYS = {'policy', 'by_epoch', 'warmup', 'warmup_iters', 'warmup_ratio', 'warmup_by_epoch'}
@@ -36,23 +37,23 @@ PER_ITERATION = ('YOLOX',)  # policies defined per iteration: by_epoch defaults 
 def _check(lr_config: dict) -> str:
     policy = lr_config.get('policy', 'fixed')
     if policy not in POLICIES:
-        raise KeyError(f"Unknown lr_config.policy '{policy}'; choose from {list(POLICIES)}.")
+        raise ConfigError(f"Unknown lr_config.policy '{policy}'; choose from {list(POLICIES)}.")
     known = COMMON_KEYS | POLICY_KEYS[policy]
     for key in lr_config:
         if key not in known:
             close = difflib.get_close_matches(key, sorted(known), 1)
             hint = f' (did you mean {close[0]!r}?)' if close else ''
-            raise KeyError(f'lr_config key {key!r} is not used by policy {policy!r}{hint}; '
+            raise ConfigError(f'lr_config key {key!r} is not used by policy {policy!r}{hint}; '
                            f'its keys: {sorted(known)}. (A config that changes the policy of '
                            'its base inherits the base\'s keys: write lr_config = '
                            'dict(_delete_=True, policy=...).)')
     if lr_config.get('warmup') and lr_config['warmup'] not in WARMUPS:
-        raise KeyError(f"Unknown lr_config.warmup '{lr_config['warmup']}'; choose from "
+        raise ConfigError(f"Unknown lr_config.warmup '{lr_config['warmup']}'; choose from "
                        f'{sorted(WARMUPS)}.')
     if policy == 'step' and 'step' not in lr_config:
-        raise KeyError("lr_config.policy='step' needs lr_config.step (an int or a list).")
+        raise ConfigError("lr_config.policy='step' needs lr_config.step (an int or a list).")
     if 'min_lr' in lr_config and 'min_lr_ratio' in lr_config:
-        raise KeyError('Set only one of lr_config.min_lr / lr_config.min_lr_ratio.')
+        raise ConfigError('Set only one of lr_config.min_lr / lr_config.min_lr_ratio.')
     return policy
 
 

@@ -123,6 +123,10 @@ def load_checkpoint_file(path: PathLike, map_location: Any = 'cpu', trust: bool 
         trust: load a file that needs arbitrary unpickling anyway (an explicit opt-in for old
             third-party checkpoints; it warns). Never use it on files you did not make.
     """
+    if not isinstance(path, (str, os.PathLike)):  # str() of a state dict would print every tensor
+        raise CheckpointLoadError('A checkpoint is given by its file path; got an object of '
+                                  f'type {type(path).__name__}: save it with torch.save and '
+                                  'pass the file.')
     path = osp.expanduser(str(path))
     if osp.isdir(path):
         raise CheckpointLoadError(f'Checkpoint {path} is a folder; give a checkpoint file in it '

@@ -65,6 +65,14 @@ def test_config_and_checkpoint_in_the_wrong_places(tmp_path, capsys):
     (['custom_hooks.0.priority=1'], "--cfg-options custom_hooks.0.priority: custom_hooks is a "
                                     "list of 0; '0' is not an index of it."),
     (['data.imgs_per_gpu=[1,2'], "--cfg-options value '[1,2': Imbalanced brackets"),
+    # the next three used to end in a traceback (a RecursionError inside mmengine's parser for
+    # the first; a KeyError / ValueError from building the schedule / loop for the others)
+    (["custom_hooks=[dict(type='EMAHook', momentum=0.1)]"],
+     "--cfg-options value \"[dict(type='EMAHook', momentum=0.1)]\" is a call, which is not "
+     "read: write a dict as {'a': 1}"),
+    (['lr_config.power=2'], "lr_config key 'power' is not used by policy 'CosineAnnealing'"),
+    (['eval_config.dynamic_intervals=[(9, 1)]'],
+     'eval_config.dynamic_intervals [(9, 1)] start after the run ends (8)'),
 ])
 def test_cfg_options_mistakes_are_one_line(tmp_path, capsys, options, expected):
     err = _stderr_of_exit(capsys, train_cli.main, [DIGITS, '--work_dir', str(tmp_path),

@@ -36,3 +36,17 @@ def test_train_cli_prints_first_and_last_evaluation(tmp_path, tiny_config, capsy
     printed = [line for line in capsys.readouterr().out.splitlines() if line.startswith('val/')]
     assert printed and printed[0].startswith('val/top1: ')
     assert all(' before training -> ' in line and line.endswith(' at epoch 1') for line in printed)
+
+
+def test_an_iteration_based_run_logs_its_evaluations_at_their_iteration(tmp_path, tiny_config,
+                                                                        capsys):
+    """mmengine logs validation metrics at the epoch unless told otherwise: an iteration-based
+    run's evaluation after iteration 2 was logged at step 0 and printed as 'before training'."""
+    from easycv_like.apis.train_cli import main
+    main([tiny_config, '--work_dir', str(tmp_path / 'W'), '--cfg-options', 'total_epochs=None',
+          'total_iters=2', 'eval_config.interval=2', 'checkpoint_config.interval=2',
+          'eval_config.initial=True'])
+    assert [r['step'] for r in evaluation_records(str(tmp_path / 'W'), ['val'])] == [0, 2]
+    printed = [line for line in capsys.readouterr().out.splitlines() if line.startswith('val/')]
+    assert printed and all(' before training -> ' in line and line.endswith(' at iteration 2')
+                           for line in printed)

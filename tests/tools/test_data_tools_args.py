@@ -1,6 +1,9 @@
 """convert_to_tfrecord.py, make_shapes_dataset.py, prepare_demo_data.py: a count that makes no
 sense or an --out that is a file is a usage error (exit 2, one line naming the flag), not a
 traceback or a silent "Wrote -3 train images"."""
+import os
+import shutil
+
 import pytest
 
 import convert_to_tfrecord
@@ -45,3 +48,18 @@ def test_convert_mistakes_after_parsing(tmp_path, tiny_digits, capsys):
     assert err == (f'convert_to_tfrecord.py: error: --shards 61 is more than the 60 samples '
                    f'of {val}.')
     assert not (tmp_path / 'tf').exists()
+
+
+def test_a_val_folder_outside_the_training_classes_is_one_error_line(tmp_path, tiny_digits,
+                                                                    capsys):
+    """docs/data.md: converting a val folder with --classes TRAIN_FOLDER; a class folder that
+    the training split lacks used to end in a ValueError traceback."""
+    image = f'{tiny_digits}/images/0000.png'
+    for split, name in (('train', 'bee'), ('val', 'bees')):
+        os.makedirs(tmp_path / split / name)
+        shutil.copy(image, tmp_path / split / name / '1.png')
+    err = _error(capsys, convert_to_tfrecord.main, [
+        '--src-type', 'ImageFolder', '--src', str(tmp_path / 'val'), '--classes',
+        str(tmp_path / 'train'), '--out', str(tmp_path / 'tf')])
+    assert err.startswith(f"convert_to_tfrecord.py: error: '{tmp_path / 'val'}' has class "
+                          "folder(s) 'bees' (closest: ['bee']) that are not in the class list")

@@ -132,6 +132,21 @@ def test_the_tool_script_reports_errors_without_a_traceback(trained_run, tmp_pat
     assert "predict.py: error: no such file or folder '" in proc.stderr
 
 
+def test_json_to_stdout_from_the_tool_script_is_only_json(trained_run, tiny_digits):
+    """``--json -`` in a real process: mmengine's logger writes to stdout, so the weight-load
+    report used to come before the JSON and ``| jq`` failed; it now goes to stderr."""
+    env = dict(os.environ, PYTHONPATH=REPO)
+    proc = subprocess.run([sys.executable, osp.join(REPO, 'tools', 'predict.py'),
+                           trained_run['checkpoint'], '--list',
+                           osp.join(tiny_digits, 'val_small.txt'), '--limit', '2', '--json', '-'],
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr
+    records = json.loads(proc.stdout)
+    assert len(records) == 2
+    assert 'predictions' in records[0] and 'true_class' in records[0]
+    assert 'matched ' in proc.stderr and 'Loaded ' in proc.stderr
+
+
 def test_class_file_missing_here_gives_indices_and_a_warning(tmp_path, monkeypatch):
     import logging
 

@@ -1,5 +1,6 @@
 """Atomic writes and weights-only loading."""
 import os
+from collections import OrderedDict
 
 import pytest
 import torch
@@ -43,6 +44,16 @@ def test_plain_checkpoint_loads(tmp_path):
     torch.save({'state_dict': {'w': torch.ones(2)}, 'meta': {'epoch': 3}}, tmp_path / 'c.pth')
     ckpt = load_checkpoint_file(tmp_path / 'c.pth')
     assert ckpt['meta']['epoch'] == 3 and torch.equal(ckpt['state_dict']['w'], torch.ones(2))
+
+
+def test_a_state_dict_object_instead_of_a_path_is_named_not_printed():
+    """A predictor given a state dict (not its file) used to raise an error message holding
+    str() of every tensor."""
+    state = OrderedDict(weight=torch.zeros(300, 300))
+    with pytest.raises(CheckpointLoadError) as info:
+        load_checkpoint_file(state)
+    assert str(info.value) == ('A checkpoint is given by its file path; got an object of type '
+                               'OrderedDict: save it with torch.save and pass the file.')
 
 
 def test_code_carrying_checkpoint_is_refused(tmp_path):

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from mmengine.logging import print_log
 
+from easycv_like.data.errors import ClassMismatchError
 from easycv_like.data.sources.class_names import (ClassesArg, class_folders, describe_classes,
                                                   read_class_names)
 from easycv_like.registry import DATA_SOURCES
@@ -104,9 +105,10 @@ class ImageFolder:
         if unknown:
             hints = [f'{name!r} (closest: {difflib.get_close_matches(name, self.classes, 2)})'
                      for name in unknown]
-            raise ValueError(f'{self.root!r} has class folder(s) {", ".join(hints)} that are not '
-                             f'in the class list of {self.class_origin} ({len(self.classes)} '
-                             'classes); its labels would mean other classes.')
+            raise ClassMismatchError(
+                f'{self.root!r} has class folder(s) {", ".join(hints)} that are not in the class '
+                f'list of {self.class_origin} ({len(self.classes)} classes); its labels would '
+                'mean other classes.')
         absent = [name for name in self.classes if name not in present]
         if absent:
             print_log(f'{self.root!r} has no folder for {len(absent)} of the '

@@ -8,7 +8,6 @@ DALI batches can report ``sample_idx``.
 """
 from google.protobuf.message import DecodeError
 from tfrecord import example_pb2
-from tfrecord.writer import TFRecordWriter
 
 IMAGE_KEY = 'image/encoded'
 LABEL_KEY = 'image/class/label'
@@ -17,10 +16,18 @@ INDEX_KEY = 'image/index'
 
 
 def encode_example(image: bytes, label: int, filename: str, index: int) -> bytes:
-    """Serialise one image record (the payload of a TFRecord frame)."""
-    return TFRecordWriter.serialize_tf_example({
-        IMAGE_KEY: (image, 'byte'), LABEL_KEY: (int(label), 'int'),
-        FILENAME_KEY: (filename.encode('utf-8'), 'byte'), INDEX_KEY: (int(index), 'int')})
+    """Serialise one image record (the payload of a TFRecord frame).
+
+    The features are a protobuf map, whose default serialisation order changes with the
+    process's hash seed; ``deterministic=True`` sorts them, so a conversion gives the same bytes
+    in every run and with any number of ``--workers``."""
+    example = example_pb2.Example()
+    features = example.features.feature
+    features[IMAGE_KEY].bytes_list.value.append(image)
+    features[LABEL_KEY].int64_list.value.append(int(label))
+    features[FILENAME_KEY].bytes_list.value.append(filename.encode('utf-8'))
+    features[INDEX_KEY].int64_list.value.append(int(index))
+    return example.SerializeToString(deterministic=True)
 
 
 def decode_example(payload: bytes) -> dict:

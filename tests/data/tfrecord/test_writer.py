@@ -87,12 +87,16 @@ def test_index_offsets_point_at_every_record(digits_tfrecord):
                            for o, s in index)
 
 
-def test_refuses_to_overwrite_without_force(tmp_path):
+def test_refuses_to_overwrite_without_force(tmp_path, capsys):
     list_file = _jpeg_list(str(tmp_path))
     out = str(tmp_path / 'out')
     _convert(list_file, out, '--shards', '2')
-    with pytest.raises(FileExistsError, match='--force'):
+    with pytest.raises(SystemExit) as exit_info:  # one error line, no traceback
         _convert(list_file, out)
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"convert_to_tfrecord.py: error: 4 'train' TFRecord files already exist in {out!r} "
+        f"(e.g. {out}/train-00000-of-00002.idx); pass force=True (--force) to replace them.")
     _convert(list_file, out, '--shards', '3', '--force')
     names = sorted(os.listdir(out))
     assert names == sorted(f'train-{i:05d}-of-00003.{ext}' for i in range(3)
