@@ -10,7 +10,7 @@ from typing import Any, Iterator, Mapping, Optional
 from mmengine.config import Config
 
 from ..engine.config_schema import SCHEMA, ConfigError, Key
-from ..engine.config_schema.errors import closest
+from ..errors import closest
 
 NEW_KEY_PREFIX = '+'
 

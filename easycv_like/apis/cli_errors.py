@@ -1,9 +1,10 @@
 """What the person at the command line has to fix ends a tool with one line, not a traceback.
 
 A file the config names but the disk lacks (data not downloaded, a path relative to another
-folder), a config key or value the schema refuses, a checkpoint that is missing, corrupt or does
-not fit, a work dir another run holds or that cannot be written: each is printed as
-``<tool>: error: <message>`` on stderr with exit status 2, as argparse reports usage errors.
+folder), a config key or value the schema or the part it configures refuses (``ConfigError``
+of ``easycv_like/errors.py``), a checkpoint that is missing, corrupt or does not fit, a work
+dir another run holds or that cannot be written: each is printed as ``<tool>: error:
+<message>`` on stderr with exit status 2, as argparse reports usage errors.
 Anything else (a bug, a crash mid-training) keeps its traceback.
 """
 import contextlib
@@ -13,19 +14,14 @@ from typing import Iterator, Optional
 
 import torch
 
-from ..engine.class_checks import ClassMismatchError
-from ..engine.config_schema import ConfigError
 from ..engine.dist_init import LauncherEnvError
 from ..engine.hooks.epoch_length_check_hook import EpochLengthMismatchError
 from ..engine.resume_config_check import ResumeConfigMismatchError
 from ..engine.work_dir_lock import WorkDirLockedError
+from ..errors import ClassMismatchError, ConfigError, UsageError
 from ..utils.checkpoint import CheckpointLoadError
 from ..utils.safe_build import UntrustedConfigError
 from ..utils.weight_loading import WeightLoadError
-
-
-class UsageError(ValueError):
-    """A command-line choice that cannot work (e.g. an output file in a folder that is missing)."""
 
 
 USER_ERRORS = (UsageError, ConfigError, CheckpointLoadError, WeightLoadError, ClassMismatchError,

@@ -7,7 +7,6 @@ written before the key existed keep working. The engine asks only this module, s
 imports DALI code itself.
 """
 import copy
-import difflib
 import inspect
 from typing import Optional, Union
 
@@ -16,6 +15,7 @@ from torch.utils.data import DataLoader
 
 from easycv_like.data.dali import DaliBaseDataset, DALILoader
 from easycv_like.data.loader_options import pop_loader_options, use_batch_sampler
+from easycv_like.errors import ConfigError, closest
 from easycv_like.registry import DATASETS, SCOPE
 
 BACKENDS = ('torch', 'dali')
@@ -33,20 +33,18 @@ def dataset_backend(dataset_cfg: dict) -> str:
 
 
 def check_backend(data: dict, dataset: dict, train: bool) -> str:
-    """The backend of ``dataset``; raise ``ValueError`` if ``data.backend`` is unknown, or names
+    """The backend of ``dataset``; raise ``ConfigError`` if ``data.backend`` is unknown, or names
     one the training dataset's type does not run on (evaluation datasets follow their type)."""
     backend = data.get('backend')
     if backend is not None and backend not in BACKENDS:
-        close = difflib.get_close_matches(str(backend), BACKENDS, 1)
-        hint = f' (did you mean {close[0]!r}?)' if close else ''
-        raise ValueError(f'data.backend={backend!r} is not a loader backend{hint}; choose one '
-                         f'of {BACKENDS}.')
+        raise ConfigError(f'data.backend={backend!r} is not a loader backend'
+                          f'{closest(backend, BACKENDS)}; choose one of {BACKENDS}.')
     found = dataset_backend(dataset)
     if train and backend is not None and backend != found:
         need = 'a DALI dataset (DaliClsDataset, DaliMultiViewDataset, DaliMultiCropDataset)' \
             if backend == 'dali' else 'a dataset that is not a DALI one (or data.backend=dali)'
-        raise ValueError(f"data.backend={backend!r} but data.train.type={dataset['type']!r} "
-                         f'runs on {found!r}: data.train needs {need}.')
+        raise ConfigError(f"data.backend={backend!r} but data.train.type={dataset['type']!r} "
+                          f'runs on {found!r}: data.train needs {need}.')
     return found
 
 

@@ -1,11 +1,15 @@
 """``BadSampleError``: raised for a sample whose file cannot be used (unreadable, empty, truncated,
-not an image). ``ClassMismatchError``: two class lists that must agree do not (defined here, below
-the engine, so data sources raise it too).
+not an image). ``ClassMismatchError`` (two class lists that disagree) is a user error of
+``easycv_like/errors.py``, importable from here as before.
 
 A type of its own lets a dataset tell a bad file apart from a bug in a transform: only this error
 is eligible for the skip-and-replace policy of ``max_bad_samples``.
 """
 from collections.abc import Sequence
+
+from easycv_like.errors import ClassMismatchError
+
+__all__ = ['BadSampleError', 'ClassMismatchError']
 
 
 class BadSampleError(ValueError):
@@ -20,7 +24,3 @@ class BadSampleError(ValueError):
         super().__init__(message)
         self.paths = tuple(paths)
 
-
-class ClassMismatchError(ValueError):
-    """Two parts of a run (model, checkpoint, datasets, a class list and a split's folders)
-    disagree on the classes; tools report it as a user error (one line, exit status 2)."""

@@ -9,7 +9,7 @@ from typing import Any, Optional
 
 from torch import nn
 
-from ..data.errors import ClassMismatchError
+from ..errors import ClassMismatchError
 
 
 def dataset_classes(dataset: Any) -> tuple[Optional[list[str]], str]:

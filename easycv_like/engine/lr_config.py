@@ -23,9 +23,9 @@ Warm-ups (``warmup_ratio`` r, ``warmup_iters`` W, iteration i < W): ``constant``
 import difflib
 from typing import List, Optional
 
+from ..errors import ConfigError
 from ..registry import SCOPE
-from .config_schema.errors import ConfigError
-from .schedulers.warmup_policy_lr import POLICIES, WARMUPS
+from .schedulers.warmup_policy_lr import POLICIES, WARMUPS, check_run_kind
 
 COMMON_KEYS = {'policy', 'by_epoch', 'warmup', 'warmup_iters', 'warmup_ratio', 'warmup_by_epoch'}
 POLICY_KEYS = {'fixed': set(), 'step': {'step', 'gamma', 'min_lr'},
@@ -71,9 +71,11 @@ def lr_config_to_schedulers(lr_config: Optional[dict], by_epoch: bool, total: in
     options = {k: v for k, v in lr_config.items() if k not in ('policy', 'by_epoch')}
     if options.get('warmup') is None:
         options.pop('warmup', None)
-    default_by_epoch = by_epoch and policy not in PER_ITERATION
+    policy_by_epoch = lr_config.get('by_epoch', by_epoch and policy not in PER_ITERATION)
+    check_run_kind(policy, policy_by_epoch, options.get('warmup_by_epoch', False),
+                   options.get('num_last_epochs', 0), by_epoch)
     scheduler = dict(type=f'{SCOPE}.WarmupPolicyLR', policy=policy, run_length=total,
-                     policy_by_epoch=lr_config.get('by_epoch', default_by_epoch), **options)
+                     policy_by_epoch=policy_by_epoch, **options)
     if by_epoch:  # the Runner passes the epoch length and the scheduler steps per iteration
         scheduler.update(by_epoch=True, convert_to_iter_based=True)
     else:  # said explicitly: the Runner's default end of a scheduler without it is max_epochs (1)

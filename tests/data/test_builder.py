@@ -6,6 +6,7 @@ import sys
 import pytest
 
 from easycv_like.data.builder import build_dataloader
+from easycv_like.errors import ConfigError
 
 from ..conftest import REPO
 
@@ -41,12 +42,18 @@ def test_dali_backend_builds_a_dali_loader(tiny_digits):
 
 
 def test_backend_mismatch_and_unknown_backend_are_errors(tiny_digits):
-    with pytest.raises(ValueError, match=r"data.backend='dali' but data.train.type='ClsDataset'"):
+    """ConfigError, so the tools print them as one line (tests/apis/test_cli_errors.py)."""
+    with pytest.raises(ConfigError) as err:
         build_dataloader(dict(_DATA, backend='dali'), _TORCH, True, seed=0)
-    with pytest.raises(ValueError, match=r"data.backend='torch' but .*'DaliClsDataset'"):
+    assert str(err.value) == ("data.backend='dali' but data.train.type='ClsDataset' runs on "
+                              "'torch': data.train needs a DALI dataset (DaliClsDataset, "
+                              'DaliMultiViewDataset, DaliMultiCropDataset).')
+    with pytest.raises(ConfigError, match=r"data.backend='torch' but .*'DaliClsDataset'"):
         build_dataloader(dict(_DATA, backend='torch'), _dali(tiny_digits), True, seed=0)
-    with pytest.raises(ValueError, match=r"'Dali' is not a loader backend \(did you mean 'dali'"):
+    with pytest.raises(ConfigError) as err:
         build_dataloader(dict(_DATA, backend='Dali'), _TORCH, True, seed=0)
+    assert str(err.value) == ("data.backend='Dali' is not a loader backend (did you mean "
+                              "'dali'?); choose one of ('torch', 'dali').")
     # evaluation datasets follow their own type: a DALI-trained run may validate with kNN
     assert build_dataloader(dict(_DATA, backend='dali'), _TORCH, False, None)['dataset'] == _TORCH
 

@@ -12,6 +12,7 @@ from torch import nn
 from easycv_like import train
 from easycv_like.engine.hooks import ModeSwitchHook
 from easycv_like.engine.hooks.mode_switch_hook import set_model_switch
+from easycv_like.errors import ConfigError
 from easycv_like.models.detection import BaseDetector
 from easycv_like.models.selfsup.scheduled_values import ScheduledValuesMixin
 from easycv_like.registry import HOOKS, MODELS
@@ -183,17 +184,32 @@ def test_switch_values_and_declarations():
     yolox = MODELS.build(eval(TINY_YOLOX))  # noqa: S307 (a literal of this file)
     set_model_switch(yolox, 'use_l1', True)  # stored in a buffer, so in the state dict
     assert yolox.use_l1 is True and yolox.state_dict()['l1_switch'].item() is True
-    with pytest.raises(AttributeError, match=r"declares no switch 'use_ll'.*\['use_l1'\]"):
+    with pytest.raises(ConfigError) as err:
         set_model_switch(model, 'use_ll', True)
+    assert str(err.value) == ("ModeSwitchHook.switches=['use_ll']: SwitchProbeDetector declares "
+                              "no switch 'use_ll' (did you mean 'use_l1'?); it declares "
+                              "['use_l1'] (scheduled_values()).")
     holder = nn.Module()
     holder.use_l1 = False  # a bool nothing declared: refused, not set
-    with pytest.raises(AttributeError, match=r"Module declares no switch 'use_l1'.*\[\]"):
+    with pytest.raises(ConfigError, match=r"Module declares no switch 'use_l1'; it declares \[\]"):
         set_model_switch(holder, 'use_l1', True)
     assert holder.use_l1 is False
-    with pytest.raises(ValueError, match='num_last_epochs'):
+    with pytest.raises(ConfigError, match='^ModeSwitchHook.num_last_epochs must be an int >= 0, '
+                                          'got -1.$'):
         ModeSwitchHook(num_last_epochs=-1)
-    with pytest.raises(ValueError, match='switches'):
+    with pytest.raises(ConfigError, match="^ModeSwitchHook.switches must be a non-empty list of "
+                                          "names, got 'use_l1'.$"):
         ModeSwitchHook(switches='use_l1')
+
+
+def test_switches_are_checked_before_the_run_starts():
+    """A misspelt switch stops the run at ``before_run`` (before weights load or a step), not
+    at the epoch where it would first be set."""
+    runner = SimpleNamespace(model=SwitchProbeDetector())
+    ModeSwitchHook(switches=['use_l1']).before_run(runner)
+    with pytest.raises(ConfigError, match=r"^ModeSwitchHook.switches=\['use_l1', 'l1'\]: "
+                                          "SwitchProbeDetector declares no switch 'l1'"):
+        ModeSwitchHook(switches=['use_l1', 'l1']).before_run(runner)
 
 
 def test_an_iteration_based_run_may_only_never_switch():
@@ -201,7 +217,8 @@ def test_an_iteration_based_run_may_only_never_switch():
     never = ModeSwitchHook(num_last_epochs=0)
     never.before_train(iteration_run)
     never.before_train_epoch(iteration_run)  # nothing to switch, no model touched
-    with pytest.raises(ValueError, match='counts epochs.*num_last_epochs=0'):
+    with pytest.raises(ConfigError, match='^ModeSwitchHook.num_last_epochs=15 counts epochs: '
+                                          'train with total_epochs.*num_last_epochs=0'):
         ModeSwitchHook(num_last_epochs=15).before_train(iteration_run)
 
 

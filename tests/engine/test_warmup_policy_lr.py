@@ -6,16 +6,24 @@ import math
 import os.path as osp
 
 import pytest
+import torch
+from mmengine.optim import OptimWrapper
 
 from easycv_like.apis.config import load_config
 from easycv_like.engine.build_runner import apply_overrides, build_runner
 from easycv_like.engine.lr_config import lr_config_to_schedulers
+from easycv_like.errors import ConfigError
+from easycv_like.registry import PARAM_SCHEDULERS
 
 from ..conftest import write_tiny_config
 from .test_lr_config import _RecordLR, lr_trace
 
 YOLOX = dict(policy='YOLOX', warmup='quadratic', warmup_by_epoch=True, warmup_iters=5,
              warmup_ratio=0.0, num_last_epochs=15, min_lr_ratio=0.05, by_epoch=False)
+
+
+def _optimizer() -> OptimWrapper:
+    return OptimWrapper(torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1))
 
 
 def megvii(i, lr, total, warmup, start, last, ratio):
@@ -75,17 +83,40 @@ def test_yolox_in_an_iteration_run_without_last_epochs():
 
 
 def test_bad_yolox_configs_are_named():
-    with pytest.raises(ValueError, match='no cosine phase'):
+    """ConfigError (one line from the tools), naming the lr_config key and its value."""
+    with pytest.raises(ConfigError) as err:
         lr_trace(dict(YOLOX, num_last_epochs=25), total=30, by_epoch=True, epoch_length=7)
-    with pytest.raises(ValueError, match='by_epoch=False'):
-        lr_trace(dict(YOLOX, by_epoch=True), total=30, by_epoch=True, epoch_length=7)
-    with pytest.raises(ValueError, match='num_last_epochs needs an epoch-based run'):
-        lr_trace(dict(policy='YOLOX', num_last_epochs=2), total=30)
-    with pytest.raises(KeyError, match="'num_last_epochs' is not used by policy "
-                                       "'CosineAnnealing'"):
+    assert str(err.value) == ("lr_config.policy='YOLOX': the warm-up (35 iterations) and "
+                              'lr_config.num_last_epochs=25 (175 iterations) leave no cosine '
+                              "phase in the run's 210 iterations: shorten them or train longer.")
+    with pytest.raises(ConfigError, match="^lr_config.by_epoch=True: policy='YOLOX' advances "
+                                          'every iteration; set lr_config.by_epoch=False'):
+        lr_config_to_schedulers(dict(YOLOX, by_epoch=True), True, 30)
+    with pytest.raises(ConfigError, match="'num_last_epochs' is not used by policy "
+                                          "'CosineAnnealing'"):
         lr_config_to_schedulers(dict(policy='CosineAnnealing', num_last_epochs=2), True, 10)
-    with pytest.raises(ValueError, match="'exp' needs warmup_ratio > 0"):
+    with pytest.raises(ConfigError) as err:
         lr_trace(dict(warmup='exp', warmup_iters=2, warmup_ratio=0.0))
+    assert str(err.value) == ("lr_config.warmup='exp' needs warmup_ratio > 0, got "
+                              'lr_config.warmup_ratio=0.0.')
+
+
+@pytest.mark.parametrize('key,value', [('num_last_epochs', 2), ('by_epoch', True),
+                                       ('warmup_by_epoch', True)])
+def test_epoch_keys_in_an_iteration_run_are_refused_before_the_runner(key, value):
+    """Known from the config alone: refused when the schedule is converted (before the Runner
+    and the model are built), and by the scheduler built on its own."""
+    lr_config = dict(policy='YOLOX', warmup='linear', warmup_iters=1, **{key: value})
+    message = (f'lr_config.{key}={value!r} counts epochs: train with total_epochs, not '
+               'total_iters, or leave it out.')
+    with pytest.raises(ConfigError) as err:
+        lr_config_to_schedulers(lr_config, False, 30)
+    assert str(err.value) == message
+    scheduler = dict(lr_config_to_schedulers(dict(policy='YOLOX'), False, 30)[0],
+                     **{'policy_by_epoch' if key == 'by_epoch' else key: value})
+    with pytest.raises(ConfigError) as err:
+        PARAM_SCHEDULERS.build(scheduler, default_args=dict(optimizer=_optimizer()))
+    assert str(err.value) == message
 
 
 def test_yolox_defaults_to_per_iteration_in_an_epoch_run():

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 
 from mmengine.logging import print_log
 
-from easycv_like.data.errors import ClassMismatchError
 from easycv_like.data.sources.class_names import (ClassesArg, class_folders, describe_classes,
                                                   read_class_names)
+from easycv_like.errors import ClassMismatchError
 from easycv_like.registry import DATA_SOURCES
 
 # torchvision's ImageFolder list; OpenCV decodes them all (and refuses cut-off TIFF / PNM files).

@@ -8,7 +8,7 @@ from typing import Any, Callable, Dict, Optional, Tuple
 
 import torch
 
-from .errors import ConfigError
+from ...errors import ConfigError
 
 # Annotations checked; any other annotation (Sequence[int], dict, a class...) is not.
 PLAIN = (bool, int, float, str, type(None), torch.Tensor)

@@ -4,9 +4,9 @@ an error naming the class and what it accepts instead of a silent default or a d
 import inspect
 from typing import Any, Callable, Optional, Set
 
+from ...errors import ConfigError, closest
 from ...registry import DATA_SOURCES, TRANSFORMS
 from .argument_types import check_argument_types
-from .errors import ConfigError, closest
 
 # Arguments whose nested ``type=`` dicts come from another registry than their parent's.
 NESTED_REGISTRY = {'data_source': DATA_SOURCES, 'pipeline': TRANSFORMS, 'pipelines': TRANSFORMS,

@@ -9,7 +9,7 @@ from typing import Any, Iterator, Optional, Tuple
 
 from mmengine.config import Config
 
-from .errors import ConfigError, closest
+from ...errors import ConfigError, closest
 from .keys import SCHEMA
 from .spec import REQUIRED, Key
 from .type_args import check_arguments, check_type_config

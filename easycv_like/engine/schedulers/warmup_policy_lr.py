@@ -18,6 +18,7 @@ from typing import List, Optional, Sequence, Union
 from mmengine.optim.scheduler.lr_scheduler import LRSchedulerMixin
 from mmengine.optim.scheduler.param_scheduler import INF, _ParamScheduler
 
+from ...errors import ConfigError
 from ...registry import PARAM_SCHEDULERS
 
 POLICIES = ('fixed', 'step', 'CosineAnnealing', 'poly', 'YOLOX')
@@ -68,7 +69,7 @@ def regular_lr(policy: str, base_lr: float, progress: int, max_progress: int,
     if policy == 'YOLOX':
         return yolox_lr(base_lr, progress, max_progress, warmup_iters, last_iters,
                         _floor(base_lr, min_lr, min_lr_ratio))
-    raise KeyError(f'Unknown lr_config.policy {policy!r}; choose from {list(POLICIES)}.')
+    raise ConfigError(f'Unknown lr_config.policy {policy!r}; choose from {list(POLICIES)}.')
 
 
 def warmup_factor(kind: str, cur_iter: int, warmup_iters: int, ratio: float) -> float:
@@ -80,11 +81,28 @@ def warmup_factor(kind: str, cur_iter: int, warmup_iters: int, ratio: float) -> 
         return 1 - (1 - cur_iter / warmup_iters) * (1 - ratio)
     if kind == 'exp':
         if ratio <= 0:
-            raise ValueError('lr_config.warmup=\'exp\' needs warmup_ratio > 0.')
+            raise ConfigError(f"lr_config.warmup='exp' needs warmup_ratio > 0, got "
+                              f'lr_config.warmup_ratio={ratio!r}.')
         return ratio ** (1 - cur_iter / warmup_iters)
     if kind == 'quadratic':
         return ratio + (1 - ratio) * ((cur_iter + 1) / warmup_iters) ** 2
-    raise KeyError(f'Unknown lr_config.warmup {kind!r}; choose from {list(WARMUPS)}.')
+    raise ConfigError(f'Unknown lr_config.warmup {kind!r}; choose from {list(WARMUPS)}.')
+
+
+def check_run_kind(policy: str, policy_by_epoch: bool, warmup_by_epoch: bool,
+                   num_last_epochs: int, epoch_based: bool) -> None:
+    """Refuse ``lr_config`` options that count epochs in a run that counts iterations, and a
+    per-epoch ``'YOLOX'``: called on the config before the Runner is built (``lr_config.py``)
+    and again by the scheduler, which may be built on its own."""
+    if not epoch_based:
+        for key, value in (('by_epoch', policy_by_epoch), ('warmup_by_epoch', warmup_by_epoch),
+                           ('num_last_epochs', num_last_epochs)):
+            if value:
+                raise ConfigError(f'lr_config.{key}={value!r} counts epochs: train with '
+                                  'total_epochs, not total_iters, or leave it out.')
+    if policy == 'YOLOX' and policy_by_epoch:
+        raise ConfigError("lr_config.by_epoch=True: policy='YOLOX' advances every iteration; "
+                          'set lr_config.by_epoch=False or leave it out.')
 
 
 @PARAM_SCHEDULERS.register_module()
@@ -115,18 +133,11 @@ class WarmupPolicyLR(LRSchedulerMixin, _ParamScheduler):
                  warmup_ratio: float = 0.1, warmup_by_epoch: bool = False, begin: int = 0,
                  end: int = INF, last_step: int = -1, by_epoch: bool = False,
                  verbose: bool = False) -> None:
-        if (policy_by_epoch or warmup_by_epoch) and not epoch_length:
-            raise ValueError('lr_config.by_epoch / warmup_by_epoch need an epoch-based run '
-                             '(total_epochs); this run counts iterations (total_iters).')
-        if by_epoch:
+        check_run_kind(policy, policy_by_epoch, warmup_by_epoch, num_last_epochs,
+                       bool(epoch_length))
+        if by_epoch:  # how it is built, not a config value: a bug of the caller
             raise ValueError('WarmupPolicyLR steps every iteration: build it with '
                              'convert_to_iter_based=True for an epoch-based run.')
-        if num_last_epochs and not epoch_length:
-            raise ValueError('lr_config.num_last_epochs needs an epoch-based run (total_epochs); '
-                             'this run counts iterations (total_iters).')
-        if policy == 'YOLOX' and policy_by_epoch:
-            raise ValueError("lr_config.policy='YOLOX' advances every iteration: set "
-                             'lr_config.by_epoch=False.')
         regular_lr(policy, 1.0, 0, 1, step, gamma, min_lr, min_lr_ratio, power)  # validates
         if warmup is not None:
             warmup_factor(warmup, 0, 1, warmup_ratio)
@@ -153,12 +164,16 @@ class WarmupPolicyLR(LRSchedulerMixin, _ParamScheduler):
         return cls(*args, epoch_length=epoch_length, **kwargs)
 
     def _check_yolox_phases(self) -> None:
+        """The cosine needs iterations between the warm-up and the last epochs; counted in
+        iterations, so checked here, where the Runner has given the epoch length."""
         warmup = self.warmup_iters if self.warmup is not None else 0
+        last_epochs = self.last_iters // (self.epoch_length or 1)
         if self.max_progress - warmup - self.last_iters <= 0:
-            raise ValueError(
+            raise ConfigError(
                 f"lr_config.policy='YOLOX': the warm-up ({warmup} iterations) and "
-                f'num_last_epochs ({self.last_iters} iterations) leave no cosine phase in the '
-                f"run's {self.max_progress} iterations.")
+                f'lr_config.num_last_epochs={last_epochs} ({self.last_iters} iterations) leave '
+                f"no cosine phase in the run's {self.max_progress} iterations: shorten them or "
+                'train longer.')
 
     def lr_at(self, base_lr: float, cur_iter: int) -> float:
         """The learning rate of a group whose initial rate is ``base_lr`` at ``cur_iter``."""
