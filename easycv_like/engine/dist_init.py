@@ -18,6 +18,8 @@ from typing import Optional
 import torch
 import torch.distributed as dist
 
+from ..errors import ConfigError
+
 REQUIRED_ENV = ('RANK', 'WORLD_SIZE', 'MASTER_ADDR', 'MASTER_PORT')
 SLURM_ENV = ('SLURM_PROCID', 'SLURM_NTASKS', 'SLURM_NODELIST')  # what mmengine's slurm init reads
 
@@ -43,8 +45,8 @@ def process_group_timeout(dist_params: Optional[dict]) -> Optional[datetime.time
     if timeout is None:
         return None
     if isinstance(timeout, bool) or not isinstance(timeout, numbers.Real) or timeout <= 0:
-        raise ValueError(f'dist_params.timeout must be a positive number of seconds, '
-                         f'got {timeout!r} ({type(timeout).__name__}).')
+        raise ConfigError(f'dist_params.timeout must be a positive number of seconds, '
+                          f'got {timeout!r} ({type(timeout).__name__}).')
     return datetime.timedelta(seconds=float(timeout))
 
 

@@ -2,6 +2,7 @@
 import difflib
 from typing import Optional
 
+from ..errors import ConfigError
 from ..registry import SCOPE
 
 EMA_DEFAULTS = dict(type='ExpMomentumEMA', momentum=0.0002, gamma=2000, update_buffers=True,
@@ -17,20 +18,20 @@ def ema_hook_cfg(ema: Optional[dict]) -> Optional[dict]:
     if ema is None:
         return None
     if not isinstance(ema, dict):
-        raise TypeError(f'ema must be a dict (e.g. dict(momentum=0.0002)), got '
-                        f'{type(ema).__name__}.')
+        raise ConfigError(f'ema must be a dict (e.g. dict(momentum=0.0002)), got '
+                          f'{type(ema).__name__}.')
     unknown = sorted(set(ema) - set(EMA_DEFAULTS))
     if unknown:
         hints = {k: difflib.get_close_matches(k, EMA_DEFAULTS, 1) for k in unknown}
-        raise KeyError(f'Unknown ema key(s) {unknown} (closest: {hints}); known: '
-                       f'{sorted(EMA_DEFAULTS)}.')
+        raise ConfigError(f'Unknown ema key(s) {unknown} (closest: {hints}); known: '
+                          f'{sorted(EMA_DEFAULTS)}.')
     cfg = dict(EMA_DEFAULTS, **ema)
     if cfg['type'] not in EMA_TYPES:
-        raise KeyError(f"ema.type {cfg['type']!r} is not one of {sorted(EMA_TYPES)}.")
+        raise ConfigError(f"ema.type {cfg['type']!r} is not one of {sorted(EMA_TYPES)}.")
     if cfg['type'] != 'ExpMomentumEMA':
         if 'gamma' in ema:
-            raise KeyError(f"ema.gamma applies only to type 'ExpMomentumEMA', not "
-                           f"{cfg['type']!r}.")
+            raise ConfigError(f"ema.gamma applies only to type 'ExpMomentumEMA', not "
+                              f"{cfg['type']!r}.")
         cfg.pop('gamma')
     ema_type = EMA_TYPES[cfg.pop('type')]
     return dict(type=f'{SCOPE}.EMAHook', ema_type=ema_type, **cfg)

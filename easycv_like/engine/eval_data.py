@@ -13,6 +13,8 @@ from typing import Any, Optional
 
 from mmengine.config import Config
 
+from ..errors import ConfigError
+
 _REFERENCE_KEYS = ('bank', 'query')  # dataset arguments that hold datasets (KNNDataset)
 _SHARED_CLASS_SOURCES = ('ImageFolder', 'SegFolder')  # sources whose splits share one class list
 
@@ -22,7 +24,7 @@ def _split(data: dict, name: str, where: str) -> dict:
     if name not in splits:
         close = difflib.get_close_matches(name, splits, 1)
         hint = f'; did you mean {close[0]!r}?' if close else ''
-        raise KeyError(f'{where}={name!r} names no dataset of data (splits: {splits}){hint}')
+        raise ConfigError(f'{where}={name!r} names no dataset of data (splits: {splits}){hint}')
     return copy.deepcopy(data[name])
 
 

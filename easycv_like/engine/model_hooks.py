@@ -6,6 +6,7 @@ from typing import Dict, List
 
 from torch import nn
 
+from ..errors import ConfigError
 from ..registry import SCOPE
 
 MOMENTUM_HOOK = 'MomentumUpdateHook'
@@ -26,8 +27,8 @@ def add_model_hooks(hooks: List[dict], model: nn.Module) -> List[dict]:
     _check_required_hooks(hooks, model)
     listed = [h for h in hooks if _hook_name(h) == MOMENTUM_HOOK]
     if len(listed) > 1:
-        raise ValueError(f'custom_hooks lists {MOMENTUM_HOOK} {len(listed)} times: the '
-                         'momentum copies would be updated more than once per step.')
+        raise ConfigError(f'custom_hooks lists {MOMENTUM_HOOK} {len(listed)} times: the '
+                          'momentum copies would be updated more than once per step.')
     pairs = getattr(model, 'momentum_pairs', None)
     if listed or pairs is None or not pairs():
         return list(hooks)
@@ -41,5 +42,5 @@ def _check_required_hooks(hooks: List[dict], model: nn.Module) -> None:
     names = {_hook_name(h) for h in hooks}
     missing = [f'{name} ({why})' for name, why in required.items() if name not in names]
     if missing:
-        raise ValueError(f'{type(model).__name__} needs custom_hooks entries the config does not '
-                         f'list: {"; ".join(missing)}.')
+        raise ConfigError(f'{type(model).__name__} needs custom_hooks entries the config does not '
+                          f'list: {"; ".join(missing)}.')

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import torch
 from mmengine.model import BaseDataPreprocessor
 
+from easycv_like.errors import ConfigError
 from easycv_like.registry import MODELS
 
 
@@ -31,7 +32,7 @@ class ClsDataPreprocessor(BaseDataPreprocessor):
                  channels_last: bool = False):
         super().__init__()
         if len(mean) != len(std):
-            raise ValueError(f'mean and std need one value per channel, got {mean} and {std}')
+            raise ConfigError(f'mean and std need one value per channel, got {mean} and {std}')
         self.channels_last = channels_last
         self.register_buffer('mean', torch.tensor(mean, dtype=torch.float32).view(-1, 1, 1),
                              persistent=False)  # C x 1 x 1

@@ -8,6 +8,7 @@ import torch
 from mmengine.logging import MessageHub
 from mmengine.model import BaseDataPreprocessor
 
+from easycv_like.errors import ConfigError
 from easycv_like.registry import MODELS
 
 from .batch_resize import BatchResize
@@ -37,13 +38,13 @@ class DenseDataPreprocessor(BaseDataPreprocessor):
                  channels_last: bool = False) -> None:
         super().__init__()
         if (mean is None) != (std is None):
-            raise ValueError(f'mean and std are both values or both None, got mean={mean}, '
-                             f'std={std}.')
+            raise ConfigError(f'mean and std are both values or both None, got mean={mean}, '
+                              f'std={std}.')
         self.normalise = mean is not None
         if self.normalise:
             if len(mean) != len(std):
-                raise ValueError(f'mean and std need one value per channel, got {mean} and '
-                                 f'{std}.')
+                raise ConfigError(f'mean and std need one value per channel, got {mean} and '
+                                  f'{std}.')
             self.register_buffer('mean', torch.tensor(mean, dtype=torch.float32).view(-1, 1, 1),
                                  persistent=False)  # C x 1 x 1
             self.register_buffer('std', torch.tensor(std, dtype=torch.float32).view(-1, 1, 1),

@@ -12,7 +12,7 @@ from easycv_like.apis.extract_features import main as extract_main
 from easycv_like.apis.knn_eval import main as knn_main
 from easycv_like.engine.work_dir_lock import claim_work_dir
 
-from ..conftest import REPO
+from ..conftest import REPO, write_tiny_config
 
 DIGITS = osp.join(REPO, 'configs', 'classification', 'digits', 'resnet18_digits.py')
 
@@ -78,6 +78,62 @@ def test_cfg_options_mistakes_are_one_line(tmp_path, capsys, options, expected):
     err = _stderr_of_exit(capsys, train_cli.main, [DIGITS, '--work_dir', str(tmp_path),
                                                    '--cfg-options', *options])
     assert err.startswith(f'train.py: error: {expected}') and err.count('\n') == 1
+
+
+@pytest.mark.parametrize('options,expected', [
+    # raised from the data builder, the schedule, the EMA and eval_pipelines resolution and the
+    # model constructors: plain ValueError / KeyError tracebacks before they were ConfigError
+    (["data.backend='dali'"],
+     "data.backend='dali' but data.train.type='ClsDataset' runs on 'torch': data.train needs a "
+     'DALI dataset (DaliClsDataset, DaliMultiViewDataset, DaliMultiCropDataset).'),
+    (['total_epochs=None', 'total_iters=5', 'lr_config.by_epoch=True'],
+     'lr_config.by_epoch=True counts epochs: train with total_epochs, not total_iters, or leave '
+     'it out.'),
+    (["eval_pipelines.0.data='vall'"],
+     "eval_pipelines[0].data='vall' names no dataset of data (splits: ['train', 'val']); did you "
+     "mean 'val'?"),
+    (["ema={'type': 'ExponentialMovingAverage', 'gamma': 3}"],
+     "ema.gamma applies only to type 'ExpMomentumEMA', not 'ExponentialMovingAverage'."),
+    (['model.head.num_classes=0'], 'ClsHead.num_classes must be >= 1, got 0.'),
+    (['model.backbone.depth=19'], 'ResNet.depth must be one of [18, 34, 50, 101, 152], got 19.'),
+])
+def test_config_values_refused_while_building_are_one_line(tmp_path, capsys, options, expected):
+    err = _stderr_of_exit(capsys, train_cli.main, [DIGITS, '--work_dir', str(tmp_path),
+                                                   '--cfg-options', *options])
+    assert err == f'train.py: error: {expected}\n'
+
+
+_RRC = "dict(type='RandomResizedCrop', size=16, scale=(1.0, 0.5))"  # scale: (low, high)
+
+
+@pytest.mark.parametrize('extra,expected', [
+    ("lr_config = dict(_delete_=True, policy='YOLOX', num_last_epochs=2)",
+     "lr_config.policy='YOLOX': the warm-up (0 iterations) and lr_config.num_last_epochs=2 (16 "
+     "iterations) leave no cosine phase in the run's 16 iterations: shorten them or train "
+     'longer.'),
+    ("lr_config = dict(warmup='exp', warmup_ratio=0.0)",
+     "lr_config.warmup='exp' needs warmup_ratio > 0, got lr_config.warmup_ratio=0.0."),
+    ("custom_hooks = [dict(type='ModeSwitchHook', num_last_epochs=1, switches=['use_l1'])]",
+     "ModeSwitchHook.switches=['use_l1']: Classification declares no switch 'use_l1'; it "
+     'declares [] (scheduled_values()).'),
+    ("custom_hooks = [dict(type='MomentumUpdateHook')]",
+     'MomentumUpdateHook needs a model with momentum_pairs() and momentum_at() '
+     '(MomentumEncodersMixin); Classification has not: remove it from custom_hooks.'),
+    (f"data['train']['pipeline'] = [dict(type='LoadImage'), {_RRC}, dict(type='PackInputs')]",
+     'RandomResizedCrop.scale must be (low, high) with 0 < low <= high, got (1.0, 0.5).'),
+])
+def test_config_values_refused_when_training_starts_are_one_line(tmp_path, capsys, monkeypatch,
+                                                                  tiny_digits, extra, expected):
+    """Mistakes that need the built Runner (the epoch length, the model, the datasets): still one
+    line, and before any training step (a step here would end in an AssertionError traceback)."""
+    from mmengine.model import BaseModel
+
+    def no_step(*args, **kwargs):
+        raise AssertionError('a training step ran')
+    monkeypatch.setattr(BaseModel, 'train_step', no_step)
+    config = write_tiny_config(str(tmp_path), tiny_digits, extra)
+    err = _stderr_of_exit(capsys, train_cli.main, [config, '--work_dir', str(tmp_path / 'w')])
+    assert err == f'train.py: error: {expected}\n'
 
 
 def test_work_dir_empty_a_file_or_locked(tmp_path, capsys):

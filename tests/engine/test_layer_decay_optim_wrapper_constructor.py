@@ -6,6 +6,7 @@ from mmengine.optim import build_optim_wrapper
 from mmengine.registry import DefaultScope
 
 from easycv_like.engine.build_runner import _optim_wrapper
+from easycv_like.errors import ConfigError
 from easycv_like.registry import MODELS, SCOPE
 
 
@@ -75,5 +76,5 @@ def test_needs_layer_decay_and_a_vit():
                 paramwise_options=dict(norm_decay_mult=0.0))))))
     resnet = MODELS.build(dict(type='Classification', backbone=dict(type='ResNet', depth=18),
                                head=dict(type='ClsHead', in_channels=512, num_classes=3)))
-    with pytest.raises(TypeError, match='layer_id'):
+    with pytest.raises(ConfigError, match='layer_id'):
         _build(resnet)

@@ -10,6 +10,7 @@ from mmengine.optim import OptimWrapper, OptimWrapperDict
 from torch import nn
 
 from easycv_like.engine.hooks import MomentumUpdateHook
+from easycv_like.errors import ConfigError
 from easycv_like.models.selfsup.momentum_encoders import MomentumEncodersMixin
 from easycv_like.registry import HOOKS
 
@@ -104,7 +105,7 @@ def test_cosine_schedule_from_runner_iter(it, expected):
 
 def test_before_train_needs_pairs():
     MomentumUpdateHook().before_train(_runner(_Pair(momentum=0.95, momentum_end=1.0), it=0))
-    with pytest.raises(AttributeError, match='momentum_pairs'):
+    with pytest.raises(ConfigError, match='momentum_pairs'):
         MomentumUpdateHook().before_train(SimpleNamespace(model=nn.Linear(1, 1), iter=0,
                                                           max_iters=10))
 

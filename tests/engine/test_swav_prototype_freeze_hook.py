@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from easycv_like.engine.hooks import SwAVPrototypeFreezeHook
+from easycv_like.errors import ConfigError
 from easycv_like.registry import HOOKS, MODELS
 
 
@@ -55,5 +56,5 @@ def test_sgd_step_keeps_frozen_prototype_directions():
 
 def test_needs_prototypes():
     runner = SimpleNamespace(model=torch.nn.Linear(2, 2), iter=0)
-    with pytest.raises(AttributeError, match='prototypes'):
+    with pytest.raises(ConfigError, match='prototypes'):
         SwAVPrototypeFreezeHook().before_train(runner)

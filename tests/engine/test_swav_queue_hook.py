@@ -5,6 +5,7 @@ import pytest
 from torch import nn
 
 from easycv_like.engine.hooks import SwAVQueueHook
+from easycv_like.errors import ConfigError
 from easycv_like.models.heads import SwAVHead
 from easycv_like.models.selfsup.scheduled_values import ScheduledValuesMixin
 from easycv_like.registry import HOOKS
@@ -36,5 +37,5 @@ def test_start_iter_overrides_and_a_head_without_queue_is_an_error():
     hook.before_train(runner)
     hook.before_train_iter(runner, batch_idx=0)
     assert runner.model.head.use_queue
-    with pytest.raises(AttributeError, match='queue_length'):
+    with pytest.raises(ConfigError, match='queue_length'):
         hook.before_train_iter(_runner(1, queue_length=0), batch_idx=0)

@@ -6,6 +6,7 @@ from torchvision import transforms
 from torchvision.transforms import AutoAugmentPolicy, InterpolationMode
 
 from easycv_like.data.transforms.torch_seeded import SeededTorchvisionTransform
+from easycv_like.errors import ConfigError
 from easycv_like.registry import TRANSFORMS
 
 Fill = Optional[Union[int, Sequence[int]]]
@@ -15,8 +16,8 @@ def _mode(interpolation: str) -> InterpolationMode:
     try:
         return InterpolationMode(interpolation)
     except ValueError:
-        raise ValueError(f'Unknown interpolation {interpolation!r}; choose one of '
-                         f'{[m.value for m in InterpolationMode]}.') from None
+        raise ConfigError(f'Unknown interpolation {interpolation!r}; choose one of '
+                          f'{[m.value for m in InterpolationMode]}.') from None
 
 
 @TRANSFORMS.register_module()
@@ -30,8 +31,8 @@ class AutoAugment(SeededTorchvisionTransform):
         try:
             chosen = AutoAugmentPolicy(policy)
         except ValueError:
-            raise ValueError(f'Unknown AutoAugment policy {policy!r}; choose one of '
-                             f'{[p.value for p in AutoAugmentPolicy]}.') from None
+            raise ConfigError(f'Unknown AutoAugment policy {policy!r}; choose one of '
+                              f'{[p.value for p in AutoAugmentPolicy]}.') from None
         self.torchvision_transform = transforms.AutoAugment(chosen, _mode(interpolation), fill)
 
 

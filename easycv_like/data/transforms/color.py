@@ -14,6 +14,7 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from easycv_like.data.transforms.rng import get_rng
+from easycv_like.errors import ConfigError
 from easycv_like.registry import TRANSFORMS
 
 Strength = Union[float, Sequence[float]]
@@ -26,13 +27,13 @@ def _factor_range(value: Strength, name: str, center: float,
     is the range itself; None means "leave this property alone"."""
     if isinstance(value, (int, float)):
         if value < 0:
-            raise ValueError(f'ColorJitter {name} must be non-negative, got {value}.')
+            raise ConfigError(f'ColorJitter {name} must be non-negative, got {value}.')
         low, high = max(center - value, bounds[0]), center + value
     else:
         low, high = float(value[0]), float(value[1])
     if not bounds[0] <= low <= high <= bounds[1]:
-        raise ValueError(f'ColorJitter {name} range ({low}, {high}) is not an ordered range '
-                         f'inside {bounds}.')
+        raise ConfigError(f'ColorJitter {name} range ({low}, {high}) is not an ordered range '
+                          f'inside {bounds}.')
     return None if low == high == center else (low, high)
 
 
@@ -139,8 +140,8 @@ class GaussianBlur(BaseTransform):
 
     def __init__(self, sigma_min: float = 0.1, sigma_max: float = 2.0, prob: float = 0.5) -> None:
         if not 0 < sigma_min <= sigma_max:
-            raise ValueError(f'GaussianBlur needs 0 < sigma_min <= sigma_max, got '
-                             f'{sigma_min}, {sigma_max}.')
+            raise ConfigError(f'GaussianBlur needs 0 < sigma_min <= sigma_max, got '
+                              f'{sigma_min}, {sigma_max}.')
         self.sigma_min, self.sigma_max, self.prob = float(sigma_min), float(sigma_max), float(prob)
 
     def transform(self, results: dict) -> dict:

@@ -20,6 +20,7 @@ from easycv_like.data.transforms.rng import get_rng
 from easycv_like.data.transforms.targets import (check_targets, crop_targets, crop_with_fill,
                                                  pad_targets, resize_targets, select_boxes,
                                                  warp_targets)
+from easycv_like.errors import ConfigError
 from easycv_like.registry import TRANSFORMS
 
 Fill = Union[int, Sequence[int]]
@@ -89,7 +90,7 @@ class Pad(BaseTransform):
     def __init__(self, size: Optional[Union[int, Sequence[int]]] = None,
                  size_divisor: Optional[int] = None, pad_value: Fill = 0) -> None:
         if (size is None) == (size_divisor is None):
-            raise ValueError('Pad needs exactly one of size and size_divisor.')
+            raise ConfigError('Pad needs exactly one of size and size_divisor.')
         self.size = None if size is None else _pair(size)
         self.size_divisor = size_divisor
         self.pad_value = pad_value
@@ -250,7 +251,7 @@ class ZoomOut(BaseTransform):
 
     def __init__(self, max_ratio: float = 4.0, pad_value: Fill = 114, prob: float = 0.5) -> None:
         if max_ratio < 1:
-            raise ValueError(f'ZoomOut max_ratio must be >= 1, got {max_ratio}.')
+            raise ConfigError(f'ZoomOut max_ratio must be >= 1, got {max_ratio}.')
         self.max_ratio, self.pad_value, self.prob = float(max_ratio), pad_value, float(prob)
 
     def transform(self, results: dict) -> dict:

@@ -6,6 +6,7 @@ seg map) move with the pixels and the geometry record is kept (``targets.py``); 
 cannot move raises.
 """
 import math
+import numbers
 from collections.abc import Sequence
 from typing import Union
 
@@ -16,6 +17,7 @@ from mmcv.transforms import BaseTransform
 from easycv_like.data.transforms.rng import get_rng
 from easycv_like.data.transforms.targets import (check_targets, crop_targets, flip_targets,
                                                  resize_targets)
+from easycv_like.errors import ConfigError
 from easycv_like.registry import TRANSFORMS
 
 Size = Union[int, Sequence[int]]
@@ -25,17 +27,29 @@ INTERPOLATIONS = {'nearest': cv2.INTER_NEAREST, 'bilinear': cv2.INTER_LINEAR,
                   'lanczos': cv2.INTER_LANCZOS4}
 
 
-def _pair(size: Size) -> tuple[int, int]:
-    """``size`` as (h, w): an int means a square."""
-    if isinstance(size, int):
-        return size, size
-    h, w = size
-    return int(h), int(w)
+def _pair(size: Size, what: str = 'size') -> tuple[int, int]:
+    """``size`` as (h, w): an int means a square; anything but positive sizes is a
+    ``ConfigError`` naming ``what`` (it would otherwise fail in OpenCV mid-training)."""
+    pair = (size, size) if isinstance(size, numbers.Integral) else tuple(size)
+    if len(pair) != 2 or any(isinstance(v, bool) or not isinstance(v, numbers.Integral) or v <= 0
+                             for v in pair):
+        raise ConfigError(f'{what} must be a positive int or (h, w) of positive ints, got '
+                          f'{size!r}.')
+    return int(pair[0]), int(pair[1])
+
+
+def _range(values: Sequence[float], what: str) -> tuple[float, float]:
+    """``(low, high)`` with ``0 < low <= high``, else a ``ConfigError`` naming ``what``."""
+    low, high = (float(v) for v in values)
+    if not 0 < low <= high:
+        raise ConfigError(f'{what} must be (low, high) with 0 < low <= high, got {tuple(values)}.')
+    return low, high
 
 
 def _interpolation(name: str) -> int:
     if name not in INTERPOLATIONS:
-        raise ValueError(f'Unknown interpolation {name!r}; choose one of {sorted(INTERPOLATIONS)}.')
+        raise ConfigError(f'Unknown interpolation {name!r}; choose one of '
+                          f'{sorted(INTERPOLATIONS)}.')
     return INTERPOLATIONS[name]
 
 
@@ -62,9 +76,9 @@ class RandomResizedCrop(BaseTransform):
 
     def __init__(self, size: Size, scale: Sequence[float] = (0.08, 1.0),
                  ratio: Sequence[float] = (3 / 4, 4 / 3), interpolation: str = 'bilinear') -> None:
-        self.size = _pair(size)
-        self.scale = (float(scale[0]), float(scale[1]))
-        self.ratio = (float(ratio[0]), float(ratio[1]))
+        self.size = _pair(size, 'RandomResizedCrop.size')
+        self.scale = _range(scale, 'RandomResizedCrop.scale')
+        self.ratio = _range(ratio, 'RandomResizedCrop.ratio')
         self.interpolation = _interpolation(interpolation)
 
     def crop_box(self, height: int, width: int,
@@ -109,7 +123,8 @@ class Resize(BaseTransform):
     """
 
     def __init__(self, size: Size, interpolation: str = 'bilinear') -> None:
-        self.size = size if isinstance(size, int) else _pair(size)
+        self.size = _pair(size, 'Resize.size')[0] if isinstance(size, int) else \
+            _pair(size, 'Resize.size')
         self.interpolation = _interpolation(interpolation)
 
     def transform(self, results: dict) -> dict:

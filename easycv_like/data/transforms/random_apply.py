@@ -9,6 +9,7 @@ from typing import Union
 from mmcv.transforms import BaseTransform
 
 from easycv_like.data.transforms.rng import get_rng
+from easycv_like.errors import ConfigError
 from easycv_like.registry import TRANSFORMS
 
 
@@ -24,7 +25,7 @@ class RandomAppliedTrans(BaseTransform):
 
     def __init__(self, transforms: Sequence[Union[dict, Callable]], prob: float = 0.8) -> None:
         if not 0.0 <= prob <= 1.0:
-            raise ValueError(f'RandomAppliedTrans prob must be in [0, 1], got {prob}')
+            raise ConfigError(f'RandomAppliedTrans prob must be in [0, 1], got {prob}')
         self.transforms = [TRANSFORMS.build(t) if isinstance(t, dict) else t for t in transforms]
         self.prob = float(prob)
 

@@ -4,6 +4,7 @@ from typing import Sequence, Tuple, Union
 from torchvision import transforms
 
 from easycv_like.data.transforms.torch_seeded import SeededTorchvisionTransform
+from easycv_like.errors import ConfigError
 from easycv_like.registry import TRANSFORMS
 
 IMAGENET_MEAN_UINT8 = (124, 116, 104)  # ImageNet's mean RGB, rounded to 0-255 integers
@@ -30,7 +31,7 @@ class RandomErasing(SeededTorchvisionTransform):
                  value: Union[int, Tuple[int, ...]] = IMAGENET_MEAN_UINT8) -> None:
         values = list(value) if isinstance(value, (list, tuple)) else [value]
         if not all(isinstance(v, int) and 0 <= v <= 255 for v in values):
-            raise ValueError(f'RandomErasing.value must be 0-255 integers (the image is uint8), '
-                             f'got {value!r}.')
+            raise ConfigError(f'RandomErasing.value must be 0-255 integers (the image is uint8), '
+                              f'got {value!r}.')
         self.torchvision_transform = transforms.RandomErasing(
             p=prob, scale=tuple(scale), ratio=tuple(ratio), value=value)

@@ -12,6 +12,7 @@ from easycv_like.data.transforms.geometry import _interpolation, _pair, _resize
 from easycv_like.data.transforms.rng import get_rng
 from easycv_like.data.transforms.targets import (check_targets, crop_targets, crop_with_fill,
                                                  resize_targets)
+from easycv_like.errors import ConfigError
 from easycv_like.registry import TRANSFORMS
 
 
@@ -36,8 +37,8 @@ class RandomResize(BaseTransform):
         self.scale = _pair(scale)
         self.ratio_range = (float(ratio_range[0]), float(ratio_range[1]))
         if not 0 < self.ratio_range[0] <= self.ratio_range[1]:
-            raise ValueError(f'RandomResize ratio_range must be 0 < low <= high, got '
-                             f'{ratio_range}.')
+            raise ConfigError(f'RandomResize ratio_range must be 0 < low <= high, got '
+                              f'{ratio_range}.')
         self.keep_ratio = bool(keep_ratio)
         self.interpolation = _interpolation(interpolation)
 

@@ -7,6 +7,7 @@ from mmengine.model import is_model_wrapper
 from mmengine.optim import OptimWrapperDict
 from torch import nn
 
+from ...errors import ConfigError
 from ...registry import HOOKS
 
 
@@ -61,17 +62,17 @@ class MomentumUpdateHook(Hook):
     def _model(runner) -> nn.Module:
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         if not hasattr(model, 'momentum_pairs') or not hasattr(model, 'momentum_at'):
-            raise AttributeError(f'MomentumUpdateHook needs a model with momentum_pairs() and '
-                                 f'momentum_at() (MomentumEncodersMixin); '
-                                 f'{type(model).__name__} has not.')
+            raise ConfigError(f'MomentumUpdateHook needs a model with momentum_pairs() and '
+                              f'momentum_at() (MomentumEncodersMixin); '
+                              f'{type(model).__name__} has not: remove it from custom_hooks.')
         return model
 
     def before_train(self, runner) -> None:
         model = self._model(runner)
         if not model.momentum_pairs():
-            raise ValueError(f'MomentumUpdateHook: {type(model).__name__} declares no momentum '
-                             'pairs, so the hook would update nothing; remove it from '
-                             'custom_hooks.')
+            raise ConfigError(f'MomentumUpdateHook: {type(model).__name__} declares no momentum '
+                              'pairs, so the hook would update nothing; remove it from '
+                              'custom_hooks.')
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
         if not optimizer_stepped(runner.optim_wrapper):

@@ -6,6 +6,7 @@ import torch
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
+from ...errors import ConfigError
 from ...registry import HOOKS
 
 
@@ -42,8 +43,8 @@ class SwAVPrototypeFreezeHook(Hook):
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         params = [p for name, p in model.named_parameters() if self.key in name]
         if not params:
-            raise AttributeError(f"SwAVPrototypeFreezeHook found no parameter named like "
-                                 f"'{self.key}' in {type(model).__name__}")
+            raise ConfigError(f"SwAVPrototypeFreezeHook found no parameter named like "
+                              f"'{self.key}' in {type(model).__name__}")
         self._handles = [p.register_hook(self._mask) for p in params]
 
     def before_train_iter(self, runner, batch_idx: int, data_batch: Optional[dict] = None) -> None:

@@ -4,6 +4,7 @@ from typing import Optional
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
+from ...errors import ConfigError
 from ...registry import HOOKS
 
 
@@ -38,7 +39,7 @@ class SwAVQueueHook(Hook):
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         declared = model.scheduled_values() if hasattr(model, 'scheduled_values') else ()
         if 'head.use_queue' not in declared:
-            raise AttributeError(f'SwAVQueueHook needs a model whose head has a queue '
-                                 f'(SwAVHead(queue_length=...) > 0); {type(model).__name__} '
-                                 f'declares the scheduled values {list(declared)}')
+            raise ConfigError(f'SwAVQueueHook needs a model whose head has a queue '
+                              f'(SwAVHead(queue_length=...) > 0); {type(model).__name__} '
+                              f'declares the scheduled values {list(declared)}')
         model.set_scheduled_value('head.use_queue', runner.iter >= self.start_iter)

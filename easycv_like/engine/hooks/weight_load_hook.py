@@ -4,6 +4,7 @@ from typing import List, Optional, Sequence
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
+from ...errors import ConfigError
 from ...registry import HOOKS, SCOPE
 from ...utils.weight_loading import load_weights
 
@@ -49,7 +50,7 @@ def weight_load_hooks(load_from: Optional[str], resume: bool,
     load_cfg = dict(load_cfg or {})
     unknown = sorted(set(load_cfg) - set(LOAD_CFG_KEYS))
     if unknown:
-        raise KeyError(f'Unknown load_cfg key(s) {unknown}; known: {list(LOAD_CFG_KEYS)}.')
+        raise ConfigError(f'Unknown load_cfg key(s) {unknown}; known: {list(LOAD_CFG_KEYS)}.')
     if not load_from:
         return []
     options = dict(strict=True, min_match=1.0) if resume else load_cfg

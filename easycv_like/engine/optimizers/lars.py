@@ -4,6 +4,7 @@ from typing import Callable, Iterable, Optional, Union
 import torch
 from torch.optim import Optimizer
 
+from ...errors import ConfigError
 from ...registry import OPTIMIZERS
 
 
@@ -49,9 +50,9 @@ class LARS(Optimizer):
                  eps: float = 1e-8, exclude_1d: bool = False,
                  lr_inside_momentum: bool = True) -> None:
         if lr < 0.0 or momentum < 0.0 or weight_decay < 0.0 or eta <= 0.0:
-            raise ValueError(f'LARS needs lr, momentum, weight_decay >= 0 and eta > 0, got '
-                             f'lr={lr}, momentum={momentum}, weight_decay={weight_decay}, '
-                             f'eta={eta}')
+            raise ConfigError(f'LARS needs lr, momentum, weight_decay >= 0 and eta > 0, got '
+                              f'lr={lr}, momentum={momentum}, weight_decay={weight_decay}, '
+                              f'eta={eta}')
         defaults = dict(lr=lr, momentum=momentum, weight_decay=weight_decay, eta=eta, eps=eps,
                         exclude_1d=exclude_1d, lars_exclude=False,
                         lr_inside_momentum=lr_inside_momentum)

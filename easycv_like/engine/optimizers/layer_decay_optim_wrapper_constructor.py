@@ -4,6 +4,7 @@ from typing import List, Optional
 
 from torch import nn
 
+from ...errors import ConfigError
 from ...registry import OPTIM_WRAPPER_CONSTRUCTORS
 from .trainable_params_optim_wrapper_constructor import TrainableParamsOptimWrapperConstructor
 
@@ -30,10 +31,12 @@ class LayerDecayOptimWrapperConstructor(TrainableParamsOptimWrapperConstructor):
     def __init__(self, optim_wrapper_cfg: dict, paramwise_cfg: Optional[dict] = None) -> None:
         super().__init__(optim_wrapper_cfg, paramwise_cfg)
         if 'layer_decay' not in self.paramwise_cfg:
-            raise KeyError('LayerDecayOptimWrapperConstructor needs paramwise_options.layer_decay')
+            raise ConfigError('LayerDecayOptimWrapperConstructor needs '
+                              'paramwise_options.layer_decay')
         self.layer_decay = float(self.paramwise_cfg['layer_decay'])
         if not 0.0 < self.layer_decay <= 1.0:
-            raise ValueError(f'layer_decay must be in (0, 1], got {self.layer_decay}')
+            raise ConfigError(f'paramwise_options.layer_decay must be in (0, 1], got '
+                              f'{self.layer_decay}')
 
     def add_params(self, params: List[dict], module: nn.Module, prefix: str = '',
                    is_dcn_module=None) -> None:
@@ -42,8 +45,8 @@ class LayerDecayOptimWrapperConstructor(TrainableParamsOptimWrapperConstructor):
             return
         backbone = getattr(module, 'backbone', None)
         if backbone is None or not hasattr(backbone, 'layer_id'):
-            raise TypeError('layer-wise lr decay needs model.backbone.layer_id(name), e.g. '
-                            'VisionTransformer')
+            raise ConfigError('layer-wise lr decay needs model.backbone.layer_id(name), e.g. '
+                              'VisionTransformer')
         names = {id(p): name for name, p in module.named_parameters()}
         last = backbone.num_layers - 1
         for group in params:

@@ -20,6 +20,7 @@ from mmengine.dist import all_reduce, get_world_size
 from mmengine.logging import MessageHub
 from mmengine.optim import AmpOptimWrapper, OptimWrapper
 
+from ...errors import ConfigError
 from ...models.loss_terms import NONFINITE_TERMS_KEY
 from ...registry import OPTIM_WRAPPERS
 from .cpu_autocast_optim_wrapper import CpuAutocastOptimWrapper
@@ -69,8 +70,8 @@ class NonFiniteGuard:
     def __init__(self, *args, nonfinite: str = 'stop', max_nonfinite: int = 10,
                  min_loss_scale: float = 1e-4, **kwargs):
         if nonfinite not in ('stop', 'skip'):
-            raise ValueError(f"optimizer_config.nonfinite must be 'stop' or 'skip', "
-                             f'got {nonfinite!r}')
+            raise ConfigError(f"optimizer_config.nonfinite must be 'stop' or 'skip', "
+                              f'got {nonfinite!r}')
         super().__init__(*args, **kwargs)
         self.nonfinite = nonfinite
         self.max_nonfinite = max_nonfinite

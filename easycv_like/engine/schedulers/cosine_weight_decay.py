@@ -8,6 +8,7 @@ from mmengine.optim import OptimWrapper
 from mmengine.optim.scheduler import CosineAnnealingParamScheduler
 from torch.optim import Optimizer
 
+from ...errors import ConfigError
 from ...registry import PARAM_SCHEDULERS
 
 
@@ -31,8 +32,8 @@ class CosineWeightDecay(CosineAnnealingParamScheduler):
                  **kwargs) -> None:
         start_wd = optimizer.defaults.get('weight_decay', 0.0)
         if start_wd <= 0:
-            raise ValueError('weight_decay_config needs an optimizer with weight_decay > 0 '
-                             f'(got {start_wd}).')
+            raise ConfigError('weight_decay_config needs an optimizer with weight_decay > 0 '
+                              f'(got {start_wd}).')
         self.start_wd, self.end_wd = start_wd, end_wd
         super().__init__(optimizer, param_name='weight_decay', eta_min_ratio=end_wd / start_wd,
                          **kwargs)

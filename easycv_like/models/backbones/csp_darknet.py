@@ -5,6 +5,7 @@ import torch
 from mmengine.model import BaseModule
 from torch import nn
 
+from ...errors import ConfigError
 from ...registry import MODELS
 from .csp_layers import NORM_EPS, NORM_MOMENTUM, CSPLayer, Focus, SPPBottleneck, conv_block
 from .global_pool import GlobalPoolMixin
@@ -41,11 +42,11 @@ class CSPDarknet(GlobalPoolMixin, BaseModule):
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if not out_indices or any(i not in range(len(STAGE_NAMES)) for i in out_indices):
-            raise ValueError(f'CSPDarknet out_indices must be a non-empty subset of 0..4, '
-                             f'got {out_indices}')
+            raise ConfigError(f'CSPDarknet out_indices must be a non-empty subset of 0..4, '
+                              f'got {out_indices}')
         if deepen_factor <= 0 or widen_factor <= 0:
-            raise ValueError(f'CSPDarknet deepen_factor and widen_factor must be > 0, got '
-                             f'{deepen_factor} and {widen_factor}')
+            raise ConfigError(f'CSPDarknet deepen_factor and widen_factor must be > 0, got '
+                              f'{deepen_factor} and {widen_factor}')
         self.out_indices = tuple(out_indices)
         base = int(64 * widen_factor)
         depth = max(round(deepen_factor * 3), 1)

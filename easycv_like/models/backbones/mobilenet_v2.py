@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import torchvision
 
+from easycv_like.errors import ConfigError
 from easycv_like.registry import MODELS
 
 from .sequential_features import SequentialFeaturesBackbone, norm_layer_factory
@@ -39,8 +40,8 @@ class MobileNetV2(SequentialFeaturesBackbone):
                  frozen_stages: int = -1, norm_eval: bool = False,
                  norm_cfg: dict | None = None, init_cfg: dict | None = None):
         if not isinstance(widen_factor, (int, float)) or widen_factor <= 0:
-            raise ValueError(f'MobileNetV2 widen_factor must be a positive number, got '
-                             f'{widen_factor!r}')
+            raise ConfigError(f'MobileNetV2 widen_factor must be a positive number, got '
+                              f'{widen_factor!r}')
         norm_cfg = norm_cfg or dict(type='BN', eps=1e-5, momentum=0.1)
         reference = torchvision.models.mobilenet_v2(weights=None, width_mult=widen_factor,
                                                     norm_layer=norm_layer_factory(norm_cfg))

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import torchvision
 
+from easycv_like.errors import ConfigError
 from easycv_like.registry import MODELS
 
 from .sequential_features import SequentialFeaturesBackbone, norm_layer_factory
@@ -52,10 +53,10 @@ class MobileNetV3(SequentialFeaturesBackbone):
                  norm_eval: bool = False, norm_cfg: dict | None = None,
                  init_cfg: dict | None = None):
         if arch not in _BUILDERS:
-            raise ValueError(f"MobileNetV3 arch must be one of {sorted(_BUILDERS)}, got {arch!r}")
+            raise ConfigError(f"MobileNetV3 arch must be one of {sorted(_BUILDERS)}, got {arch!r}")
         if not isinstance(widen_factor, (int, float)) or widen_factor <= 0:
-            raise ValueError(f'MobileNetV3 widen_factor must be a positive number, got '
-                             f'{widen_factor!r}')
+            raise ConfigError(f'MobileNetV3 widen_factor must be a positive number, got '
+                              f'{widen_factor!r}')
         norm_cfg = norm_cfg or dict(type='BN', eps=0.001, momentum=0.01)
         reference = _BUILDERS[arch](weights=None, width_mult=widen_factor, dilated=dilated,
                                     norm_layer=norm_layer_factory(norm_cfg))

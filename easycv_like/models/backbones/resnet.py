@@ -21,6 +21,7 @@ from mmengine.model import BaseModule
 from torch import nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
+from easycv_like.errors import ConfigError
 from easycv_like.registry import MODELS
 
 from .global_pool import GlobalPoolMixin
@@ -60,8 +61,8 @@ class BasicBlock(nn.Module):
                  dilation: int = 1):
         super().__init__()
         if dilation != 1:
-            raise ValueError('ResNet-18/34 (BasicBlock) cannot be dilated; use depth >= 50 '
-                             'with replace_stride_with_dilation')
+            raise ConfigError('ResNet-18/34 (BasicBlock) cannot be dilated; use depth >= 50 '
+                              'with replace_stride_with_dilation')
         norm_cfg = norm_cfg or dict(type='BN')
         self.conv1 = _conv3x3(in_channels, channels, stride)
         self.bn1 = _norm(norm_cfg, channels)
@@ -167,16 +168,16 @@ class ResNet(GlobalPoolMixin, BaseModule):
                  init_cfg: dict | None = None):
         super().__init__(init_cfg=init_cfg)
         if depth not in self.arch_settings:
-            raise KeyError(f'ResNet depth must be one of {sorted(self.arch_settings)}, '
-                           f'got {depth}')
+            raise ConfigError(f'ResNet.depth must be one of {sorted(self.arch_settings)}, '
+                              f'got {depth}.')
         if stem not in ('default', 'small'):
-            raise ValueError(f"ResNet stem must be 'default' or 'small', got {stem!r}")
+            raise ConfigError(f"ResNet stem must be 'default' or 'small', got {stem!r}")
         if not out_indices or any(i not in range(4) for i in out_indices):
-            raise ValueError(f'ResNet out_indices must be a non-empty subset of 0..3, '
-                             f'got {out_indices}')
+            raise ConfigError(f'ResNet out_indices must be a non-empty subset of 0..3, '
+                              f'got {out_indices}')
         if len(replace_stride_with_dilation) != 3:
-            raise ValueError('ResNet replace_stride_with_dilation needs 3 booleans (stages 1-3), '
-                             f'got {replace_stride_with_dilation}')
+            raise ConfigError('ResNet replace_stride_with_dilation needs 3 booleans (stages 1-3), '
+                              f'got {replace_stride_with_dilation}')
         if frozen_stages not in range(-1, 5):
             raise ValueError(f'ResNet frozen_stages must be in -1..4, got {frozen_stages}')
         norm_cfg = norm_cfg or dict(type='BN', requires_grad=True)

@@ -17,6 +17,7 @@ from mmengine.logging import print_log
 from mmengine.model import BaseModule
 from torch import nn
 
+from easycv_like.errors import ConfigError
 from easycv_like.registry import MODELS
 
 from .global_pool import GlobalPoolMixin
@@ -96,7 +97,7 @@ class Attention(nn.Module):
     def __init__(self, dim: int, num_heads: int, qkv_bias: bool = True) -> None:
         super().__init__()
         if dim % num_heads:
-            raise ValueError(f'embed_dim {dim} is not divisible by num_heads {num_heads}')
+            raise ConfigError(f'embed_dim {dim} is not divisible by num_heads {num_heads}')
         self.num_heads = num_heads
         self.qkv = nn.Linear(dim, dim * 3, bias=qkv_bias)
         self.proj = nn.Linear(dim, dim)
@@ -201,15 +202,15 @@ class VisionTransformer(GlobalPoolMixin, BaseModule):
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if output not in OUTPUTS:
-            raise ValueError(f'output must be one of {OUTPUTS}, got {output!r}')
+            raise ConfigError(f'output must be one of {OUTPUTS}, got {output!r}')
         if pos_embed not in ('learned', 'sincos'):
-            raise ValueError(f"pos_embed must be 'learned' or 'sincos', got {pos_embed!r}")
+            raise ConfigError(f"pos_embed must be 'learned' or 'sincos', got {pos_embed!r}")
         if img_size % patch_size:
-            raise ValueError(f'img_size {img_size} is not a multiple of patch_size {patch_size}')
+            raise ConfigError(f'img_size {img_size} is not a multiple of patch_size {patch_size}')
         indices = [i % depth for i in out_indices]
         if not indices or any(not -depth <= i < depth for i in out_indices):
-            raise ValueError(f'out_indices must be non-empty block indices of 0..{depth - 1} '
-                             f'(or negative), got {out_indices}')
+            raise ConfigError(f'out_indices must be non-empty block indices of 0..{depth - 1} '
+                              f'(or negative), got {out_indices}')
         self.out_indices = tuple(indices)
         self.output = output
         self.patch_size = patch_size

@@ -7,6 +7,7 @@ import torch
 from torch import nn
 from torchvision.ops import batched_nms
 
+from ...errors import ConfigError
 from ...registry import MODELS
 from ..selfsup.scheduled_values import ScheduledValuesMixin
 from .base import BaseDetector, Detections
@@ -120,11 +121,11 @@ class YOLOX(ScheduledValuesMixin, BaseDetector):
         super().__init__(data_preprocessor=dict(RAW_BGR) if data_preprocessor is None
                          else data_preprocessor, init_cfg=init_cfg)
         if not 0.0 <= score_thr <= 1.0:
-            raise ValueError(f'YOLOX score_thr must be in [0, 1], got {score_thr}')
+            raise ConfigError(f'YOLOX score_thr must be in [0, 1], got {score_thr}')
         if not 0.0 < nms_iou_thr <= 1.0:
-            raise ValueError(f'YOLOX nms_iou_thr must be in (0, 1], got {nms_iou_thr}')
+            raise ConfigError(f'YOLOX nms_iou_thr must be in (0, 1], got {nms_iou_thr}')
         if int(max_per_img) != max_per_img or max_per_img < 1:
-            raise ValueError(f'YOLOX max_per_img must be a positive integer, got {max_per_img}')
+            raise ConfigError(f'YOLOX max_per_img must be a positive integer, got {max_per_img}')
         self.backbone = MODELS.build(backbone)
         self.neck = MODELS.build(neck)
         self.head = MODELS.build(head)

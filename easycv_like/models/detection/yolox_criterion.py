@@ -5,6 +5,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ...errors import ConfigError
 from ..losses.iou_loss import IoULoss
 from ...registry import MODELS
 from .sim_ota_assigner import SimOTAAssigner
@@ -42,7 +43,8 @@ class YOLOXCriterion(nn.Module):
                  candidate_topk: int = 10):
         super().__init__()
         if int(num_classes) != num_classes or num_classes < 1:
-            raise ValueError(f'num_classes must be an integer >= 1, got {num_classes!r}')
+            raise ConfigError(f'YOLOXCriterion.num_classes must be an integer >= 1, got '
+                              f'{num_classes!r}.')
         self.num_classes = int(num_classes)
         self.strides = tuple(int(s) for s in strides)
         self.reg_weight = float(reg_weight)

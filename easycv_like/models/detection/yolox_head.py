@@ -6,6 +6,7 @@ import torch
 from mmengine.model import BaseModule
 from torch import nn
 
+from ...errors import ConfigError
 from ...registry import MODELS
 from ..backbones.csp_layers import NORM_EPS, NORM_MOMENTUM, conv_bn_act, conv_block
 
@@ -45,10 +46,10 @@ class YOLOXHead(BaseModule):
                  norm_momentum: float = NORM_MOMENTUM, init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if num_classes < 1:
-            raise ValueError(f'YOLOXHead num_classes must be >= 1, got {num_classes}')
+            raise ConfigError(f'YOLOXHead.num_classes must be >= 1, got {num_classes}.')
         if len(in_channels) != len(strides):
-            raise ValueError(f'YOLOXHead needs one stride per input level, got in_channels='
-                             f'{tuple(in_channels)} and strides={tuple(strides)}')
+            raise ConfigError(f'YOLOXHead needs one stride per input level, got in_channels='
+                              f'{tuple(in_channels)} and strides={tuple(strides)}')
         self.num_classes = num_classes
         self.strides = tuple(int(s) for s in strides)
         width = int(feat_channels * widen_factor)

@@ -5,6 +5,7 @@ import torch
 from mmengine.model import BaseModule
 from torch import nn
 
+from easycv_like.errors import ConfigError
 from easycv_like.registry import MODELS
 
 from ..backbones.global_pool import global_pool
@@ -30,7 +31,7 @@ class ClsHead(BaseModule):
                  init_cfg: dict | None = None):
         super().__init__(init_cfg=init_cfg)
         if num_classes <= 0:
-            raise ValueError(f'num_classes must be positive, got {num_classes}')
+            raise ConfigError(f'{type(self).__name__}.num_classes must be >= 1, got {num_classes}.')
         self.in_channels = in_channels
         self.num_classes = num_classes
         self.with_avg_pool = with_avg_pool

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 import torch
 from torch import nn
 
+from easycv_like.errors import ConfigError
 from easycv_like.registry import MODELS
 
 from ..backbones.global_pool import global_pool
@@ -37,10 +38,10 @@ class MobileNetClsHead(ClsHead):
                  dropout: float = 0.2, label_smoothing: float = 0.0,
                  topk: Sequence[int] = (1,), init_cfg: dict | None = None):
         if not 0.0 <= dropout < 1.0:
-            raise ValueError(f'MobileNetClsHead dropout must be in [0, 1), got {dropout}')
+            raise ConfigError(f'MobileNetClsHead dropout must be in [0, 1), got {dropout}')
         if hidden_channels is not None and hidden_channels <= 0:
-            raise ValueError(f'MobileNetClsHead hidden_channels must be positive or None, '
-                             f'got {hidden_channels}')
+            raise ConfigError(f'MobileNetClsHead hidden_channels must be positive or None, '
+                              f'got {hidden_channels}')
         super().__init__(hidden_channels or in_channels, num_classes, with_avg_pool=True,
                          label_smoothing=label_smoothing, topk=topk, init_cfg=init_cfg)
         self.in_channels = in_channels

@@ -9,6 +9,7 @@ from mmengine.model import BaseModule
 from torch import nn
 from torch.nn.utils.parametrizations import weight_norm
 
+from easycv_like.errors import ConfigError
 from easycv_like.registry import MODELS
 
 
@@ -33,7 +34,7 @@ class DINONeck(BaseModule):
                  norm_last_layer: bool = True, init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if num_layers < 1:
-            raise ValueError(f'num_layers must be >= 1, got {num_layers}')
+            raise ConfigError(f'DINONeck.num_layers must be >= 1, got {num_layers}.')
         self.out_channels = out_channels
         widths = [in_channels] + [hid_channels] * (num_layers - 1) + [bottleneck_channels]
         layers = []

@@ -7,6 +7,7 @@ from mmcv.cnn import build_norm_layer
 from mmengine.model import BaseModule
 from torch import nn
 
+from easycv_like.errors import ConfigError
 from easycv_like.registry import MODELS
 
 from ..backbones.global_pool import global_pool
@@ -40,7 +41,7 @@ class MLPNeck(BaseModule):
                  norm_cfg: dict = dict(type='BN1d'), init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if num_layers < 1:
-            raise ValueError(f'MLPNeck needs num_layers >= 1, got {num_layers}')
+            raise ConfigError(f'MLPNeck needs num_layers >= 1, got {num_layers}')
         self.with_avg_pool = with_avg_pool
         widths = [in_channels] + [hid_channels] * (num_layers - 1) + [out_channels]
         layers = []

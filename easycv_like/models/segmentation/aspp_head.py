@@ -8,6 +8,7 @@ import torch.nn.functional as F
 from mmcv.cnn import build_norm_layer
 from torch import nn
 
+from easycv_like.errors import ConfigError
 from easycv_like.registry import MODELS
 
 from .decode_head import BaseDecodeHead, conv_bn_relu
@@ -54,7 +55,7 @@ class ASPPHead(BaseDecodeHead):
                  ignore_index: int = 255, init_cfg: Optional[dict] = None) -> None:
         super().__init__(num_classes, in_index, ignore_index, init_cfg)
         if not dilations or any(int(d) < 1 for d in dilations):
-            raise ValueError(f'ASPPHead dilations must be rates >= 1, got {dilations}.')
+            raise ConfigError(f'ASPPHead dilations must be rates >= 1, got {dilations}.')
         self.branches = nn.ModuleList(
             [conv_bn_relu(in_channels, channels, 1, norm_cfg=norm_cfg)]
             + [conv_bn_relu(in_channels, channels, 3, int(d), norm_cfg) for d in dilations]

@@ -9,6 +9,7 @@ from mmcv.cnn import build_norm_layer
 from mmengine.model import BaseModule
 from torch import nn
 
+from ...errors import ConfigError
 from ..losses import pixel_cross_entropy
 
 
@@ -43,7 +44,7 @@ class BaseDecodeHead(BaseModule):
                  ignore_index: int = 255, init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if num_classes < 1:
-            raise ValueError(f'num_classes must be >= 1, got {num_classes}.')
+            raise ConfigError(f'{type(self).__name__}.num_classes must be >= 1, got {num_classes}.')
         self.num_classes = num_classes
         self.in_index = in_index if isinstance(in_index, int) else tuple(in_index)
         self.ignore_index = ignore_index

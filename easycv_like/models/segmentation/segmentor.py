@@ -5,6 +5,7 @@ from typing import Dict, List, Optional, Union
 import torch
 from torch import nn
 
+from easycv_like.errors import ConfigError
 from easycv_like.registry import MODELS
 
 from .base import BaseSegmentor
@@ -36,7 +37,7 @@ class Segmentation(BaseSegmentor):
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         if aux_loss_weight < 0:
-            raise ValueError(f'aux_loss_weight must be >= 0, got {aux_loss_weight}.')
+            raise ConfigError(f'Segmentation.aux_loss_weight must be >= 0, got {aux_loss_weight}.')
         self.backbone = MODELS.build(backbone)
         self.decode_head = MODELS.build(decode_head)
         self.auxiliary_head = MODELS.build(auxiliary_head) if auxiliary_head else None

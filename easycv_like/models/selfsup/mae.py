@@ -3,6 +3,7 @@ from typing import Dict, List, Optional
 
 import torch
 
+from ...errors import ConfigError
 from ...registry import MODELS
 from ..losses.mae_loss import patchify
 from .base import BaseSelfSupervisor
@@ -36,7 +37,7 @@ class MAE(BaseSelfSupervisor):
         super().__init__(backbone, neck=neck, head=head or dict(type='MAEHead', norm_pix=True),
                          data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         if not 0.0 <= mask_ratio < 1.0:
-            raise ValueError(f'mask_ratio must be in [0, 1), got {mask_ratio}')
+            raise ConfigError(f'MAE.mask_ratio must be in [0, 1), got {mask_ratio}.')
         self.mask_ratio = mask_ratio
 
     def loss(self, inputs: List[torch.Tensor],

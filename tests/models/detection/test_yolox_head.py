@@ -4,6 +4,7 @@ import math
 import pytest
 import torch
 
+from easycv_like.errors import ConfigError
 from easycv_like.models.backbones.csp_layers import DepthwiseSeparableConv
 from easycv_like.registry import MODELS
 
@@ -51,7 +52,7 @@ def test_widths_depthwise_and_batch_norm_options():
 
 
 def test_bad_arguments_are_named():
-    with pytest.raises(ValueError, match='num_classes must be >= 1'):
+    with pytest.raises(ConfigError, match='^YOLOXHead.num_classes must be >= 1, got 0.$'):
         MODELS.build(dict(type='YOLOXHead', num_classes=0))
     with pytest.raises(ValueError, match='one stride per input level'):
         MODELS.build(dict(type='YOLOXHead', num_classes=2, strides=(8, 16)))
