@@ -3,6 +3,7 @@ import pytest
 
 from easycv_like.data.transforms import (CenterCrop, RandomHorizontalFlip, RandomResizedCrop,
                                          Resize)
+from easycv_like.errors import ConfigError
 from easycv_like.registry import TRANSFORMS
 
 from .dense_samples import assert_aligned, box_sample, empty_sample
@@ -80,6 +81,25 @@ def test_flip():
 def test_unknown_interpolation():
     with pytest.raises(ValueError, match='bilinear'):
         Resize(8, interpolation='linear')
+
+
+@pytest.mark.parametrize('build,message', [
+    (lambda: RandomResizedCrop(-3), 'RandomResizedCrop.size must be a positive int or (h, w) of '
+                                    'positive ints, got -3.'),
+    (lambda: RandomResizedCrop((8, 0)), 'RandomResizedCrop.size must be a positive int or (h, w) '
+                                        'of positive ints, got (8, 0).'),
+    (lambda: RandomResizedCrop(8, scale=(1.0, 0.5)),
+     'RandomResizedCrop.scale must be (low, high) with 0 < low <= high, got (1.0, 0.5).'),
+    (lambda: RandomResizedCrop(8, ratio=(0, 1)),
+     'RandomResizedCrop.ratio must be (low, high) with 0 < low <= high, got (0, 1).'),
+    (lambda: Resize(0), 'Resize.size must be a positive int or (h, w) of positive ints, got 0.'),
+])
+def test_bad_sizes_and_ranges_are_config_errors_when_built(build, message):
+    """Refused when the pipeline is built, not in numpy / OpenCV at the first sample."""
+    with pytest.raises(ConfigError) as err:
+        build()
+    assert str(err.value) == message
+    assert RandomResizedCrop(np.int64(8)).size == (8, 8)  # numpy integers are sizes too
 
 
 GEOMETRY_CFGS = [dict(type='Resize', size=(30, 50)), dict(type='Resize', size=40),
