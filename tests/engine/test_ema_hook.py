@@ -29,6 +29,9 @@ class RecordWeightsHook(Hook):
         RECORDS.clear()
         RECORDS.update(train=[], val=[])
 
+    def before_train(self, runner):
+        RECORDS['start'] = {k: v.detach().clone() for k, v in runner.model.state_dict().items()}
+
     def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
         RECORDS['train'].append({k: v.detach().clone() for k, v in
                                  runner.model.state_dict().items()})
@@ -100,6 +103,21 @@ def test_evaluated_and_saved_weights_are_the_ema(tmp_path, tiny_digits):
     # evaluating the saved checkpoint (with or without the ema key) repeats the EMA evaluation
     assert evaluate(cfg, osp.join(result['work_dir'], 'epoch_1.pth'),
                     work_dir=str(tmp_path / 'eval')) == result['metrics']
+
+
+def test_evaluation_before_training_sees_the_initialised_weights(tmp_path, tiny_digits):
+    """The average is made before the Runner initialises the weights (here the classifier's
+    init_cfg sets them to 0.5); the initial evaluation must still see the initialised model."""
+    cfg = write_tiny_config(str(tmp_path), tiny_digits, extra=(
+        EMA + "custom_hooks = [dict(type='RecordWeightsHook')]\ntotal_epochs = 1\n"
+        "eval_config = dict(initial=True)\n"
+        "model = dict(head=dict(init_cfg=dict(type='Constant', val=0.5, layer='Linear')))\n"))
+    train(cfg, work_dir=str(tmp_path / 'work'))
+    start, first_val = RECORDS['start'], RECORDS['val'][0]
+    assert (start['head.fc.weight'] == 0.5).all()
+    for key, value in start.items():
+        assert torch.equal(value, first_val[key]), key
+    _float_close(hand_ema(RECORDS['train'], 0.05, 3), RECORDS['val'][1])
 
 
 def test_resumed_run_restores_the_ema(tmp_path, tiny_digits):

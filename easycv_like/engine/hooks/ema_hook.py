@@ -19,7 +19,17 @@ class EMAHook(MMEngineEMAHook):
     average, and a resume restores both. Arguments are mmengine's (``ema_type``, ``begin_iter``,
     ``begin_epoch``, ``strict_load``) plus those of the averaging model (``momentum``,
     ``gamma``, ``update_buffers``, ``interval``).
+
+    mmengine copies the model for averaging in ``before_run``, before the Runner initialises
+    the weights (``init_weights``, ``init_cfg`` pretrained backbones); a fresh run therefore
+    copies the initialised weights into the average in ``before_train``, so that the evaluation
+    before the first step (``eval_config.initial``) sees the model that training starts from.
     """
+
+    def before_train(self, runner) -> None:
+        super().before_train(runner)
+        if int(self.ema_model.steps) == 0:  # not resumed: no average yet
+            self.ema_model.module.load_state_dict(self.src_model.state_dict())
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None,
                          outputs: Optional[dict] = None) -> None:
