@@ -4,8 +4,9 @@
 # torchvision's recipe: 21 VOC classes at 520 px (crop 480), batch 32, lr 0.02, wd 1e-4,
 # 30 epochs, ImageNet-pretrained backbone; published 60.5 mIoU (COCO-VOC subset).
 # Pretrained backbone: add init_cfg=dict(type='Pretrained', checkpoint=<torchvision resnet50
-# ImageNet file>) to model.backbone (its fc keys are left out); from a self-supervised ResNet-50
-# of this project, add prefix='backbone.', strict=True (docs/ssl.md, "Fine-tune a detector or a
+# ImageNet file>) to model.backbone (every backbone weight must be in it; its fc keys are unused
+# and listed); from a self-supervised ResNet-50 of this project, add prefix='backbone.',
+# strict=True (nothing else under the prefix either; docs/ssl.md, "Fine-tune a detector or a
 # segmentor on the pre-trained backbone").
 _base_ = ['../_base_/datasets/voc_seg.py', '../_base_/schedules/sgd_poly_seg.py',
           '../_base_/default_runtime.py']

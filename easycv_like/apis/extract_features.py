@@ -56,7 +56,7 @@ def build_model_from(cfg: Config, checkpoint: str, device: Union[str, torch.devi
                      backbone_prefix: Optional[str] = None) -> torch.nn.Module:
     """``cfg.model`` with the weights of ``checkpoint`` (strict, with a key report), in eval mode
     on ``device``. With ``backbone_prefix`` the file holds only a backbone (another project's
-    pre-training), under that prefix ('' for none): every backbone parameter must be found in it,
+    pre-training), under that prefix ('' for none): every backbone weight must be found in it,
     its other keys (a projection head) are reported and left out, and a classifier's neck (which
     the file cannot fill) is dropped, so the features are the backbone's."""
     model = MODELS.build(cfg.model)
@@ -68,7 +68,7 @@ def build_model_from(cfg: Config, checkpoint: str, device: Union[str, torch.devi
                                   'pre-training) loads with --backbone-prefix [PREFIX] '
                                   '(backbone_prefix=).') from None
     else:
-        load_weights(model.backbone, checkpoint, prefix=backbone_prefix or None, min_match=1.0,
+        load_weights(model.backbone, checkpoint, prefix=backbone_prefix or None,
                      trust=trust_checkpoint)
         if isinstance(model, Classification) and model.neck is not None:  # in its features
             print_log(f'backbone_prefix: the untrained {type(model.neck).__name__} of the config '

@@ -56,7 +56,7 @@ def train(config_path: str, gpus: int = 1, fp16: bool = False, work_dir: Optiona
             dict such as ``{'model': {'head': {'num_classes': 10}}}`` says the same), or
             ``--cfg-options``' ``KEY=VALUE`` strings.
         resume: ``'auto'`` (newest checkpoint of the work dir) or a checkpoint path.
-        load_from: weights to start from (partial load, no optimizer state).
+        load_from: weights to start from (no optimizer state), read as ``cfg.load_cfg`` says.
         trust_checkpoint: allow loading checkpoints that need arbitrary unpickling.
 
     Returns:

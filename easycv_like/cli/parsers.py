@@ -70,7 +70,10 @@ def train_parser() -> argparse.ArgumentParser:
                              'with native bfloat16, else float32 with a warning)')
     parser.add_argument('--resume', nargs='?', const='auto', default=None,
                         help="'auto' (newest checkpoint of the work dir) or a checkpoint path")
-    parser.add_argument('--load_from', '--load-from', help='initial weights (partial load)')
+    parser.add_argument('--load_from', '--load-from',
+                        help='initial weights, no optimizer state; every weight of the model must '
+                             'be in the file unless load_cfg.exclude / load_cfg.min_match say '
+                             'otherwise (docs/config.md, Weight loads)')
     _trust_checkpoint(parser)
     _cfg_options(parser)
     _launcher(parser)

@@ -3,7 +3,8 @@
 mmengine's own ``Pretrained`` initializer loads with ``strict=False`` and only warns, so a file
 whose keys do not fit (an official DeiT / MAE ``{'model': ...}`` file, a wrong prefix) leaves the
 model at its random init. This one replaces it under the same name: it unwraps the usual
-containers, applies the prefix, logs the key report and fails below ``min_match``.
+containers, applies the prefix, logs the key report and fails when a weight of the module is
+not in the file, unless ``exclude`` names it or ``min_match`` accepts the partial load.
 """
 from typing import Optional, Sequence
 
@@ -26,16 +27,17 @@ class PretrainedInit:
         map_location: as for ``torch.load``. Default ``'cpu'``.
         container: top-level key to open first (e.g. ``'student'``); default: the first of
             ``state_dict``, ``model``, ``module``, ``teacher``, ``student`` ... present.
-        exclude: leave out keys starting with these names (relative to the module, after
-            ``prefix``), e.g. ``['fc.']``. Default: none.
-        min_match: fail when fewer than this fraction of the module's parameters were found
-            (0 allows any partial load). Default 0.5.
-        strict: fail unless every key matches both ways. Default False.
+        exclude: layers that start afresh: keys starting with these names (relative to the
+            module, after ``prefix``) are neither loaded nor required, e.g. ``['layer4.']``.
+            Default: none.
+        min_match: the least fraction of the module's weights that must be in the file.
+            Default 1.0 (every one); lower it to accept a partial load knowingly.
+        strict: also fail when the file holds keys the module does not use. Default False.
     """
 
     def __init__(self, checkpoint: str, prefix: Optional[str] = None, map_location: str = 'cpu',
                  container: Optional[str] = None, exclude: Sequence[str] = (),
-                 min_match: float = 0.5, strict: bool = False) -> None:
+                 min_match: float = 1.0, strict: bool = False) -> None:
         self.checkpoint = checkpoint
         self.prefix = prefix
         self.map_location = map_location

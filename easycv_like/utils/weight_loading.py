@@ -1,14 +1,18 @@
-"""Load weights into a module and say what was loaded: one function for every partial load.
+"""Load weights into a module and say what was loaded: one function for every weight load.
 
 ``load_weights`` reads a file through ``load_checkpoint_file`` (``weights_only=True``), unwraps
 the usual containers (``state_dict``, ``model``, ``module``, ``teacher``, ``student`` ...) and a
 DDP ``module.`` prefix, keeps the keys under ``prefix``, lets submodules adapt what they receive
 (a ViT resizes its position embedding, a ``Classification`` renames another project's classifier),
-leaves out the names listed in ``exclude``, loads the tensors whose names and shapes match, logs
-a key report and fails when too few of the target's parameters were found or a tensor has
-another shape than the model's (a classifier for another number of classes: ``exclude`` it by
-name). A checkpoint that silently loads nothing, or less than it seems to, is the failure this
-module exists to prevent.
+leaves out the names listed in ``exclude``, loads the tensors whose names and shapes match and
+logs a key report. It fails when a weight of the target (a parameter or a persistent buffer such
+as BN running statistics; BN's ``num_batches_tracked`` counter excepted) is not in the file and
+the config did not say so: ``exclude`` names the layers that start afresh on purpose, and
+``min_match`` < 1 accepts a partial load knowingly. A tensor of another shape than the model's
+is an error too (a classifier for another number of classes: ``exclude`` it by name). Keys of
+the file that the target does not use (a classifier's ``fc`` when loading a backbone) are fine
+and listed in the report. A checkpoint that silently loads nothing, or less than it seems to, is
+the failure this module exists to prevent.
 """
 import logging
 from collections import Counter
@@ -24,15 +28,22 @@ from .checkpoint import PathLike, load_checkpoint_file
 CONTAINER_KEYS = ('state_dict', 'model', 'model_state_dict', 'module', 'teacher', 'student',
                   'net')
 SHOWN_NAMES = 5
+COUNTERS = ('num_batches_tracked',)  # BN's step counter: not a learnt weight; old files lack it
 
 
 class WeightLoadError(ValueError):
-    """A checkpoint did not fit the module (too few matches, or not strict when asked to be)."""
+    """A checkpoint did not fit the module (weights missing, a shape differs, or not strict when
+    asked to be)."""
 
 
 @dataclass
 class LoadReport:
-    """What one load did: the file, the container and prefix used, and the key lists."""
+    """What one load did: the file, the container and prefix used, and the key lists.
+
+    ``missing`` holds the target's weights the file lacks and ``exclude`` did not name;
+    ``kept_init`` the ones ``exclude`` named; ``counters`` the BN step counters the file lacks
+    (kept, never required); ``num_required`` counts the target's weights less both of these.
+    """
     source: str
     target: str
     containers: List[str] = field(default_factory=list)
@@ -41,19 +52,24 @@ class LoadReport:
     excluded: Dict[str, int] = field(default_factory=dict)
     matched: List[str] = field(default_factory=list)
     missing: List[str] = field(default_factory=list)
+    kept_init: List[str] = field(default_factory=list)
+    counters: List[str] = field(default_factory=list)
     unexpected: List[str] = field(default_factory=list)
     shape_mismatched: List[Tuple[str, tuple, tuple]] = field(default_factory=list)
     num_params: int = 0
     matched_params: int = 0
+    num_required: int = 0
 
     @property
     def match_fraction(self) -> float:
-        """Matched parameters over the target's parameters (1.0 for a target without any)."""
-        return self.matched_params / self.num_params if self.num_params else 1.0
+        """Required weights found over required weights (1.0 for a target without any)."""
+        found = self.num_required - len(self.missing)
+        return found / self.num_required if self.num_required else 1.0
 
     @property
     def complete(self) -> bool:
-        return not (self.missing or self.unexpected or self.shape_mismatched)
+        """Every key matched both ways, nothing left out by ``exclude``."""
+        return not (self.missing or self.kept_init or self.unexpected or self.shape_mismatched)
 
     def summary(self) -> str:
         """Counts, the first names of each list, the file and the unwrapping, for the log."""
@@ -65,14 +81,21 @@ class LoadReport:
         if self.excluded:
             dropped = ', '.join(f'{k}* ({n})' for k, n in self.excluded.items())
             lines.append(f'  left out by exclude: {dropped}')
-        lines.append(f'  matched {self.matched_params}/{self.num_params} parameters '
-                     f'({100 * self.match_fraction:.1f}%), {len(self.matched)} tensors in all')
+        lines.append(f'  matched {self.matched_params}/{self.num_params} parameters, '
+                     f'{len(self.matched)} tensors in all; '
+                     f'{self.num_required - len(self.missing)}/{self.num_required} required '
+                     f'weights found ({100 * self.match_fraction:.1f}%)')
         mismatched = [f'{k} {tuple(a)} in file vs {tuple(b)} in model'
                       for k, a, b in self.shape_mismatched]
         for title, names in (('missing (kept their initial values)', self.missing),
-                             ('unexpected (not loaded)', self.unexpected),
+                             ('unexpected (in the file, not used)', self.unexpected),
                              ('shape-mismatched (not loaded)', mismatched)):
             lines.append(f'  {title}: {len(names)}{_first(names)}')
+        if self.kept_init:
+            lines.append(f'  left at their initial values by exclude: {len(self.kept_init)}'
+                         f'{_first(self.kept_init)}')
+        if self.counters:
+            lines.append(f'  BN step counters not in the file (kept): {len(self.counters)}')
         return '\n'.join(lines)
 
 
@@ -81,6 +104,10 @@ def _first(names: Sequence[str]) -> str:
         return ''
     more = f', ... (+{len(names) - SHOWN_NAMES})' if len(names) > SHOWN_NAMES else ''
     return ': ' + ', '.join(names[:SHOWN_NAMES]) + more
+
+
+def _is_counter(key: str) -> bool:
+    return key.rsplit('.', 1)[-1] in COUNTERS
 
 
 def _is_state_dict(obj: Any) -> bool:
@@ -144,21 +171,37 @@ def select_prefix(state: Dict[str, torch.Tensor], prefix: str, containers: Seque
                           f'{groups}. Set prefix to one of them (with a trailing dot).')
 
 
-def exclude_keys(state: Dict[str, torch.Tensor], exclude: Sequence[str], source: str
-                 ) -> Tuple[Dict[str, torch.Tensor], Dict[str, int]]:
+def exclude_keys(state: Dict[str, torch.Tensor], exclude: Sequence[str], model_keys: Sequence[str],
+                 source: str) -> Tuple[Dict[str, torch.Tensor], Dict[str, int]]:
     """Drop the keys starting with an entry of ``exclude`` (model names, after renaming); also
-    return how many each entry dropped. An entry that names no key is an error."""
-    if isinstance(exclude, str):
-        exclude = [exclude]
+    return how many each entry dropped. An entry that names no key of the file nor of the model
+    is an error (a misspelt name would otherwise exempt nothing)."""
     counts = {name: sum(k.startswith(name) for k in state) for name in exclude}
-    unused = [name for name, count in counts.items() if not count]
+    unused = [name for name, count in counts.items()
+              if not count and not any(k.startswith(name) for k in model_keys)]
     if unused:
-        groups = ', '.join(f'{k!r} ({n})' for k, n in list(_key_groups(list(state)).items())[:8])
-        raise WeightLoadError(f'exclude {unused} names no key of {source} (names as the model '
-                              f'has them, after prefix and renaming); its keys start with: '
-                              f'{groups}.')
+        groups = ', '.join(f'{k!r} ({n})'
+                           for k, n in list(_key_groups(list(model_keys)).items())[:8])
+        raise WeightLoadError(f'exclude {unused} names no key of {source} nor of the model (names '
+                              f'as the model has them, after prefix and renaming); the model\'s '
+                              f'keys start with: {groups}.')
     kept = {k: v for k, v in state.items() if not k.startswith(tuple(exclude))}
     return kept, counts
+
+
+def fresh_layers(names: Sequence[str], model_keys: Sequence[str]) -> List[str]:
+    """The shortest dotted prefixes (with a trailing dot) that cover ``names`` and no other key of
+    the model: what ``exclude`` would have to list to leave exactly these out."""
+    named, layers = set(names), []
+    for name in names:
+        parts = name.split('.')
+        for depth in range(1, len(parts) + 1):
+            layer = '.'.join(parts[:depth]) + ('.' if depth < len(parts) else '')
+            if all(k in named for k in model_keys if k.startswith(layer)):
+                break
+        if layer not in layers:
+            layers.append(layer)
+    return layers
 
 
 def shape_error(module: nn.Module, report: LoadReport) -> WeightLoadError:
@@ -188,8 +231,32 @@ def _adapt(module: nn.Module, state: Dict[str, torch.Tensor]) -> None:
             adapt(state, f'{name}.' if name else '')
 
 
-def match_state(module: nn.Module, state: Dict[str, torch.Tensor], report: LoadReport
-                ) -> Dict[str, torch.Tensor]:
+def missing_error(module: nn.Module, state: Dict[str, torch.Tensor], report: LoadReport,
+                  min_match: float) -> WeightLoadError:
+    """The error for weights of the model that the file lacks: their names, the file and
+    prefix, and the two ways out (``exclude`` them, or accept the partial load by
+    ``min_match``); when none was found, the prefix that would match instead."""
+    where = f'under prefix {report.prefix!r}' if report.prefix else 'with no prefix'
+    head = (f'{len(report.missing)} of the {report.num_required} weights of {report.target} are '
+            f'not in {report.source} ({where}){_first(report.missing)}.')
+    if len(report.missing) == report.num_required:
+        advice = (' None was found: check prefix / container.'
+                  f'{suggest_prefix(module, state, report)}')
+    else:
+        layers = fresh_layers(report.missing,
+                              [k for k in module.state_dict() if not _is_counter(k)])
+        shown = layers[:SHOWN_NAMES] + ([f'... (+{len(layers) - SHOWN_NAMES})']
+                                        if len(layers) > SHOWN_NAMES else [])
+        advice = (f' {100 * report.match_fraction:.1f}% were found (min_match={min_match}). To '
+                  f'start these layers afresh on purpose, leave them out by name: '
+                  f'exclude={shown}; to accept this partial load knowingly: '
+                  f'min_match={int(100 * report.match_fraction) / 100} (load_cfg for load_from, '
+                  f"or a key of init_cfg=dict(type='Pretrained', ...)).")
+    return WeightLoadError(f'{head}{advice}\n{report.summary()}')
+
+
+def match_state(module: nn.Module, state: Dict[str, torch.Tensor], report: LoadReport,
+                exclude: Sequence[str] = ()) -> Dict[str, torch.Tensor]:
     """Fill the key lists of ``report``; return the tensors that can be loaded."""
     target = module.state_dict()
     params = {name for name, _ in module.named_parameters()}
@@ -202,21 +269,27 @@ def match_state(module: nn.Module, state: Dict[str, torch.Tensor], report: LoadR
         else:
             loadable[key] = value
             report.matched.append(key)
-    report.missing = [k for k in target if k not in state]
+    report.kept_init = [k for k in target if k.startswith(tuple(exclude))]
+    required = [k for k in target if k not in report.kept_init and not _is_counter(k)]
+    report.missing = [k for k in required if k not in state]
+    report.counters = [k for k in target if _is_counter(k) and k not in state
+                       and k not in report.kept_init]
+    report.num_required = len(required)
     report.num_params = len(params)
     report.matched_params = sum(k in params for k in loadable)
     return loadable
 
 
-def suggest_prefix(module: nn.Module, state: Dict[str, torch.Tensor]) -> str:
-    """A hint naming the first-level prefix of ``state`` that would match the most parameters."""
+def suggest_prefix(module: nn.Module, state: Dict[str, torch.Tensor], report: LoadReport) -> str:
+    """A hint naming the first-level prefix of ``state`` that would match the most parameters,
+    when it matches more than the load did."""
     params = {name for name, _ in module.named_parameters()}
     best, best_count = None, 0
     for group in _key_groups(list(state)):
         count = sum(k[len(group) + 1:] in params for k in state if k.startswith(f'{group}.'))
         if count > best_count:
             best, best_count = group, count
-    if best is None:
+    if best is None or best_count <= report.matched_params:
         return ''
     return (f" prefix='{best}.' would match {best_count} of the {len(params)} parameters "
             f'({len([k for k in state if k.startswith(best + ".")])} keys).')
@@ -224,7 +297,7 @@ def suggest_prefix(module: nn.Module, state: Dict[str, torch.Tensor]) -> str:
 
 def load_weights(module: nn.Module, checkpoint: Union[PathLike, Mapping], *,
                  prefix: Optional[str] = None, container: Optional[str] = None,
-                 exclude: Sequence[str] = (), min_match: float = 0.5, strict: bool = False,
+                 exclude: Sequence[str] = (), min_match: float = 1.0, strict: bool = False,
                  trust: bool = False, source: Optional[str] = None) -> LoadReport:
     """Load ``checkpoint`` into ``module``, log a key report, and return it.
 
@@ -233,17 +306,22 @@ def load_weights(module: nn.Module, checkpoint: Union[PathLike, Mapping], *,
         checkpoint: a file path, or what ``load_checkpoint_file`` returned for one.
         prefix: keep only keys under it, prefix removed (``'backbone.'`` for an SSL file).
         container: a top-level key to open first; default: the first of ``CONTAINER_KEYS``.
-        exclude: leave out the keys starting with these names, as the model names them (after
-            ``prefix`` and renaming), e.g. ``['head.fc.']`` to fine-tune a classifier file into
-            a head for another number of classes. Default: none.
-        min_match: raise when fewer than this fraction of the module's parameters were found
-            (0 allows any partial load). Default 0.5.
-        strict: raise unless every key matches both ways, with equal shapes.
+        exclude: layers that start afresh on purpose: the keys starting with these names, as
+            the model names them (after ``prefix`` and renaming), are neither loaded nor
+            required, e.g. ``['head.fc.']`` to fine-tune a classifier file into a head for
+            another number of classes. Default: none.
+        min_match: the least fraction of the module's weights (parameters and persistent
+            buffers, ``exclude`` and BN step counters not counted) that must be in the file.
+            Default 1.0: every one; lower it to accept a partial load knowingly (the report,
+            logged as a warning, lists what kept its initial values).
+        strict: also raise when the file holds keys the module does not use, or ``exclude``
+            left a weight out. Default False.
         trust: allow a file that needs arbitrary unpickling (see ``load_checkpoint_file``).
         source: the name to report for an already loaded ``checkpoint``.
     """
     if not 0 <= min_match <= 1:
         raise ValueError(f'min_match must be in [0, 1], got {min_match}.')
+    exclude = [exclude] if isinstance(exclude, str) else list(exclude)
     if isinstance(checkpoint, Mapping):
         source = source or '<checkpoint dict>'
     else:
@@ -256,20 +334,18 @@ def load_weights(module: nn.Module, checkpoint: Union[PathLike, Mapping], *,
         state, report.left_out = select_prefix(state, prefix, containers, source)
     _adapt(module, state)
     if exclude:
-        state, report.excluded = exclude_keys(state, exclude, source)
-    loadable = match_state(module, state, report)
+        state, report.excluded = exclude_keys(state, exclude, list(module.state_dict()), source)
+    loadable = match_state(module, state, report, exclude)
     if report.shape_mismatched:
         raise shape_error(module, report)
     if strict and not report.complete:
-        raise WeightLoadError(f'Strict load failed.\n{report.summary()}')
-    if report.match_fraction < min_match:
-        raise WeightLoadError(
-            f'Only {100 * report.match_fraction:.1f}% of the parameters of '
-            f'{report.target} were found in {source} (min_match={min_match}); check prefix / '
-            f'container, or lower min_match to allow this partial load.'
-            f'{suggest_prefix(module, state)}\n{report.summary()}')
+        raise WeightLoadError(f'Strict load failed (strict=True: every weight of {report.target} '
+                              f'in the file, every key of the file used, nothing excluded).\n'
+                              f'{report.summary()}')
+    if report.missing and report.match_fraction < min_match:
+        raise missing_error(module, state, report, min_match)
     with torch.no_grad():
         module.load_state_dict(loadable, strict=False)
     print_log(report.summary(), logger='current',
-              level=logging.INFO if report.complete else logging.WARNING)
+              level=logging.WARNING if report.missing else logging.INFO)
     return report

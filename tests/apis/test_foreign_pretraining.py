@@ -125,8 +125,13 @@ def test_dino_release_loads_into_a_vit_classifier_and_encodes_as_plain_torch(tmp
     cfg.backbone.update(output='cls', drop_path_rate=0.0, **TINY_VIT)
     cfg.head.update(in_channels=32, num_classes=3)
     model = MODELS.build(cfg).eval()
-    report = load_weights(model, tmp_path / 'dino_deitsmall16_pretrain.pth')  # as load_from
-    assert report.missing == ['head.fc.weight', 'head.fc.bias'] and not report.unexpected
+    with pytest.raises(WeightLoadError, match=r"head\.fc\.weight, head\.fc\.bias\..*"
+                                              r"exclude=\['head\.'\]"):
+        load_weights(model, tmp_path / 'dino_deitsmall16_pretrain.pth')  # no classifier in it
+    report = load_weights(model, tmp_path / 'dino_deitsmall16_pretrain.pth',  # as docs/ssl.md
+                          exclude=['head.fc.'])
+    assert report.kept_init == ['head.fc.weight', 'head.fc.bias'] and not report.unexpected
+    assert not report.missing
     images = torch.randn(2, 3, 32, 32)
     tokens = plain_vit_tokens(state, images, num_heads=2)
     expected = F.layer_norm(tokens[:, 0], (32,), state['norm.weight'], state['norm.bias'], 1e-6)
@@ -138,15 +143,20 @@ def test_dino_release_loads_into_a_vit_classifier_and_encodes_as_plain_torch(tmp
 def test_mae_release_starts_the_finetune_config_as_mae_does(tmp_path):
     state = _vit_release(seed=4)
     torch.save({'model': state}, tmp_path / 'mae_pretrain_vit_base.pth')
-    cfg = Config.fromfile(osp.join(BENCHMARKS, 'mae_vit_base_p16_finetune.py')).model
+    finetune = Config.fromfile(osp.join(BENCHMARKS, 'mae_vit_base_p16_finetune.py'))
+    cfg = finetune.model
     cfg.backbone.update(drop_path_rate=0.0, **TINY_VIT)
     cfg.head.update(in_channels=32, num_classes=3)
     model = MODELS.build(cfg).eval()
-    report = load_weights(model, tmp_path / 'mae_pretrain_vit_base.pth',
-                          exclude=['backbone.norm.'])  # MAE drops it for the pooled fc_norm
-    assert report.containers == ['model'] and not report.unexpected
-    assert report.missing == ['backbone.fc_norm.weight', 'backbone.fc_norm.bias',
-                              'head.fc.weight', 'head.fc.bias']
+    with pytest.raises(WeightLoadError, match=r"backbone\.fc_norm\.weight.*"
+                                              r"exclude=\['backbone\.fc_norm\.', 'head\.'\]"):
+        load_weights(model, tmp_path / 'mae_pretrain_vit_base.pth')
+    report = load_weights(model, tmp_path / 'mae_pretrain_vit_base.pth',  # as --load_from
+                          **finetune.load_cfg)  # MAE starts fc_norm (after pooling) afresh
+    assert report.containers == ['model'] and not report.missing
+    assert report.unexpected == ['backbone.norm.weight', 'backbone.norm.bias']
+    assert report.kept_init == ['backbone.fc_norm.weight', 'backbone.fc_norm.bias',
+                                'head.fc.weight', 'head.fc.bias']
     images = torch.randn(2, 3, 32, 32)
     pooled = plain_vit_tokens(state, images, num_heads=2)[:, 1:].mean(1)
     expected = F.layer_norm(pooled, (32,), eps=1e-6)  # a fresh fc_norm: weight 1, bias 0

@@ -54,3 +54,4 @@ def test_mae_recipes():
     finetune = _load('benchmarks/mae_vit_base_p16_finetune.py')
     assert finetune.optimizer.constructor == 'LayerDecayOptimWrapperConstructor'
     assert finetune.optimizer.paramwise_options.layer_decay == 0.65
+    assert finetune.load_cfg == dict(exclude=['backbone.fc_norm.', 'head.fc.'])  # start afresh

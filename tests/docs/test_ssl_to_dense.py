@@ -136,23 +136,32 @@ def test_the_other_resnet50_pretrainings_start_the_detector(config, tmp_path):
     _assert_backbone_is_the_files(model.backbone, path)
 
 
-def _partial_file(source: str, folder, keep) -> str:
-    state = {k: v for k, v in _file_state(source).items() if keep(k)}
+def _deeper(state: dict) -> dict:
+    """``state`` plus a fourth layer4 block, as a deeper ResNet's file has more blocks."""
+    extra = {k.replace('layer4.2.', 'layer4.3.'): v for k, v in state.items()
+             if k.startswith('backbone.layer4.2.')}
+    return {**state, **extra}
+
+
+def _partial_file(source: str, folder, keep, change=dict) -> str:
+    state = change({k: v for k, v in _file_state(source).items() if keep(k)})
     path = str(folder / 'partial.pth')
     torch.save(dict(meta={}, state_dict=state), path)
     return path
 
 
 @pytest.mark.parametrize('config', [SEGMENTOR, DETECTOR])
-@pytest.mark.parametrize('keep, message', [
-    (lambda k: k.startswith('momentum_backbone.'),
+@pytest.mark.parametrize('keep, change, message', [
+    (lambda k: k.startswith('momentum_backbone.'), dict,
      r"No key of .*partial.pth starts with 'backbone.'. Its keys start with: 'momentum_backbone'"),
-    (lambda k: k.startswith('neck.'), r"No key of .*partial.pth starts with 'backbone.'"),
-    (lambda k: not k.startswith('backbone.layer4.'),
-     r'(?s)Strict load failed.*matched 129/159 parameters.*missing .*: 60: layer4')],
-    ids=['momentum-copy-only', 'neck-only', 'without-layer4'])
-def test_a_file_without_the_backbone_is_an_error(config, keep, message, ssl_checkpoint,
+    (lambda k: k.startswith('neck.'), dict, r"No key of .*partial.pth starts with 'backbone.'"),
+    (lambda k: not k.startswith('backbone.layer4.'), dict,
+     r'(?s)Strict load failed.*matched 129/159 parameters.*missing .*: 50: layer4'),
+    (lambda k: True, _deeper,  # strict=True: a deeper backbone does not load truncated
+     r'(?s)Strict load failed.*missing .*: 0\n.*unexpected .*: 18: layer4\.3\.')],
+    ids=['momentum-copy-only', 'neck-only', 'without-layer4', 'deeper'])
+def test_a_file_without_the_backbone_is_an_error(config, keep, change, message, ssl_checkpoint,
                                                  tmp_path):
-    model = documented_model(config, _partial_file(ssl_checkpoint, tmp_path, keep))
+    model = documented_model(config, _partial_file(ssl_checkpoint, tmp_path, keep, change))
     with pytest.raises(WeightLoadError, match=message):
         model.init_weights()

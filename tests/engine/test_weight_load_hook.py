@@ -1,4 +1,5 @@
-"""``load_from`` and resume go through ``load_weights``: report, prefix, min_match, strict."""
+"""``load_from`` and resume go through ``load_weights``: report, prefix, exclude, min_match,
+strict."""
 from types import SimpleNamespace
 
 import pytest
@@ -8,6 +9,7 @@ from torch import nn
 from easycv_like.apis.config import load_config
 from easycv_like.engine.build_runner import apply_overrides, build_runner
 from easycv_like.engine.hooks.weight_load_hook import WeightLoadHook, weight_load_hooks
+from easycv_like.registry import MODELS
 from easycv_like.utils.weight_loading import WeightLoadError
 
 from ..conftest import write_tiny_config
@@ -51,11 +53,26 @@ def test_load_from_of_a_foreign_file_stops_the_run(tmp_path, tiny_digits):
     config = write_tiny_config(str(tmp_path), tiny_digits)
     cfg = apply_overrides(load_config(config), str(tmp_path / 'work'),
                           load_from=str(tmp_path / 'foreign.pth'))
-    with pytest.raises(WeightLoadError, match=r'foreign\.pth.*min_match=0\.5'):
+    with pytest.raises(WeightLoadError, match=r'foreign\.pth \(with no prefix\).*None was found'):
         build_runner(cfg).train()
     cfg.load_cfg = dict(min_match=0.0)
     cfg.total_epochs = 1
     build_runner(cfg).train()  # explicitly allowed: the run goes on
+
+
+def test_load_from_without_the_classifier_needs_exclude(tmp_path, tiny_digits):
+    config = write_tiny_config(str(tmp_path), tiny_digits)
+    source = MODELS.build(load_config(config).model).state_dict()
+    backbone = {k: v for k, v in source.items() if not k.startswith('head.')}
+    torch.save({'state_dict': backbone}, tmp_path / 'backbone_only.pth')
+    cfg = apply_overrides(load_config(config), str(tmp_path / 'work'),
+                          load_from=str(tmp_path / 'backbone_only.pth'))
+    cfg.total_epochs = 1
+    with pytest.raises(WeightLoadError, match=r"backbone_only\.pth.*head\.fc\.weight.*"
+                                              r"exclude=\['head\.'\]"):
+        build_runner(cfg).train()
+    cfg.load_cfg = dict(exclude=['head.'])
+    build_runner(cfg).train()  # said on purpose: the classifier starts afresh
 
 
 def test_resume_hook_is_strict():

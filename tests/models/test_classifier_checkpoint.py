@@ -99,8 +99,9 @@ def test_another_number_of_classes_is_an_error_until_the_fc_is_excluded(tmp_path
                                               r"head\.num_classes is 3.*exclude=\['head\.fc\.'\]"):
         load_weights(ours, tmp_path / 'tv.pth')
     report = load_weights(ours, tmp_path / 'tv.pth', exclude=['head.fc.'])
-    assert report.excluded == {'head.fc.': 2} and report.missing == ['head.fc.weight',
-                                                                      'head.fc.bias']
+    assert report.excluded == {'head.fc.': 2} and report.kept_init == ['head.fc.weight',
+                                                                        'head.fc.bias']
+    assert not report.missing
     assert torch.equal(ours.head.fc.weight, fc_before)
     assert torch.equal(ours.backbone.layer4[1].conv2.weight, theirs.layer4[1].conv2.weight)
 

@@ -1,4 +1,5 @@
-"""``load_weights``: container unwrapping, prefixes, the key report and the min_match guard."""
+"""``load_weights``: container unwrapping, prefixes, the key report, and the errors for missing
+weights (unless ``exclude`` / ``min_match`` say so) and other shapes."""
 import pytest
 import torch
 from torch import nn
@@ -56,7 +57,8 @@ def test_too_few_matches_fail_and_name_the_prefixes(tmp_path):
     torch.save({'state_dict': state}, tmp_path / 'ssl.pth')
     target = _net(0)
     before = {k: v.clone() for k, v in target.state_dict().items()}
-    with pytest.raises(WeightLoadError, match=r'0\.0% .*ssl\.pth') as err:
+    with pytest.raises(WeightLoadError, match=r'8 of the 8 weights .*ssl\.pth.*None was found') \
+            as err:
         load_weights(target, tmp_path / 'ssl.pth')
     assert 'backbone.0.weight' in str(err.value)  # the unexpected names are listed
     assert "prefix='backbone.' would match 6 of the 6 parameters" in str(err.value)
@@ -65,16 +67,37 @@ def test_too_few_matches_fail_and_name_the_prefixes(tmp_path):
         load_weights(target, tmp_path / 'ssl.pth', prefix='neck.')
 
 
-def test_min_match_zero_allows_a_partial_load(tmp_path):
+def test_a_partial_load_is_an_error_unless_min_match_accepts_it(tmp_path):
     source = _net(1).state_dict()
     partial = {k: v for k, v in source.items() if k.startswith('2.')}
     target = _net(0)
-    with pytest.raises(WeightLoadError, match='min_match=0.5'):
+    before = {k: v.clone() for k, v in target.state_dict().items()}
+    with pytest.raises(WeightLoadError, match=r"(?s)6 of the 8 weights of Sequential are not "
+                                              r"in partial\.pth \(with no prefix\): 0\.weight.*"
+                                              r"25\.0% were found.*exclude=\['0\.', '1\.'\].*"
+                                              r"min_match=0\.25"):
         load_weights(target, dict(state_dict=partial), source='partial.pth')
+    _assert_same(target, before)  # nothing was loaded
+    with pytest.raises(WeightLoadError, match=r'25\.0% were found \(min_match=0\.3\)'):
+        load_weights(target, dict(state_dict=partial), source='partial.pth', min_match=0.3)
     report = load_weights(target, dict(state_dict=partial), source='partial.pth', min_match=0)
     assert torch.equal(target[2].weight, source['2.weight'])
-    assert report.matched_params == 2 and report.num_params == 6
+    assert torch.equal(target[0].weight, before['0.weight'])
+    assert report.matched_params == 2 and report.num_params == 6 and report.num_required == 8
     assert report.missing[:2] == ['0.weight', '0.bias']
+    assert report.counters == ['1.num_batches_tracked']
+
+
+def test_bn_statistics_are_required_but_not_the_step_counter():
+    source = _net(1).state_dict()
+    del source['1.num_batches_tracked']  # files saved before PyTorch 0.4.1 lack it
+    target = _net(0)
+    report = load_weights(target, dict(source), source='old.pth')
+    assert report.missing == [] and report.match_fraction == 1.0
+    assert report.counters == ['1.num_batches_tracked']
+    del source['1.running_var']
+    with pytest.raises(WeightLoadError, match=r"1 of the 8 weights .*: 1\.running_var\."):
+        load_weights(target, source, source='old.pth')
 
 
 def test_shape_mismatch_fails_unless_the_layer_is_excluded_by_name():
@@ -87,11 +110,12 @@ def test_shape_mismatch_fails_unless_the_layer_is_excluded_by_name():
         load_weights(target, source, source='other.pth')
     _assert_same(target, before)  # nothing was loaded
     report = load_weights(target, source, source='other.pth', exclude=['2.'])
-    assert report.excluded == {'2.': 2} and report.missing == ['2.weight', '2.bias']
+    assert report.excluded == {'2.': 2} and report.kept_init == ['2.weight', '2.bias']
+    assert report.missing == [] and report.num_required == 6
     assert torch.equal(target[0].weight, source['0.weight'])
     assert torch.equal(target[2].weight, before['2.weight'])  # left at its initial value
     assert 'left out by exclude: 2.* (2)' in report.summary()
-    with pytest.raises(WeightLoadError, match=r"exclude \['3\.'\] names no key of other\.pth"):
+    with pytest.raises(WeightLoadError, match=r"exclude \['3\.'\] names no key of other\.pth nor"):
         load_weights(target, source, source='other.pth', exclude=['2.', '3.'])
     with pytest.raises(WeightLoadError, match='Strict load failed'):
         load_weights(target, source, source='other.pth', exclude=['2.'], strict=True)

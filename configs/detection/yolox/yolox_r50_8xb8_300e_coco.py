@@ -1,8 +1,10 @@
 # YOLOX on a self-supervised ResNet-50: the backbone starts from the online encoder of a
 # checkpoint of this project's pre-training (configs/ssl/mocov2_r50.py, byol_r50.py,
 # simclr_r50.py, swav_r50.py: all keep it under 'backbone.'), the neck and head from scratch.
-# Give the file: --cfg-options model.backbone.init_cfg.checkpoint=PATH (no download). The load is
-# strict: every backbone weight must be in the file, or training stops with the key report.
+# Give the file: --cfg-options model.backbone.init_cfg.checkpoint=PATH (no download). Every
+# backbone weight must be in the file (BN statistics included), and strict=True refuses keys
+# under the prefix that the ResNet-50 does not use (a deeper backbone): else training stops with
+# the key report.
 # Network: ResNet-50 stages 2-4 (strides 8 / 16 / 32, 512 / 1024 / 2048 channels) projected by
 # 1 x 1 convs to YOLOX-l's neck widths (256 / 512 / 1024), YOLOX-l's neck and head; 53.4 M
 # parameters. BN: as in MoCo's detection transfer, the backbone's BN layers are trained (not

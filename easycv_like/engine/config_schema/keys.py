@@ -143,11 +143,12 @@ DIST_PARAMS = {
 LOAD_CFG = {
     'prefix': Key((str,), None, 'keep only keys under it (prefix removed)', nullable=True),
     'container': Key((str,), None, 'top-level key to open first', nullable=True),
-    'exclude': Key((list,), [], 'leave out keys starting with these model names',
-                   items=Key((str,), REQUIRED)),
-    'min_match': Key(NUMBER, 0.5, 'least fraction of parameters that must match',
+    'exclude': Key((list,), [], 'layers that start afresh: model names neither loaded nor '
+                   'required', items=Key((str,), REQUIRED)),
+    'min_match': Key(NUMBER, 1.0, 'least fraction of the weights that must be found (below 1: '
+                     'a partial load, accepted knowingly)',
                      check=(lambda v: 0 <= v <= 1, 'a number in [0, 1]')),
-    'strict': flag(False, 'every key must match'),
+    'strict': flag(False, 'also no unused key in the file, nothing excluded'),
 }
 
 EMA = {  # absent sub-keys take the defaults of engine/ema_config.py

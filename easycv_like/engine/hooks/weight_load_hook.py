@@ -13,7 +13,8 @@ LOAD_CFG_KEYS = ('prefix', 'container', 'exclude', 'min_match', 'strict')
 
 @HOOKS.register_module()
 class WeightLoadHook(Hook):
-    """Load the file the Runner just read with ``load_weights`` (key report, ``min_match``).
+    """Load the file the Runner just read with ``load_weights`` (key report; every weight of
+    the model must be found unless ``exclude`` / ``min_match`` say otherwise).
 
     mmengine loads ``load_from`` with ``strict=False`` and only warns; this hook runs last in
     ``after_load_checkpoint``, loads the weights itself and hands the Runner the model's own
@@ -28,7 +29,7 @@ class WeightLoadHook(Hook):
 
     def __init__(self, checkpoint: str, prefix: Optional[str] = None,
                  container: Optional[str] = None, exclude: Sequence[str] = (),
-                 min_match: float = 0.5, strict: bool = False) -> None:
+                 min_match: float = 1.0, strict: bool = False) -> None:
         self.checkpoint = checkpoint
         self.options = dict(prefix=prefix, container=container, exclude=exclude,
                             min_match=min_match, strict=strict)
@@ -44,8 +45,7 @@ def weight_load_hooks(load_from: Optional[str], resume: bool,
     """The hook config for a Runner given ``load_from`` (the file it will read, if any).
 
     ``load_cfg`` (config key) sets ``prefix`` / ``container`` / ``exclude`` / ``min_match`` /
-    ``strict`` of a
-    ``load_from``; a resume is always strict and ignores it.
+    ``strict`` of a ``load_from``; a resume is always strict and ignores it.
     """
     load_cfg = dict(load_cfg or {})
     unknown = sorted(set(load_cfg) - set(LOAD_CFG_KEYS))
