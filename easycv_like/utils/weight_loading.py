@@ -9,7 +9,8 @@ logs a key report. It fails when a weight of the target (a parameter or a persis
 as BN running statistics; BN's ``num_batches_tracked`` counter excepted) is not in the file and
 the config did not say so: ``exclude`` names the layers that start afresh on purpose, and
 ``min_match`` < 1 accepts a partial load knowingly. A tensor of another shape than the model's
-is an error too (a classifier for another number of classes: ``exclude`` it by name). Keys of
+is an error too (a classifier for another number of classes: ``exclude`` it by name), and so are
+blocks past the end of the model's block lists (a ResNet-101 file for a ResNet-50). Other keys of
 the file that the target does not use (a classifier's ``fc`` when loading a backbone) are fine
 and listed in the report. A checkpoint that silently loads nothing, or less than it seems to, is
 the failure this module exists to prevent.
@@ -222,6 +223,34 @@ def shape_error(module: nn.Module, report: LoadReport) -> WeightLoadError:
         f"init_cfg=dict(type='Pretrained', ...)).\n{report.summary()}")
 
 
+def extra_blocks(module: nn.Module, unexpected: Sequence[str]) -> Dict[str, str]:
+    """The unused file keys that sit past the end of one of the module's block lists, each with
+    its block (``layer3.6.conv1.weight`` -> ``layer3.6.`` for a ``layer3`` of 6 blocks): the file
+    is a deeper network (a ResNet-101 file for a ResNet-50), of which the model would silently
+    take the first blocks."""
+    blocks = {name: len(sub) for name, sub in module.named_modules()
+              if isinstance(sub, (nn.Sequential, nn.ModuleList))}
+    extra = {}
+    for key in unexpected:
+        parts = key.split('.')
+        for i in range(len(parts) - 1):
+            parent = '.'.join(parts[:i])
+            if parent in blocks and parts[i].isdigit() and int(parts[i]) >= blocks[parent]:
+                extra[key] = '.'.join(parts[:i + 1]) + '.'
+                break
+    return extra
+
+
+def extra_blocks_error(report: LoadReport, extra: Dict[str, str]) -> WeightLoadError:
+    """The error for a file deeper than the model, with the ``exclude`` that accepts it."""
+    blocks = list(dict.fromkeys(extra.values()))
+    return WeightLoadError(
+        f'{report.source} holds {len(extra)} tensor(s) of blocks that {report.target} does not '
+        f'have{_first(list(extra))}: the file is a deeper network than the model (check depth / '
+        f'arch); loading it would keep only its first blocks. To take them knowingly, leave the '
+        f'extra blocks out by name: exclude={blocks[:SHOWN_NAMES]}.\n{report.summary()}')
+
+
 def _adapt(module: nn.Module, state: Dict[str, torch.Tensor]) -> None:
     """Let every submodule that defines ``adapt_checkpoint_state(state, prefix)`` rewrite its
     part of ``state`` in place (e.g. interpolate a ViT position embedding)."""
@@ -338,6 +367,9 @@ def load_weights(module: nn.Module, checkpoint: Union[PathLike, Mapping], *,
     loadable = match_state(module, state, report, exclude)
     if report.shape_mismatched:
         raise shape_error(module, report)
+    extra = extra_blocks(module, report.unexpected)
+    if extra:
+        raise extra_blocks_error(report, extra)
     if strict and not report.complete:
         raise WeightLoadError(f'Strict load failed (strict=True: every weight of {report.target} '
                               f'in the file, every key of the file used, nothing excluded).\n'

@@ -121,6 +121,23 @@ def test_shape_mismatch_fails_unless_the_layer_is_excluded_by_name():
         load_weights(target, source, source='other.pth', exclude=['2.'], strict=True)
 
 
+def test_a_deeper_file_is_an_error_unless_its_extra_blocks_are_excluded():
+    """A file with more blocks than the model (ResNet-101 for a ResNet-50) would load its first
+    blocks silently; an unused key outside the block lists (a classifier) stays fine."""
+    target = nn.Sequential(nn.Linear(3, 3), nn.Sequential(nn.Linear(3, 3), nn.Linear(3, 3)))
+    deeper = nn.Sequential(nn.Linear(3, 3), nn.Sequential(*[nn.Linear(3, 3) for _ in range(3)]))
+    source = {**deeper.state_dict(), 'fc.weight': torch.ones(2, 3)}
+    before = {k: v.clone() for k, v in target.state_dict().items()}
+    with pytest.raises(WeightLoadError, match=r"deep\.pth holds 2 tensor\(s\) of blocks that "
+                                              r"Sequential does not have: 1\.2\.weight, "
+                                              r"1\.2\.bias.*exclude=\['1\.2\.'\]"):
+        load_weights(target, source, source='deep.pth')
+    _assert_same(target, before)
+    report = load_weights(target, source, source='deep.pth', exclude=['1.2.'])
+    assert report.unexpected == ['fc.weight'] and report.missing == []
+    assert torch.equal(target[1][1].weight, deeper[1][1].weight)
+
+
 def test_ddp_module_prefix_and_teacher_container():
     teacher, student = _net(1).state_dict(), _net(2).state_dict()
     file = {'teacher': {f'module.{k}': v for k, v in teacher.items()}, 'student': student}
