@@ -14,10 +14,16 @@ from ..conftest import REPO
 from ..gloo_ranks import free_port, join_gloo, run_on_two_ranks
 
 WORKER = '''
-import importlib.util, os, sys, time
+import importlib.util, os, sys, time, types
 import torch, torch.distributed as dist
-# the module alone (torch only): importing the whole package would cost seconds per process
-spec = importlib.util.spec_from_file_location('dist_init', os.environ['DIST_INIT'])
+# the module and errors.py alone (torch only): importing the whole package would cost seconds
+# per process, so its two packages are stand-ins that only say where their files are
+package = os.path.dirname(os.path.dirname(os.environ['DIST_INIT']))
+for name, path in (('easycv_like', package), ('easycv_like.engine', f'{package}/engine')):
+    sys.modules[name] = types.ModuleType(name)
+    sys.modules[name].__path__ = [path]
+spec = importlib.util.spec_from_file_location('easycv_like.engine.dist_init',
+                                              os.environ['DIST_INIT'])
 dist_init = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(dist_init)
 init_torchrun_process_group = dist_init.init_torchrun_process_group
