@@ -7,6 +7,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from easycv_like.errors import ConfigError
+
 Size = Tuple[int, int]
 
 
@@ -14,7 +16,7 @@ def _pair(size: Union[int, Sequence[int]]) -> Size:
     if isinstance(size, int):
         return (size, size)
     if len(size) != 2:
-        raise ValueError(f'batch_resize: a size is an int or (h, w), got {size!r}.')
+        raise ConfigError(f'batch_resize: a size is an int or (h, w), got {size!r}.')
     return (int(size[0]), int(size[1]))
 
 
@@ -34,19 +36,19 @@ class BatchResize:
                  size_range: Optional[Sequence[int]] = None, size_divisor: int = 32,
                  interval: int = 10, seed: int = 0) -> None:
         if (sizes is None) == (size_range is None):
-            raise ValueError('batch_resize needs exactly one of sizes / size_range, got '
+            raise ConfigError('batch_resize needs exactly one of sizes / size_range, got '
                              f'sizes={sizes!r}, size_range={size_range!r}.')
         if size_range is not None:
             low, high = (int(v) for v in size_range)
             if low % size_divisor or high % size_divisor or low > high or low <= 0:
-                raise ValueError(f'batch_resize.size_range {tuple(size_range)} must be two '
+                raise ConfigError(f'batch_resize.size_range {tuple(size_range)} must be two '
                                  f'positive multiples of size_divisor={size_divisor}, low <= high.')
             sizes = [(s, s) for s in range(low, high + 1, size_divisor)]
         self.sizes: List[Size] = [_pair(s) for s in sizes]
         if not self.sizes:
-            raise ValueError('batch_resize.sizes is empty.')
+            raise ConfigError('batch_resize.sizes is empty.')
         if int(interval) < 1:
-            raise ValueError(f'batch_resize.interval must be >= 1, got {interval}.')
+            raise ConfigError(f'batch_resize.interval must be >= 1, got {interval}.')
         self.interval = int(interval)
         self.seed = int(seed)
 

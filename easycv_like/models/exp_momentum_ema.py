@@ -7,6 +7,7 @@ import torch
 from mmengine.model import ExponentialMovingAverage
 from torch import nn
 
+from easycv_like.errors import ConfigError
 from easycv_like.registry import MODELS
 
 
@@ -40,7 +41,7 @@ class ExpMomentumEMA(ExponentialMovingAverage):
                  interval: int = 1, device: Optional[torch.device] = None,
                  update_buffers: bool = True) -> None:
         if gamma <= 0:
-            raise ValueError(f'ExpMomentumEMA: gamma must be > 0, got {gamma}.')
+            raise ConfigError(f'ExpMomentumEMA: gamma must be > 0, got {gamma}.')
         super().__init__(model, momentum=momentum, interval=interval, device=device,
                          update_buffers=update_buffers)
         self.gamma = float(gamma)

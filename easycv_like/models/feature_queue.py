@@ -5,6 +5,8 @@ import torch.nn.functional as F
 from mmengine.dist import all_gather
 from torch import nn
 
+from easycv_like.errors import ConfigError
+
 
 class FeatureQueue(nn.Module):
     """A ring buffer of the last ``length`` feature rows, ``features`` L x D (one row a feature).
@@ -28,7 +30,7 @@ class FeatureQueue(nn.Module):
                  random_init: bool = True) -> None:
         super().__init__()
         if length <= 0 or dim <= 0:
-            raise ValueError(f'FeatureQueue needs length > 0 and dim > 0, got {length}, {dim}')
+            raise ConfigError(f'FeatureQueue needs length > 0 and dim > 0, got {length}, {dim}')
         self.length = length
         self.gather = gather
         if random_init:  # drawn D x L: the same random stream as MoCo's original layout

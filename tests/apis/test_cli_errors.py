@@ -96,6 +96,7 @@ def test_cfg_options_mistakes_are_one_line(tmp_path, capsys, options, expected):
      "ema.gamma applies only to type 'ExpMomentumEMA', not 'ExponentialMovingAverage'."),
     (['model.head.num_classes=0'], 'ClsHead.num_classes must be >= 1, got 0.'),
     (['model.backbone.depth=19'], 'ResNet.depth must be one of [18, 34, 50, 101, 152], got 19.'),
+    (['+model.backbone.frozen_stages=7'], 'ResNet frozen_stages must be in -1..4, got 7'),
 ])
 def test_config_values_refused_while_building_are_one_line(tmp_path, capsys, options, expected):
     err = _stderr_of_exit(capsys, train_cli.main, [DIGITS, '--work_dir', str(tmp_path),

@@ -12,6 +12,8 @@ import torch
 from mmcv.cnn import ConvModule
 from torch import nn
 
+from easycv_like.errors import ConfigError
+
 ACTIVATIONS = {'silu': dict(type='SiLU'), 'relu': dict(type='ReLU'),
                'lrelu': dict(type='LeakyReLU', negative_slope=0.1)}
 NORM_EPS = 1e-3  # Megvii's YOLOX BatchNorm (eps 1e-3, PyTorch momentum 0.03)
@@ -21,7 +23,7 @@ NORM_MOMENTUM = 0.03
 def activation_cfg(act: str) -> dict:
     """``'silu'`` / ``'relu'`` / ``'lrelu'`` (slope 0.1) -> mmcv activation config."""
     if act not in ACTIVATIONS:
-        raise ValueError(f'act must be one of {sorted(ACTIVATIONS)}, got {act!r}')
+        raise ConfigError(f'act must be one of {sorted(ACTIVATIONS)}, got {act!r}')
     return dict(ACTIVATIONS[act])
 
 

@@ -179,7 +179,7 @@ class ResNet(GlobalPoolMixin, BaseModule):
             raise ConfigError('ResNet replace_stride_with_dilation needs 3 booleans (stages 1-3), '
                               f'got {replace_stride_with_dilation}')
         if frozen_stages not in range(-1, 5):
-            raise ValueError(f'ResNet frozen_stages must be in -1..4, got {frozen_stages}')
+            raise ConfigError(f'ResNet frozen_stages must be in -1..4, got {frozen_stages}')
         norm_cfg = norm_cfg or dict(type='BN', requires_grad=True)
         block, num_blocks = self.arch_settings[depth]
         self.depth = depth

@@ -12,6 +12,8 @@ from mmcv.cnn import build_norm_layer
 from torch import nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
+from easycv_like.errors import ConfigError
+
 from .global_pool import GlobalPoolMixin
 
 
@@ -66,10 +68,10 @@ class SequentialFeaturesBackbone(GlobalPoolMixin, BaseModule):
         name = type(self).__name__
         indices = (num - 1,) if out_indices is None else tuple(out_indices)
         if not indices or any(not isinstance(i, int) or not -num <= i < num for i in indices):
-            raise ValueError(f'{name} out_indices must be a non-empty list of indices into its '
+            raise ConfigError(f'{name} out_indices must be a non-empty list of indices into its '
                              f'{num} feature layers (0..{num - 1}), got {out_indices}')
         if not isinstance(frozen_stages, int) or not -1 <= frozen_stages < num:
-            raise ValueError(f'{name} frozen_stages must be in -1..{num - 1}, got '
+            raise ConfigError(f'{name} frozen_stages must be in -1..{num - 1}, got '
                              f'{frozen_stages}')
         self.out_indices = tuple(i % num for i in indices)
         self.frozen_stages = frozen_stages

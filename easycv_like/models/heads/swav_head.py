@@ -8,6 +8,7 @@ import torch.nn.functional as F
 from mmengine.model import BaseModule
 from torch import nn
 
+from easycv_like.errors import ConfigError
 from easycv_like.registry import MODELS
 
 from ..feature_queue import FeatureQueue, store_legacy_queue
@@ -51,7 +52,7 @@ class SwAVHead(BaseModule):
                  queue_length: int = 0, init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if not set(crops_for_assign) <= set(range(sum(num_crops))):
-            raise ValueError(f'crops_for_assign {tuple(crops_for_assign)} must index the '
+            raise ConfigError(f'crops_for_assign {tuple(crops_for_assign)} must index the '
                              f'{sum(num_crops)} crops of num_crops={tuple(num_crops)}')
         self.prototypes = nn.Linear(feat_dim, num_prototypes, bias=False)
         self.epsilon = epsilon

@@ -3,6 +3,7 @@ import torch
 from torch import nn
 from torchvision.ops import generalized_box_iou_loss
 
+from ...errors import ConfigError
 from ...registry import MODELS
 
 IOU_MODES = ('iou', 'giou')
@@ -62,9 +63,9 @@ class IoULoss(nn.Module):
     def __init__(self, mode: str = 'iou', reduction: str = 'none', loss_weight: float = 1.0):
         super().__init__()
         if mode not in IOU_MODES:
-            raise ValueError(f'IoULoss mode must be one of {IOU_MODES}, got {mode!r}')
+            raise ConfigError(f'IoULoss mode must be one of {IOU_MODES}, got {mode!r}')
         if reduction not in REDUCTIONS:
-            raise ValueError(f'IoULoss reduction must be one of {REDUCTIONS}, got {reduction!r}')
+            raise ConfigError(f'IoULoss reduction must be one of {REDUCTIONS}, got {reduction!r}')
         self.mode = mode
         self.reduction = reduction
         self.loss_weight = loss_weight

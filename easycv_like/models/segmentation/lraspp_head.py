@@ -7,6 +7,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from easycv_like.errors import ConfigError
 from easycv_like.registry import MODELS
 
 from .decode_head import BaseDecodeHead, conv_bn_relu
@@ -35,7 +36,7 @@ class LRASPPHead(BaseDecodeHead):
                  in_index: Sequence[int] = (0, 1), norm_cfg: Optional[dict] = None,
                  ignore_index: int = 255, init_cfg: Optional[dict] = None) -> None:
         if len(in_channels) != 2 or isinstance(in_index, int) or len(in_index) != 2:
-            raise ValueError('LRASPPHead reads two maps: in_channels and in_index are '
+            raise ConfigError('LRASPPHead reads two maps: in_channels and in_index are '
                              f'(low, high) pairs, got {in_channels} and {in_index}.')
         super().__init__(num_classes, in_index, ignore_index, init_cfg)
         low_channels, high_channels = in_channels
