@@ -154,11 +154,11 @@ def resolve_dynamic_intervals(pairs: Sequence, total: int) -> List[tuple]:
     past = [tuple(p) for p in pairs if p[0] > total]
     if past:
         raise ConfigError(f'eval_config.dynamic_intervals {past} start after the run ends '
-                         f'({total}): they would never take effect. Count from the end with a '
-                         'negative milestone (-15: the 15th-last) or change them.')
+                          f'({total}): they would never take effect. Count from the end with a '
+                          'negative milestone (-15: the 15th-last) or change them.')
     if any(a[0] >= b[0] for a, b in zip(resolved, resolved[1:])):
-        raise ConfigError(f'eval_config.dynamic_intervals {list(pairs)} are {resolved} for a run '
-                         f'of {total}: the milestones must increase.')
+        raise ConfigError(f'eval_config.dynamic_intervals {list(pairs)} are {resolved} for a '
+                          f'run of {total}: the milestones must increase.')
     return resolved
 
 

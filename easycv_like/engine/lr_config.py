@@ -20,10 +20,9 @@ Warm-ups (``warmup_ratio`` r, ``warmup_iters`` W, iteration i < W): ``constant``
 ``linear`` ``1 - (1 - i / W) * (1 - r)``, ``exp`` ``r ** (1 - i / W)``, ``quadratic``
 ``r + (1 - r) * ((i + 1) / W) ** 2`` (YOLOX's).
 """
-import difflib
 from typing import List, Optional
 
-from ..errors import ConfigError
+from ..errors import ConfigError, closest
 from ..registry import SCOPE
 from .schedulers.warmup_policy_lr import POLICIES, WARMUPS, check_run_kind
 
@@ -41,15 +40,13 @@ def _check(lr_config: dict) -> str:
     known = COMMON_KEYS | POLICY_KEYS[policy]
     for key in lr_config:
         if key not in known:
-            close = difflib.get_close_matches(key, sorted(known), 1)
-            hint = f' (did you mean {close[0]!r}?)' if close else ''
-            raise ConfigError(f'lr_config key {key!r} is not used by policy {policy!r}{hint}; '
-                           f'its keys: {sorted(known)}. (A config that changes the policy of '
-                           'its base inherits the base\'s keys: write lr_config = '
-                           'dict(_delete_=True, policy=...).)')
+            raise ConfigError(f'lr_config key {key!r} is not used by policy {policy!r}'
+                              f'{closest(key, known)}; its keys: {sorted(known)}. (A config '
+                              'that changes the policy of its base inherits the base\'s keys: '
+                              'write lr_config = dict(_delete_=True, policy=...).)')
     if lr_config.get('warmup') and lr_config['warmup'] not in WARMUPS:
         raise ConfigError(f"Unknown lr_config.warmup '{lr_config['warmup']}'; choose from "
-                       f'{sorted(WARMUPS)}.')
+                          f'{sorted(WARMUPS)}.')
     if policy == 'step' and 'step' not in lr_config:
         raise ConfigError("lr_config.policy='step' needs lr_config.step (an int or a list).")
     if 'min_lr' in lr_config and 'min_lr_ratio' in lr_config:

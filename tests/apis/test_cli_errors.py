@@ -12,24 +12,16 @@ from easycv_like.apis.extract_features import main as extract_main
 from easycv_like.apis.knn_eval import main as knn_main
 from easycv_like.engine.work_dir_lock import claim_work_dir
 
+from ..cli_exit import stderr_of_exit_2
 from ..conftest import REPO, write_tiny_config
 
 DIGITS = osp.join(REPO, 'configs', 'classification', 'digits', 'resnet18_digits.py')
 
 
-def _stderr_of_exit(capsys, main, argv) -> str:
-    with pytest.raises(SystemExit) as exit_info:
-        main(argv)
-    assert exit_info.value.code == 2
-    err = capsys.readouterr().err
-    assert 'Traceback' not in err
-    return err
-
-
 def test_train_names_the_missing_data_file_and_the_folder_it_was_read_from(tmp_path, capsys,
                                                                           monkeypatch):
     monkeypatch.chdir(tmp_path)  # the config's data/digits/... paths are relative: not here
-    err = _stderr_of_exit(capsys, train_cli.main, [DIGITS, '--work_dir', str(tmp_path / 'w')])
+    err = stderr_of_exit_2(capsys, train_cli.main, [DIGITS, '--work_dir', str(tmp_path / 'w')])
     assert err.startswith("train.py: error: no such file or folder 'data/digits/")
     assert f'Relative paths are read from {str(tmp_path)!r}' in err
 
@@ -37,23 +29,23 @@ def test_train_names_the_missing_data_file_and_the_folder_it_was_read_from(tmp_p
 def test_a_missing_config_is_one_line(tmp_path, capsys):
     for main, prog in ((train_cli.main, 'train.py'), (eval_main, 'eval.py')):
         argv = [str(tmp_path / 'nope.py')] + (['x.pth'] if prog == 'eval.py' else [])
-        err = _stderr_of_exit(capsys, main, argv)
+        err = stderr_of_exit_2(capsys, main, argv)
         assert err == f'{prog}: error: Config file {tmp_path / "nope.py"} does not exist.\n'
 
 
 def test_config_and_checkpoint_in_the_wrong_places(tmp_path, capsys):
     ckpt = tmp_path / 'epoch_1.pth'
     ckpt.write_bytes(b'not read')
-    err = _stderr_of_exit(capsys, train_cli.main, [str(tmp_path)])
+    err = stderr_of_exit_2(capsys, train_cli.main, [str(tmp_path)])
     assert err == (f'train.py: error: Config file {tmp_path} is a folder; give a config file '
                    'in it.\n')
-    err = _stderr_of_exit(capsys, eval_main, [str(ckpt), DIGITS])
+    err = stderr_of_exit_2(capsys, eval_main, [str(ckpt), DIGITS])
     assert err.startswith(f'eval.py: error: Config file {ckpt} is not a config (.py, .json')
     assert 'order of the arguments' in err
-    err = _stderr_of_exit(capsys, eval_main, [DIGITS, DIGITS])
+    err = stderr_of_exit_2(capsys, eval_main, [DIGITS, DIGITS])
     assert err == (f'eval.py: error: Checkpoint {DIGITS} is a config file, not a checkpoint; '
                    'check the order of the arguments (--help).\n')
-    err = _stderr_of_exit(capsys, extract_main, [DIGITS, str(tmp_path)])
+    err = stderr_of_exit_2(capsys, extract_main, [DIGITS, str(tmp_path)])
     assert err.startswith(f'extract_features.py: error: Checkpoint {tmp_path} is a folder')
 
 
@@ -75,7 +67,7 @@ def test_config_and_checkpoint_in_the_wrong_places(tmp_path, capsys):
      'eval_config.dynamic_intervals [(9, 1)] start after the run ends (8)'),
 ])
 def test_cfg_options_mistakes_are_one_line(tmp_path, capsys, options, expected):
-    err = _stderr_of_exit(capsys, train_cli.main, [DIGITS, '--work_dir', str(tmp_path),
+    err = stderr_of_exit_2(capsys, train_cli.main, [DIGITS, '--work_dir', str(tmp_path),
                                                    '--cfg-options', *options])
     assert err.startswith(f'train.py: error: {expected}') and err.count('\n') == 1
 
@@ -99,7 +91,7 @@ def test_cfg_options_mistakes_are_one_line(tmp_path, capsys, options, expected):
     (['+model.backbone.frozen_stages=7'], 'ResNet frozen_stages must be in -1..4, got 7'),
 ])
 def test_config_values_refused_while_building_are_one_line(tmp_path, capsys, options, expected):
-    err = _stderr_of_exit(capsys, train_cli.main, [DIGITS, '--work_dir', str(tmp_path),
+    err = stderr_of_exit_2(capsys, train_cli.main, [DIGITS, '--work_dir', str(tmp_path),
                                                    '--cfg-options', *options])
     assert err == f'train.py: error: {expected}\n'
 
@@ -133,30 +125,30 @@ def test_config_values_refused_when_training_starts_are_one_line(tmp_path, capsy
         raise AssertionError('a training step ran')
     monkeypatch.setattr(BaseModel, 'train_step', no_step)
     config = write_tiny_config(str(tmp_path), tiny_digits, extra)
-    err = _stderr_of_exit(capsys, train_cli.main, [config, '--work_dir', str(tmp_path / 'w')])
+    err = stderr_of_exit_2(capsys, train_cli.main, [config, '--work_dir', str(tmp_path / 'w')])
     assert err == f'train.py: error: {expected}\n'
 
 
 def test_work_dir_empty_a_file_or_locked(tmp_path, capsys):
-    err = _stderr_of_exit(capsys, train_cli.main, [DIGITS, '--work_dir', ''])
+    err = stderr_of_exit_2(capsys, train_cli.main, [DIGITS, '--work_dir', ''])
     assert err == ('train.py: error: --work_dir is an empty string; give a path or leave it '
                    'out.\n')  # was: silently trained into work_dirs/resnet18_digits
-    err = _stderr_of_exit(capsys, train_cli.main, [DIGITS, '--work_dir', DIGITS])
+    err = stderr_of_exit_2(capsys, train_cli.main, [DIGITS, '--work_dir', DIGITS])
     assert err == f'train.py: error: work_dir {DIGITS} is a file, not a folder.\n'
     with claim_work_dir(str(tmp_path)):
-        err = _stderr_of_exit(capsys, train_cli.main, [DIGITS, '--work_dir', str(tmp_path)])
+        err = stderr_of_exit_2(capsys, train_cli.main, [DIGITS, '--work_dir', str(tmp_path)])
     assert err.startswith(f'train.py: error: Work dir {tmp_path} is in use by another run')
 
 
 def test_an_unwritable_out_is_refused_before_evaluating(tmp_path, capsys):
     out = tmp_path / 'no_such_folder' / 'metrics.json'
-    err = _stderr_of_exit(capsys, eval_main, [DIGITS, 'x.pth', '--out', str(out)])
+    err = stderr_of_exit_2(capsys, eval_main, [DIGITS, 'x.pth', '--out', str(out)])
     assert err == (f"eval.py: error: --out '{out}': the folder "
                    f"'{tmp_path / 'no_such_folder'}' does not exist.\n")
 
 
 def test_knn_eval_of_missing_features(tmp_path, capsys):
-    err = _stderr_of_exit(capsys, knn_main, ['--train-features', str(tmp_path),
+    err = stderr_of_exit_2(capsys, knn_main, ['--train-features', str(tmp_path),
                                              '--val-features', str(tmp_path)])
     assert err.startswith(f"knn_eval.py: error: no such file or folder "
                           f"'{tmp_path / 'features.npy'}'")
@@ -165,10 +157,10 @@ def test_knn_eval_of_missing_features(tmp_path, capsys):
 def test_devices_are_checked_before_loading(monkeypatch, capsys):
     import torch
     monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
-    err = _stderr_of_exit(capsys, extract_main, [DIGITS, 'x.pth', '--device', 'gpu'])
+    err = stderr_of_exit_2(capsys, extract_main, [DIGITS, 'x.pth', '--device', 'gpu'])
     assert err == ("extract_features.py: error: --device 'gpu' is not a device: use 'cpu', "
                    "'cuda' or 'cuda:N'.\n")
-    err = _stderr_of_exit(capsys, extract_main, [DIGITS, 'x.pth', '--device', 'cuda:0'])
+    err = stderr_of_exit_2(capsys, extract_main, [DIGITS, 'x.pth', '--device', 'cuda:0'])
     assert err == ('extract_features.py: error: --device cuda:0: this machine has no CUDA '
                    'device; use --device cpu.\n')
 
@@ -178,10 +170,10 @@ def test_knn_numbers_that_would_give_a_meaningless_accuracy(tmp_path, capsys):
     from easycv_like.apis.extract_features import save_features
     save_features(str(tmp_path), np.eye(4, dtype=np.float32), np.arange(4))
     feats = ['--train-features', str(tmp_path), '--val-features', str(tmp_path)]
-    err = _stderr_of_exit(capsys, knn_main, feats + ['--k', '5'])  # was: silently k=4
+    err = stderr_of_exit_2(capsys, knn_main, feats + ['--k', '5'])  # was: silently k=4
     assert err == 'knn_eval.py: error: k=5: choose 1 to 4, the number of training features.\n'
     for flag, value in (('--k', '0'), ('--temperature', '0'), ('--temperature', '-1')):
-        err = _stderr_of_exit(capsys, knn_main, feats + [flag, value])
+        err = stderr_of_exit_2(capsys, knn_main, feats + [flag, value])
         assert err.endswith(f'error: argument {flag}: must be a positive '
                             f'{"integer" if flag == "--k" else "number"}, got {value}\n')
     assert knn_main(feats + ['--k', '1'])['top1'] == 100.0
@@ -192,7 +184,7 @@ def test_a_work_dir_that_cannot_be_written_is_one_line(tmp_path, capsys, monkeyp
     def read_only(work_dir):
         raise PermissionError(13, 'Permission denied', f'{work_dir}/run.lock')
     monkeypatch.setattr(train_cli, 'claim_work_dir', read_only)
-    err = _stderr_of_exit(capsys, train_cli.main, [DIGITS, '--work_dir', str(tmp_path)])
+    err = stderr_of_exit_2(capsys, train_cli.main, [DIGITS, '--work_dir', str(tmp_path)])
     assert err == f"train.py: error: cannot use '{tmp_path}/run.lock': Permission denied.\n"
 
 
@@ -205,6 +197,6 @@ def test_a_launcher_outside_its_launch_tool(tmp_path, capsys, monkeypatch, launc
         monkeypatch.delenv(name, raising=False)
     argv = [DIGITS, '--work_dir', str(tmp_path), '--launcher', launcher,
             '--cfg-options', f"data.train.data_source.list_file='{DIGITS}'"]  # never read
-    err = _stderr_of_exit(capsys, train_cli.main, argv)  # slurm was a KeyError traceback
+    err = stderr_of_exit_2(capsys, train_cli.main, argv)  # slurm was a KeyError traceback
     assert err.startswith(f'train.py: error: --launcher {launcher} needs the environment')
     assert f'missing {missing}. Start with {how}.' in err

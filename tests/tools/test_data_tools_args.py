@@ -4,20 +4,15 @@ traceback or a silent "Wrote -3 train images"."""
 import os
 import shutil
 
-import pytest
-
 import convert_to_tfrecord
 import make_shapes_dataset
 import prepare_demo_data
 
+from ..cli_exit import stderr_of_exit_2
+
 
 def _error(capsys, main, argv) -> str:
-    with pytest.raises(SystemExit) as exit_info:
-        main(argv)
-    assert exit_info.value.code == 2
-    err = capsys.readouterr().err
-    assert 'Traceback' not in err
-    return err.splitlines()[-1]
+    return stderr_of_exit_2(capsys, main, argv).splitlines()[-1]
 
 
 def test_counts_and_out_folders(tmp_path, capsys):
