@@ -91,6 +91,15 @@ def test_unknown_top_level_keys_are_all_named():
     assert "'optimzer' (did you mean 'optimizer'?)" in text and "'foo'" in text
 
 
+def test_mmengine_runner_keys_name_the_schema_keys_that_say_the_same():
+    """param_scheduler beside the base's lr_config: an error naming both, neither wins."""
+    text = _error(_cfg(param_scheduler=[dict(type='CosineAnnealingLR', T_max=1)],
+                       default_hooks=dict(checkpoint=dict(interval=1))))
+    assert "'param_scheduler' (mmengine's Runner key; here: lr_config, weight_decay_config)" \
+        in text
+    assert "'default_hooks' (mmengine's Runner key; here: checkpoint_config, log_config)" in text
+
+
 @pytest.mark.parametrize('key,value,expected', [
     ('optimizer.lr', '0.1', "optimizer.lr must be a number, got str '0.1'"),
     ('data.imgs_per_gpu', 8.0, 'data.imgs_per_gpu must be an int, got float 8.0'),

@@ -10,7 +10,7 @@ from typing import Any, Iterator, Optional, Tuple
 from mmengine.config import Config
 
 from ...errors import ConfigError, closest
-from .keys import SCHEMA
+from .keys import MMENGINE_KEYS, SCHEMA
 from .spec import REQUIRED, Key
 from .type_args import check_arguments, check_type_config
 
@@ -18,10 +18,12 @@ MISSING = object()  # a key absent from the config
 
 
 def check_top_level_names(cfg: Config) -> None:
-    """Every top-level name is a schema key (or a ``_`` helper variable of the config file)."""
+    """Every top-level name is a schema key (or a ``_`` helper variable of the config file); an
+    mmengine Runner key (``param_scheduler``) is refused naming the schema keys that say it."""
     unknown = sorted(k for k in cfg.keys() if k not in SCHEMA and not k.startswith('_'))
     if unknown:
-        hints = [f"'{k}'{closest(k, SCHEMA)}" for k in unknown]
+        hints = [f"'{k}' (mmengine's Runner key; here: {MMENGINE_KEYS[k]})" if k in MMENGINE_KEYS
+                 else f"'{k}'{closest(k, SCHEMA)}" for k in unknown]
         raise ConfigError(f"Unknown top-level config key(s): {', '.join(hints)}. "
                           'The schema is documented in docs/config.md.')
 
