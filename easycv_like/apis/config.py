@@ -14,11 +14,19 @@ def load_config(path: str,
                 cfg_options: Optional[Union[dict, Sequence[str]]] = None) -> Config:
     """``Config.fromfile`` (``_base_``, ``_delete_``, ``custom_imports``) plus dotted overrides.
 
-    The ``_base_`` chain is checked first (a cycle or a missing base names the files), and every
+    The ``_base_`` chain is checked first (a cycle, a file inherited twice or a missing base
+    names the files; two bases setting one key is a ``ConfigError`` too), and every
     override key must exist in the config or the schema unless it starts with ``+``.
     """
     check_base_files(path)
-    cfg = Config.fromfile(path)
+    try:
+        cfg = Config.fromfile(path)
+    except KeyError as err:  # mmengine's bare KeyError for two bases of a list sharing a key
+        message = str(err.args[0]) if err.args else ''
+        if not message.startswith('Duplicate key is not allowed among bases'):
+            raise
+        raise ConfigError(f'{path}: {message}. The files of one _base_ list may not set the '
+                          'same key: set it in one of them, or in this file.') from None
     if cfg_options:
         merge_cfg_options(cfg, cfg_options_dict(cfg_options))
     return cfg

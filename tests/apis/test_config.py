@@ -66,11 +66,22 @@ def test_shared_bases_are_not_cycles(tmp_path):
     _write(tmp_path, 'x.py', "_base_ = './common.py'\nx_only = 1\n")
     _write(tmp_path, 'y.py', "_base_ = './common.py'\ny_only = 2\n")
     leaf = _write(tmp_path, 'leaf.py', "_base_ = ['./x.py', './y.py']\n")
-    with pytest.raises(Exception) as err:  # mmengine refuses the duplicate key, not a cycle
+    with pytest.raises(ConfigError) as err:  # mmengine refuses the duplicate key, not a cycle
         load_config(leaf)
     assert 'cycle' not in str(err.value)
+    # mmengine's bare KeyError listed every key of common.py; the error names the three files
+    assert str(err.value).startswith(f"{leaf}: its _base_ files {tmp_path / 'x.py'} and "
+                                     f"{tmp_path / 'y.py'} both inherit {tmp_path / 'common.py'}")
     _write(tmp_path, 'y.py', "y_only = 2\n")
     assert load_config(leaf).seed == 0
+
+
+def test_two_bases_setting_one_key_is_a_config_error(tmp_path):
+    _write(tmp_path, 'a.py', 'seed = 1\n')
+    _write(tmp_path, 'b.py', 'seed = 2\nx = 1\n')
+    leaf = _write(tmp_path, 'leaf.py', "_base_ = ['./a.py', './b.py']\n")
+    with pytest.raises(ConfigError, match=r"leaf.py: Duplicate key .*\{'seed'\}.* set it in one"):
+        load_config(leaf)
 
 
 DIGITS = osp.join(REPO, 'configs/classification/digits/resnet18_digits.py')
