@@ -27,9 +27,28 @@ def load_config(path: str,
             raise
         raise ConfigError(f'{path}: {message}. The files of one _base_ list may not set the '
                           'same key: set it in one of them, or in this file.') from None
+    except ImportError as err:
+        missing = _missing_custom_import(err)
+        if missing is None:  # an import that fails inside the user's module keeps its traceback
+            raise
+        raise ConfigError(f'{path}: custom_imports names module {missing!r}, which is not on '
+                          'sys.path. Put the folder that holds it on PYTHONPATH (python '
+                          'tools/train.py does not look in the current folder), or correct the '
+                          'name.') from None
     if cfg_options:
         merge_cfg_options(cfg, cfg_options_dict(cfg_options))
     return cfg
+
+
+def _missing_custom_import(err: ImportError) -> Optional[str]:
+    """The ``custom_imports`` module that does not exist, when mmengine's ``ImportError`` is
+    about that (its cause's cause is the ``ModuleNotFoundError`` of the name itself)."""
+    failed = err.__cause__  # mmengine: 'Failed to import <name>'
+    found = getattr(failed, '__cause__', None) or getattr(failed, '__context__', None)
+    if not isinstance(found, ModuleNotFoundError) or not found.name:
+        return None
+    name = str(failed).rpartition(' ')[2]
+    return name if name == found.name or name.startswith(f'{found.name}.') else None
 
 
 def cfg_options_dict(pairs: Optional[Union[Sequence[str], dict]]) -> Optional[dict]:

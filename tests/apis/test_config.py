@@ -168,3 +168,18 @@ def test_torchrun_arguments_give_back_the_same_options():
                'h': '1', 'i': 1e-5, 'j': True}
     args = cli_args(DIGITS, cfg_options=options)
     assert cfg_options_dict(args[args.index('--cfg-options') + 1:]) == options
+
+
+def test_custom_import_that_does_not_exist_is_a_config_error(tmp_path, monkeypatch):
+    path = _write(tmp_path, 'cfg.py', "custom_imports = dict(imports=['no_such_module_xyz'])\n")
+    with pytest.raises(ConfigError, match=r"custom_imports names module 'no_such_module_xyz', "
+                                          'which is not on sys.path. Put the folder'):
+        load_config(path)
+    # a module that exists but fails inside keeps mmengine's error (and its traceback)
+    _write(tmp_path, 'broken_user_mod.py', 'import no_such_dependency_xyz\n')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    broken = _write(tmp_path, 'cfg2.py', "custom_imports = dict(imports=['broken_user_mod'])\n")
+    with pytest.raises(ImportError) as err:
+        load_config(broken)
+    assert not isinstance(err.value, ConfigError)
+    assert err.value.__cause__.__context__.name == 'no_such_dependency_xyz'
