@@ -8,6 +8,7 @@ from mmengine.config import Config, DictAction
 from ..engine.config_schema import ConfigError
 from .cfg_options import merge_cfg_options
 from .config_bases import check_base_files
+from .custom_imports import import_custom_modules, missing_module_is_config_error
 
 
 def load_config(path: str,
@@ -16,39 +17,25 @@ def load_config(path: str,
 
     The ``_base_`` chain is checked first (a cycle, a file inherited twice or a missing base
     names the files; two bases setting one key is a ``ConfigError`` too), and every
-    override key must exist in the config or the schema unless it starts with ``+``.
+    override key must exist in the config or the schema unless it starts with ``+``; overrides
+    of ``custom_imports`` are imported too.
     """
     check_base_files(path)
     try:
-        cfg = Config.fromfile(path)
+        with missing_module_is_config_error(path):
+            cfg = Config.fromfile(path)
     except KeyError as err:  # mmengine's bare KeyError for two bases of a list sharing a key
         message = str(err.args[0]) if err.args else ''
         if not message.startswith('Duplicate key is not allowed among bases'):
             raise
         raise ConfigError(f'{path}: {message}. The files of one _base_ list may not set the '
                           'same key: set it in one of them, or in this file.') from None
-    except ImportError as err:
-        missing = _missing_custom_import(err)
-        if missing is None:  # an import that fails inside the user's module keeps its traceback
-            raise
-        raise ConfigError(f'{path}: custom_imports names module {missing!r}, which is not on '
-                          'sys.path. Put the folder that holds it on PYTHONPATH (python '
-                          'tools/train.py does not look in the current folder), or correct the '
-                          'name.') from None
     if cfg_options:
-        merge_cfg_options(cfg, cfg_options_dict(cfg_options))
+        options = cfg_options_dict(cfg_options)
+        merge_cfg_options(cfg, options)
+        if any(key.lstrip('+').split('.')[0] == 'custom_imports' for key in options):
+            import_custom_modules(path, cfg.custom_imports)
     return cfg
-
-
-def _missing_custom_import(err: ImportError) -> Optional[str]:
-    """The ``custom_imports`` module that does not exist, when mmengine's ``ImportError`` is
-    about that (its cause's cause is the ``ModuleNotFoundError`` of the name itself)."""
-    failed = err.__cause__  # mmengine: 'Failed to import <name>'
-    found = getattr(failed, '__cause__', None) or getattr(failed, '__context__', None)
-    if not isinstance(found, ModuleNotFoundError) or not found.name:
-        return None
-    name = str(failed).rpartition(' ')[2]
-    return name if name == found.name or name.startswith(f'{found.name}.') else None
 
 
 def cfg_options_dict(pairs: Optional[Union[Sequence[str], dict]]) -> Optional[dict]:

@@ -1,5 +1,6 @@
 """Config files: _base_ inheritance (cycles, missing bases), _delete_, --cfg-options."""
 import os.path as osp
+import sys
 
 import pytest
 
@@ -183,3 +184,16 @@ def test_custom_import_that_does_not_exist_is_a_config_error(tmp_path, monkeypat
         load_config(broken)
     assert not isinstance(err.value, ConfigError)
     assert err.value.__cause__.__context__.name == 'no_such_dependency_xyz'
+
+
+def test_custom_imports_given_as_an_override_are_imported(tmp_path, monkeypatch):
+    """Only mmengine's fromfile imported custom_imports: an override was silently ignored."""
+    _write(tmp_path, 'override_user_mod.py', 'IMPORTED = True\n')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, 'override_user_mod', raising=False)
+    path = _write(tmp_path, 'cfg.py', 'seed = 0\n')
+    cfg = load_config(path, ["+custom_imports={'imports': ['override_user_mod']}"])
+    assert cfg.custom_imports.imports == ['override_user_mod']
+    assert sys.modules['override_user_mod'].IMPORTED is True
+    with pytest.raises(ConfigError, match="custom_imports names module 'no_such_module_xyz'"):
+        load_config(path, {'+custom_imports.imports': ['no_such_module_xyz']})
