@@ -271,3 +271,14 @@ def test_docs_config_md_documents_exactly_the_schema():
         top, name = path.split('.')[0].split('[')[0], path.split('.')[-1]
         spans = ' '.join(re.findall(r'`([^`]+)`', rows[top]))
         assert re.search(rf'\b{re.escape(name)}\b', spans), f'{path} not in docs/config.md'
+
+
+@pytest.mark.parametrize('save_best,expected', [
+    ('top1', "eval_config.save_best='top1' names no evaluation: metrics are "
+             "'<eval_pipelines name>/<metric>', names here: val (e.g. 'val/top1')."),
+    ('test/top1', "names here: val"),
+])
+def test_save_best_must_name_an_evaluation(save_best, expected):
+    assert expected in _error(_cfg(**{'eval_config.save_best': save_best}))
+    validate_config(_cfg(**{'eval_config.save_best': 'val/anything'}))  # checked when validated
+    validate_config(_cfg(**{'eval_config.save_best': 'top1', 'eval_pipelines': []}))  # no eval

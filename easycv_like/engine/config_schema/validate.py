@@ -133,6 +133,7 @@ def _check_together(cfg: Config) -> None:
     for i, entry in enumerate(cfg.eval_pipelines or []):
         entry.setdefault('name', f'val{i}')
         entry.setdefault('imgs_per_gpu', cfg.data.imgs_per_gpu)
+    _check_save_best(cfg.eval_config.get('save_best'), [e['name'] for e in cfg.eval_pipelines])
     if {'paramwise_options', 'paramwise_cfg'} <= set(cfg.optimizer):
         raise ConfigError('Set only one of optimizer.paramwise_options / optimizer.paramwise_cfg '
                           "(the same option: EasyCV's and mmengine's name).")
@@ -147,6 +148,18 @@ def _check_together(cfg: Config) -> None:
                           f"(got {lr.get('warmup_iters', 0)}).")
     if lr.get('min_lr') is not None and lr.get('min_lr_ratio') is not None:
         raise ConfigError('Set only one of lr_config.min_lr / lr_config.min_lr_ratio.')
+
+
+def _check_save_best(save_best: Optional[str], names: list) -> None:
+    """``eval_config.save_best`` must name a metric of an ``eval_pipelines`` entry
+    (``'<name>/<metric>'``); mmengine would fail with a bare ``KeyError`` at the first
+    validation. Without ``eval_pipelines`` (evaluation turned off) it has no effect."""
+    if save_best in (None, 'auto') or not names:
+        return
+    if save_best.partition('/')[0] not in names or '/' not in save_best:
+        raise ConfigError(f'eval_config.save_best={save_best!r} names no evaluation: metrics are '
+                          f"'<eval_pipelines name>/<metric>', names here: {', '.join(names)} "
+                          f"(e.g. '{names[0]}/top1').")
 
 
 def _is_number(value: Any) -> bool:
