@@ -8,19 +8,33 @@ from mmengine.config import Config, DictAction
 from ..engine.config_schema import ConfigError
 from .cfg_options import merge_cfg_options
 from .config_bases import check_base_files
+from .custom_imports import import_custom_modules, missing_module_is_config_error
 
 
 def load_config(path: str,
                 cfg_options: Optional[Union[dict, Sequence[str]]] = None) -> Config:
     """``Config.fromfile`` (``_base_``, ``_delete_``, ``custom_imports``) plus dotted overrides.
 
-    The ``_base_`` chain is checked first (a cycle or a missing base names the files), and every
-    override key must exist in the config or the schema unless it starts with ``+``.
+    The ``_base_`` chain is checked first (a cycle, a file inherited twice or a missing base
+    names the files; two bases setting one key is a ``ConfigError`` too), and every
+    override key must exist in the config or the schema unless it starts with ``+``; overrides
+    of ``custom_imports`` are imported too.
     """
     check_base_files(path)
-    cfg = Config.fromfile(path)
+    try:
+        with missing_module_is_config_error(path):
+            cfg = Config.fromfile(path)
+    except KeyError as err:  # mmengine's bare KeyError for two bases of a list sharing a key
+        message = str(err.args[0]) if err.args else ''
+        if not message.startswith('Duplicate key is not allowed among bases'):
+            raise
+        raise ConfigError(f'{path}: {message}. The files of one _base_ list may not set the '
+                          'same key: set it in one of them, or in this file.') from None
     if cfg_options:
-        merge_cfg_options(cfg, cfg_options_dict(cfg_options))
+        options = cfg_options_dict(cfg_options)
+        merge_cfg_options(cfg, options)
+        if any(key.lstrip('+').split('.')[0] == 'custom_imports' for key in options):
+            import_custom_modules(path, cfg.custom_imports)
     return cfg
 
 

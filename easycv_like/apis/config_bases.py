@@ -34,8 +34,9 @@ def base_files(path: str) -> List[str]:
 
 def check_base_files(path: str) -> None:
     """Raise if ``path`` is not a config file (``ConfigError``; ``FileNotFoundError`` if missing)
-    or its ``_base_`` chain has a cycle (``ConfigError`` naming its files) or names a file that
-    does not exist (``FileNotFoundError`` naming the file that asked)."""
+    or its ``_base_`` chain has a cycle or a file inherited twice through one ``_base_`` list
+    (``ConfigError`` naming the files) or names a file that does not exist
+    (``FileNotFoundError`` naming the file that asked)."""
     if osp.isdir(path):
         raise ConfigError(f'Config file {path} is a folder; give a config file in it.')
     if not osp.isfile(path):
@@ -53,8 +54,34 @@ def _walk(path: str, chain: List[str], done: Set[str]) -> None:
                           'itself; remove one of these _base_ entries.')
     if path in done:
         return
-    for base in base_files(path):
+    bases = base_files(path)
+    for base in bases:
         if not osp.isfile(base):
             raise FileNotFoundError(f'{path} names _base_ file {base}, which does not exist.')
         _walk(base, chain + [path], done)
+    _check_no_shared_base(path, bases)
     done.add(path)
+
+
+def _inherited(path: str) -> Set[str]:
+    """``path`` and every file its ``_base_`` chain reads (the chain is checked already)."""
+    found = {path}
+    for base in base_files(path):
+        found |= _inherited(base)
+    return found
+
+
+def _check_no_shared_base(path: str, bases: List[str]) -> None:
+    """mmengine merges a ``_base_`` list only when its files share no key, so two bases that
+    inherit one file (a diamond) always fail, with a bare ``KeyError`` listing every key of it:
+    name the files instead."""
+    seen = {}
+    for base in bases:
+        for common in sorted(_inherited(base)):
+            if common in seen:
+                raise ConfigError(
+                    f'{path}: its _base_ files {seen[common]} and {base} both inherit {common}, '
+                    'and mmengine merges a _base_ list only when its files share no key. '
+                    'Inherit that file once: make one of them the only base and override the '
+                    'rest in this file.')
+            seen[common] = base

@@ -13,7 +13,7 @@ from mmengine.dist import is_main_process
 from ..cli.parsers import eval_parser
 from ..engine.build_runner import apply_overrides, build_runner
 from ..engine.class_checks import check_num_classes, check_same_classes, dataset_classes
-from ..engine.dist_init import leave_process_group
+from ..engine.dist_init import process_group_left_at_exit
 from ..engine.eval_data import resolve_eval_data
 from ..utils.checkpoint import load_checkpoint_file
 from ..utils.weight_loading import WeightLoadError, load_weights
@@ -63,7 +63,7 @@ def evaluate(config_path: str, checkpoint: str, cfg_options: Optional[dict] = No
 
 def run(args: argparse.Namespace) -> Dict[str, float]:
     """Evaluate as ``args`` (parsed by ``eval_parser``) say; prints and optionally writes JSON."""
-    with user_errors_end_the_run('eval.py'):
+    with process_group_left_at_exit(), user_errors_end_the_run('eval.py'):
         if args.out:
             check_output_file(args.out, '--out')
         metrics = evaluate(args.config, args.checkpoint, cfg_options_dict(args.cfg_options),
@@ -73,7 +73,6 @@ def run(args: argparse.Namespace) -> Dict[str, float]:
             if args.out:
                 with open(args.out, 'w') as f:
                     json.dump(metrics, f, indent=2)
-    leave_process_group()
     return metrics
 
 

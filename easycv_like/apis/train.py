@@ -5,7 +5,7 @@ import subprocess
 import sys
 from typing import Optional, Sequence, Union
 
-from ..engine.build_runner import apply_overrides, build_runner
+from ..engine.build_runner import apply_overrides, build_runner, check_schema
 from ..engine.work_dir_lock import claim_work_dir
 from .config import cfg_options_dict, load_config
 from .results import eval_names, last_checkpoint, last_metrics
@@ -69,6 +69,7 @@ def train(config_path: str, gpus: int = 1, fp16: bool = False, work_dir: Optiona
     cfg = apply_overrides(load_config(config_path, cfg_options), work_dir, fp16, load_from,
                           resume, trust_checkpoint)
     if gpus > 1:
+        check_schema(cfg)  # a config error raises here, as with gpus=1, not in every process
         cmd = [sys.executable, '-m', 'torch.distributed.run', f'--nproc_per_node={gpus}',
                f'--master_port={_free_port()}', '-m', 'easycv_like.apis.train_cli',
                *cli_args(config_path, fp16, cfg.work_dir, cfg_options, resume, load_from,

@@ -21,6 +21,7 @@ from .config_schema import ConfigError, section, validate_config
 from .cpu_precision import cpu_has_fast_bf16, slow_bf16_reason
 from .dist_init import check_launcher_env, init_torchrun_process_group, process_group_timeout
 from .ema_config import ema_hook_cfg
+from .engine_hooks import check_custom_hooks
 from .eval_data import resolve_eval_data
 from .hooks.weight_load_hook import weight_load_hooks
 from .last_epochs import fill_last_epochs
@@ -37,12 +38,15 @@ _RUN_NUMBER = itertools.count()
 
 def check_schema(cfg: Config) -> Config:
     """``cfg`` checked against the schema (``config_schema/keys.py``), defaults filled in, after
-    ``eval_pipelines``' split names (``data='val'``) are resolved to the merged ``data`` entries;
-    then ``num_last_epochs`` / ``total_epochs`` filled into their consumers (``last_epochs.py``).
+    ``eval_pipelines``' split names (``data='val'``) are resolved to the merged ``data`` entries,
+    ``custom_hooks`` checked for hooks the engine builds itself (``engine_hooks.py``); then
+    ``num_last_epochs`` / ``total_epochs`` filled into their consumers (``last_epochs.py``).
 
     Raises ``ConfigError`` (a ``KeyError`` and a ``ValueError``) naming the dotted key.
     """
-    return fill_last_epochs(validate_config(move_legacy_weight_decay_hook(resolve_eval_data(cfg))))
+    cfg = validate_config(move_legacy_weight_decay_hook(resolve_eval_data(cfg)))
+    check_custom_hooks(cfg)
+    return fill_last_epochs(cfg)
 
 
 def _config_name(cfg: Config) -> str:

@@ -8,12 +8,14 @@ rank that starts before its peers reads their dead predecessors' addresses and f
 therefore gets its own key namespace (``TORCHELASTIC_RESTART_COUNT``), and ``dist_params.timeout``
 bounds the store, the connection set-up and every collective.
 """
+import contextlib
 import datetime
 import gc
 import numbers
 import os
+import traceback
 import weakref
-from typing import Optional
+from typing import Iterator, Optional
 
 import torch
 import torch.distributed as dist
@@ -94,3 +96,28 @@ def leave_process_group() -> bool:
     dist.destroy_process_group()
     gc.collect()
     return group() is None
+
+
+def _release_frames(err: BaseException) -> None:
+    """Drop the locals of the finished frames ``err`` and its causes passed through (the
+    Runner among them), keeping file and line of each for the printed traceback."""
+    seen = set()
+    while err is not None and id(err) not in seen:
+        seen.add(id(err))
+        traceback.clear_frames(err.__traceback__)
+        err = err.__cause__ or err.__context__
+
+
+@contextlib.contextmanager
+def process_group_left_at_exit() -> Iterator[None]:
+    """Leave the process group when the block ends, also when it raises: a failed run kept the
+    backend (held by its traceback's frames) until interpreter shutdown, where gloo could abort
+    the process and hide the error. Only local teardown, no barrier: a failing rank must not
+    wait on peers that will never join. The exception goes on unchanged."""
+    try:
+        yield
+    except BaseException as err:
+        _release_frames(err)
+        leave_process_group()
+        raise
+    leave_process_group()

@@ -1,6 +1,6 @@
 """Refuse a resume whose config differs from the checkpoint's where that cannot work or would
-silently change the run: the model, the optimizer and its schedules, and the keys that fix the
-data order.
+silently change the run: the model, the optimizer and its schedules, the training length the
+schedules were built for, and the keys that fix the data order.
 
 A changed model or optimizer fails late and cryptically inside ``load_state_dict`` (or, for a
 changed learning rate, is silently overridden by the saved optimizer state); a changed seed
@@ -20,7 +20,10 @@ from .config_schema import ConfigError, validate_config
 COMPARED_KEYS = (('model', ('init_cfg', 'pretrained')), ('optimizer', ()), ('seed', ()),
                  ('data.imgs_per_gpu', ()), ('data.drop_last', ()),
                  # the saved scheduler / optimizer state would override a change silently
-                 ('lr_config', ()), ('weight_decay_config', ()), ('auto_scale_lr', ()))
+                 ('lr_config', ()), ('weight_decay_config', ()), ('auto_scale_lr', ()),
+                 # the schedules' saved length and end: epochs added on resume ran at the old
+                 # schedule's final rate (0 after a cosine)
+                 ('total_epochs', ()), ('total_iters', ()))
 _ABSENT = '<absent>'
 
 

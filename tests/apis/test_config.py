@@ -1,5 +1,6 @@
 """Config files: _base_ inheritance (cycles, missing bases), _delete_, --cfg-options."""
 import os.path as osp
+import sys
 
 import pytest
 
@@ -66,11 +67,22 @@ def test_shared_bases_are_not_cycles(tmp_path):
     _write(tmp_path, 'x.py', "_base_ = './common.py'\nx_only = 1\n")
     _write(tmp_path, 'y.py', "_base_ = './common.py'\ny_only = 2\n")
     leaf = _write(tmp_path, 'leaf.py', "_base_ = ['./x.py', './y.py']\n")
-    with pytest.raises(Exception) as err:  # mmengine refuses the duplicate key, not a cycle
+    with pytest.raises(ConfigError) as err:  # mmengine refuses the duplicate key, not a cycle
         load_config(leaf)
     assert 'cycle' not in str(err.value)
+    # mmengine's bare KeyError listed every key of common.py; the error names the three files
+    assert str(err.value).startswith(f"{leaf}: its _base_ files {tmp_path / 'x.py'} and "
+                                     f"{tmp_path / 'y.py'} both inherit {tmp_path / 'common.py'}")
     _write(tmp_path, 'y.py', "y_only = 2\n")
     assert load_config(leaf).seed == 0
+
+
+def test_two_bases_setting_one_key_is_a_config_error(tmp_path):
+    _write(tmp_path, 'a.py', 'seed = 1\n')
+    _write(tmp_path, 'b.py', 'seed = 2\nx = 1\n')
+    leaf = _write(tmp_path, 'leaf.py', "_base_ = ['./a.py', './b.py']\n")
+    with pytest.raises(ConfigError, match=r"leaf.py: Duplicate key .*\{'seed'\}.* set it in one"):
+        load_config(leaf)
 
 
 DIGITS = osp.join(REPO, 'configs/classification/digits/resnet18_digits.py')
@@ -157,3 +169,31 @@ def test_torchrun_arguments_give_back_the_same_options():
                'h': '1', 'i': 1e-5, 'j': True}
     args = cli_args(DIGITS, cfg_options=options)
     assert cfg_options_dict(args[args.index('--cfg-options') + 1:]) == options
+
+
+def test_custom_import_that_does_not_exist_is_a_config_error(tmp_path, monkeypatch):
+    path = _write(tmp_path, 'cfg.py', "custom_imports = dict(imports=['no_such_module_xyz'])\n")
+    with pytest.raises(ConfigError, match=r"custom_imports names module 'no_such_module_xyz', "
+                                          'which is not on sys.path. Put the folder'):
+        load_config(path)
+    # a module that exists but fails inside keeps mmengine's error (and its traceback)
+    _write(tmp_path, 'broken_user_mod.py', 'import no_such_dependency_xyz\n')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    broken = _write(tmp_path, 'cfg2.py', "custom_imports = dict(imports=['broken_user_mod'])\n")
+    with pytest.raises(ImportError) as err:
+        load_config(broken)
+    assert not isinstance(err.value, ConfigError)
+    assert err.value.__cause__.__context__.name == 'no_such_dependency_xyz'
+
+
+def test_custom_imports_given_as_an_override_are_imported(tmp_path, monkeypatch):
+    """Only mmengine's fromfile imported custom_imports: an override was silently ignored."""
+    _write(tmp_path, 'override_user_mod.py', 'IMPORTED = True\n')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, 'override_user_mod', raising=False)
+    path = _write(tmp_path, 'cfg.py', 'seed = 0\n')
+    cfg = load_config(path, ["+custom_imports={'imports': ['override_user_mod']}"])
+    assert cfg.custom_imports.imports == ['override_user_mod']
+    assert sys.modules['override_user_mod'].IMPORTED is True
+    with pytest.raises(ConfigError, match="custom_imports names module 'no_such_module_xyz'"):
+        load_config(path, {'+custom_imports.imports': ['no_such_module_xyz']})

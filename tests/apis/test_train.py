@@ -44,3 +44,18 @@ def test_train_with_two_gloo_processes(tiny_config, tmp_path):
     assert 'val/top1' in result['metrics']
     # each process reads 60 of the 120 images: ceil(60 / 16) = 4 iterations, not 8
     assert load_checkpoint_file(result['checkpoint'])['meta']['iter'] == 4
+
+
+def test_two_process_config_error_raises_before_torchrun(tiny_config, tmp_path, monkeypatch):
+    """gpus=2 raised subprocess.CalledProcessError after each process printed the error."""
+    import importlib
+
+    from easycv_like.engine.config_schema import ConfigError
+    train_module = importlib.import_module('easycv_like.apis.train')  # the name is the function
+
+    def no_torchrun(*args, **kwargs):
+        raise AssertionError('torchrun started for a config that does not validate')
+    monkeypatch.setattr(train_module.subprocess, 'run', no_torchrun)
+    with pytest.raises(ConfigError, match='data.imgs_per_gpu must be >= 1, got 0'):
+        train(tiny_config, gpus=2, work_dir=str(tmp_path / 'w'),
+              cfg_options={'data.imgs_per_gpu': 0})

@@ -66,3 +66,19 @@ def _val_top1(work_dir):
     with open(scalars) as f:
         rows = [json.loads(line) for line in f]
     return [row['val/top1'] for row in rows if 'val/top1' in row]
+
+
+def test_save_best_metric_the_validation_lacks_names_it_and_keeps_the_checkpoint(tmp_path,
+                                                                                  tiny_digits):
+    """'val/top3' passes the static check (its pipeline exists); mmengine stopped with a bare
+    KeyError after the first validation and without that step's checkpoint."""
+    from easycv_like.engine.config_schema import ConfigError
+    cfg = write_tiny_config(str(tmp_path), tiny_digits, (
+        "total_epochs = None\ntotal_iters = 2\nlr_config = dict(warmup_iters=1, by_epoch=False)\n"
+        "eval_config = dict(interval=2, save_best='val/top3')\n"
+        "checkpoint_config = dict(interval=2, by_epoch=False)\n"))
+    with pytest.raises(ConfigError) as err:
+        train(cfg, work_dir=str(tmp_path / 'work'))
+    assert str(err.value) == ("eval_config.save_best='val/top3' is not a metric of the "
+                              'validation; it gave val/top1, val/top5.')
+    assert osp.isfile(tmp_path / 'work' / 'iter_2.pth')

@@ -91,6 +91,15 @@ def test_unknown_top_level_keys_are_all_named():
     assert "'optimzer' (did you mean 'optimizer'?)" in text and "'foo'" in text
 
 
+def test_mmengine_runner_keys_name_the_schema_keys_that_say_the_same():
+    """param_scheduler beside the base's lr_config: an error naming both, neither wins."""
+    text = _error(_cfg(param_scheduler=[dict(type='CosineAnnealingLR', T_max=1)],
+                       default_hooks=dict(checkpoint=dict(interval=1))))
+    assert "'param_scheduler' (mmengine's Runner key; here: lr_config, weight_decay_config)" \
+        in text
+    assert "'default_hooks' (mmengine's Runner key; here: checkpoint_config, log_config)" in text
+
+
 @pytest.mark.parametrize('key,value,expected', [
     ('optimizer.lr', '0.1', "optimizer.lr must be a number, got str '0.1'"),
     ('data.imgs_per_gpu', 8.0, 'data.imgs_per_gpu must be an int, got float 8.0'),
@@ -262,3 +271,14 @@ def test_docs_config_md_documents_exactly_the_schema():
         top, name = path.split('.')[0].split('[')[0], path.split('.')[-1]
         spans = ' '.join(re.findall(r'`([^`]+)`', rows[top]))
         assert re.search(rf'\b{re.escape(name)}\b', spans), f'{path} not in docs/config.md'
+
+
+@pytest.mark.parametrize('save_best,expected', [
+    ('top1', "eval_config.save_best='top1' names no evaluation: metrics are "
+             "'<eval_pipelines name>/<metric>', names here: val (e.g. 'val/top1')."),
+    ('test/top1', "names here: val"),
+])
+def test_save_best_must_name_an_evaluation(save_best, expected):
+    assert expected in _error(_cfg(**{'eval_config.save_best': save_best}))
+    validate_config(_cfg(**{'eval_config.save_best': 'val/anything'}))  # checked when validated
+    validate_config(_cfg(**{'eval_config.save_best': 'top1', 'eval_pipelines': []}))  # no eval

@@ -7,8 +7,9 @@ import sys
 import pytest
 import torch.distributed as dist
 
-from easycv_like.engine.dist_init import (leave_process_group, process_group_timeout,
-                                         store_namespace)
+from easycv_like.engine import dist_init
+from easycv_like.engine.dist_init import (leave_process_group, process_group_left_at_exit,
+                                         process_group_timeout, store_namespace)
 
 from ..conftest import REPO
 from ..gloo_ranks import free_port, join_gloo, run_on_two_ranks
@@ -164,3 +165,59 @@ def test_leave_process_group_stops_gloo_threads_before_exit():
         assert results[rank]['before'] >= 2  # the worker threads and the transport loop
         assert results[rank]['gone'] is True
         assert results[rank]['after'] == 0
+
+
+def _failing_train(rank: int) -> None:
+    """Like Runner.train when a step raises: the DDP model is a local of a frame that the
+    traceback keeps alive, inside a reference cycle."""
+    import torch
+    from torch.nn.parallel import DistributedDataParallel
+    runner = dict(model=DistributedDataParallel(torch.nn.Linear(2, 2)))
+    runner['self'] = runner
+    raise RuntimeError(f'loss is nan on rank {rank}')
+
+
+def _fail_worker(rank: int, port: int, results: dict) -> None:
+    import time
+    import traceback
+    join_gloo(rank, port)
+    if rank == 1:  # a healthy peer that is busy elsewhere: the failing rank must not wait on it
+        import torch
+        from torch.nn.parallel import DistributedDataParallel
+        DistributedDataParallel(torch.nn.Linear(2, 2))
+        time.sleep(6)
+        results[rank] = dict(gone=leave_process_group())
+        return
+    start = time.time()
+    try:
+        with process_group_left_at_exit():
+            _failing_train(rank)
+    except RuntimeError as err:  # the traceback is still held here, as when Python prints it
+        results[rank] = dict(seconds=time.time() - start, threads=_gloo_threads(),
+                             initialized=dist.is_initialized(), message=str(err),
+                             trace=''.join(traceback.format_exception(err)))
+
+
+@pytest.mark.skipif(not sys.platform.startswith('linux'), reason='counts threads in /proc')
+def test_failing_run_leaves_the_group_without_waiting_for_peers():
+    """A run that raised kept gloo alive through its traceback's frames until interpreter exit
+    (where gloo could abort and hide the error): the group is left on the failing path too,
+    at once, and the error with its traceback goes on unchanged."""
+    results = run_on_two_ranks(_fail_worker)
+    failed = results[0]
+    assert failed['message'] == 'loss is nan on rank 0'
+    assert '_failing_train' in failed['trace'] and 'raise RuntimeError' in failed['trace']
+    assert failed['initialized'] is False
+    assert failed['threads'] == 0
+    assert failed['seconds'] < 4  # rank 1 sleeps 6 s: no barrier with it
+    assert results[1]['gone'] is True
+
+
+def test_process_group_left_at_exit_passes_results_and_errors(monkeypatch):
+    calls = []
+    monkeypatch.setattr(dist_init, 'leave_process_group', lambda: calls.append('left'))
+    with dist_init.process_group_left_at_exit():
+        pass
+    with pytest.raises(SystemExit) as exc, dist_init.process_group_left_at_exit():
+        raise SystemExit(2)
+    assert exc.value.code == 2 and calls == ['left', 'left']

@@ -99,11 +99,14 @@ def test_absolute_pointer_outside_the_work_dir_is_ignored(tmp_path, mmengine_war
     ({'data.imgs_per_gpu': 8}, 'data.imgs_per_gpu: 16 -> 8'),
     ({'seed': 7}, 'seed: 0 -> 7'),
     ({'lr_config.warmup_iters': 8}, 'lr_config.warmup_iters: 4 -> 8'),
+    # a longer run trained its new epochs at the old cosine's end, lr 0
+    ({'total_epochs': 2}, 'total_epochs: 1 -> 2'),
+    ({'total_epochs': None, 'total_iters': 16}, "total_epochs: 1 -> None"),
 ])
 def test_resume_with_a_different_config_names_the_keys(one_epoch_run, options, named):
     config, work = one_epoch_run
     with pytest.raises(ResumeConfigMismatchError) as err:
-        train(config, work_dir=work, resume='auto', cfg_options=dict(total_epochs=2, **options))
+        train(config, work_dir=work, resume='auto', cfg_options=options)
     assert named in str(err.value) and 'epoch_1.pth' in str(err.value)
     assert not osp.exists(osp.join(work, 'epoch_2.pth'))
 
@@ -127,5 +130,5 @@ def test_resume_with_a_shorter_training_set_is_refused(one_epoch_run, tiny_digit
         shorter.write_text(''.join(f.readlines()[:100]))
     with pytest.raises(EpochLengthMismatchError, match='8 iterations per epoch on 1 process'):
         train(config, work_dir=work, resume='auto', cfg_options={
-            'total_epochs': 2, 'data.train.data_source.list_file': str(shorter)})
+            'data.train.data_source.list_file': str(shorter)})
     assert not osp.exists(osp.join(work, 'epoch_2.pth'))

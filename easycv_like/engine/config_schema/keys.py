@@ -225,3 +225,26 @@ SCHEMA = {
     'log_level': Key((str,), 'INFO', 'log level',
                      choices=('DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL')),
 }
+
+# mmengine Runner keys -> the keys of this schema that say the same (named in the error for one)
+MMENGINE_KEYS = {
+    'param_scheduler': 'lr_config, weight_decay_config',
+    'optim_wrapper': 'optimizer, optimizer_config, fp16',
+    'train_cfg': 'total_epochs / total_iters, eval_config.interval',
+    'max_epochs': 'total_epochs',
+    'max_iters': 'total_iters',
+    'default_hooks': 'checkpoint_config, log_config',
+    'train_dataloader': 'data.train, data.imgs_per_gpu, data.workers_per_gpu',
+    'val_dataloader': 'eval_pipelines',
+    'val_evaluator': 'eval_pipelines[*].evaluators',
+    'val_cfg': 'eval_pipelines, eval_config',
+    'test_dataloader': 'eval_pipelines (tools/eval.py)',
+    'test_evaluator': 'eval_pipelines (tools/eval.py)',
+    'test_cfg': 'eval_pipelines (tools/eval.py)',
+    'env_cfg': 'dist_params, cudnn_benchmark',
+    'randomness': 'seed, deterministic',
+    'visualizer': 'log_config.hooks',
+    'log_processor': 'log_config.interval',
+    'resume': 'resume_from',
+    'launcher': 'the --launcher option',
+}

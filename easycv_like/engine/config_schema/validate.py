@@ -10,7 +10,7 @@ from typing import Any, Iterator, Optional, Tuple
 from mmengine.config import Config
 
 from ...errors import ConfigError, closest
-from .keys import SCHEMA
+from .keys import MMENGINE_KEYS, SCHEMA
 from .spec import REQUIRED, Key
 from .type_args import check_arguments, check_type_config
 
@@ -18,10 +18,12 @@ MISSING = object()  # a key absent from the config
 
 
 def check_top_level_names(cfg: Config) -> None:
-    """Every top-level name is a schema key (or a ``_`` helper variable of the config file)."""
+    """Every top-level name is a schema key (or a ``_`` helper variable of the config file); an
+    mmengine Runner key (``param_scheduler``) is refused naming the schema keys that say it."""
     unknown = sorted(k for k in cfg.keys() if k not in SCHEMA and not k.startswith('_'))
     if unknown:
-        hints = [f"'{k}'{closest(k, SCHEMA)}" for k in unknown]
+        hints = [f"'{k}' (mmengine's Runner key; here: {MMENGINE_KEYS[k]})" if k in MMENGINE_KEYS
+                 else f"'{k}'{closest(k, SCHEMA)}" for k in unknown]
         raise ConfigError(f"Unknown top-level config key(s): {', '.join(hints)}. "
                           'The schema is documented in docs/config.md.')
 
@@ -131,6 +133,7 @@ def _check_together(cfg: Config) -> None:
     for i, entry in enumerate(cfg.eval_pipelines or []):
         entry.setdefault('name', f'val{i}')
         entry.setdefault('imgs_per_gpu', cfg.data.imgs_per_gpu)
+    _check_save_best(cfg.eval_config.get('save_best'), [e['name'] for e in cfg.eval_pipelines])
     if {'paramwise_options', 'paramwise_cfg'} <= set(cfg.optimizer):
         raise ConfigError('Set only one of optimizer.paramwise_options / optimizer.paramwise_cfg '
                           "(the same option: EasyCV's and mmengine's name).")
@@ -145,6 +148,18 @@ def _check_together(cfg: Config) -> None:
                           f"(got {lr.get('warmup_iters', 0)}).")
     if lr.get('min_lr') is not None and lr.get('min_lr_ratio') is not None:
         raise ConfigError('Set only one of lr_config.min_lr / lr_config.min_lr_ratio.')
+
+
+def _check_save_best(save_best: Optional[str], names: list) -> None:
+    """``eval_config.save_best`` must name a metric of an ``eval_pipelines`` entry
+    (``'<name>/<metric>'``); mmengine would fail with a bare ``KeyError`` at the first
+    validation. Without ``eval_pipelines`` (evaluation turned off) it has no effect."""
+    if save_best in (None, 'auto') or not names:
+        return
+    if save_best.partition('/')[0] not in names or '/' not in save_best:
+        raise ConfigError(f'eval_config.save_best={save_best!r} names no evaluation: metrics are '
+                          f"'<eval_pipelines name>/<metric>', names here: {', '.join(names)} "
+                          f"(e.g. '{names[0]}/top1').")
 
 
 def _is_number(value: Any) -> bool:

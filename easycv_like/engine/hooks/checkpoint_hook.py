@@ -13,6 +13,7 @@ from mmengine.hooks import CheckpointHook as MMEngineCheckpointHook
 from mmengine.model import is_model_wrapper
 from mmengine.runner import EpochBasedTrainLoop
 
+from ...errors import ConfigError
 from ...registry import HOOKS
 from ...utils.checkpoint import atomic_link, atomic_write_text
 from ..checkpoint_integrity import NonFiniteCheckpointError, broken_tensors
@@ -71,6 +72,13 @@ class CheckpointHook(MMEngineCheckpointHook):
 
     def after_val_epoch(self, runner, metrics) -> None:
         pending, self._pending_save = self._pending_save, None
+        missing = [k for k in getattr(self, 'key_indicators', None) or []
+                   if k != 'auto' and k not in metrics]
+        if metrics and missing:  # mmengine: a bare KeyError; the step's checkpoint is kept
+            if pending is not None:
+                self._save_checkpoint_with_step(runner, *pending)
+            raise ConfigError(f'eval_config.save_best={missing[0]!r} is not a metric of the '
+                              f'validation; it gave {", ".join(sorted(metrics))}.')
         self._during_best, self._resave = True, None
         try:
             super().after_val_epoch(runner, metrics)
