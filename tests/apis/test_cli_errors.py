@@ -82,8 +82,8 @@ def test_cfg_options_mistakes_are_one_line(tmp_path, capsys, options, expected):
      'lr_config.by_epoch=True counts epochs: train with total_epochs, not total_iters, or leave '
      'it out.'),
     (["eval_pipelines.0.data='vall'"],
-     "eval_pipelines[0].data='vall' names no dataset of data (splits: ['train', 'val']); did you "
-     "mean 'val'?"),
+     "eval_pipelines[0].data='vall' (did you mean 'val'?) names no dataset of data (splits: "
+     "['train', 'val'])."),
     (["ema={'type': 'ExponentialMovingAverage', 'gamma': 3}"],
      "ema.gamma applies only to type 'ExpMomentumEMA', not 'ExponentialMovingAverage'."),
     (['model.head.num_classes=0'], 'ClsHead.num_classes must be >= 1, got 0.'),
