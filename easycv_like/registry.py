@@ -2,18 +2,25 @@
 
 Children let mmengine's Runner build our classes (with ``default_scope='easycv_like'``) and let our
 configs name mmengine/torch classes too (a lookup falls back to the parent). An unknown ``type``
-fails at build time with an error that names the registry and the closest registered names.
+fails at build time with an error that names the registry and the closest registered names;
+a ``ConfigError`` raised while building names the config path of the part (``config_path.py``).
 """
 from mmengine import registry as mmengine_registry
 from mmengine.registry import Registry as MMEngineRegistry
 
+from . import config_path
 from .errors import closest
 
 SCOPE = 'easycv_like'
 
 
 class Registry(MMEngineRegistry):
-    """mmengine Registry whose failed lookups raise ``KeyError`` naming the closest matches."""
+    """mmengine Registry whose failed lookups raise ``KeyError`` naming the closest matches and
+    whose builds name the config path in a ``ConfigError``."""
+
+    def build(self, cfg, *args, **kwargs):
+        with config_path.building(cfg):
+            return super().build(cfg, *args, **kwargs)
 
     def get(self, key):
         obj = super().get(key)
