@@ -6,7 +6,7 @@ They live here, below every other module and importing nothing of the package, s
 on them with one line and exit status 2 (``apis/cli_errors.py``).
 """
 import difflib
-from typing import Iterable
+from typing import Iterable, List
 
 
 class ConfigError(KeyError, ValueError):
@@ -29,7 +29,16 @@ class UsageError(ValueError):
     """A command-line choice that cannot work (e.g. an output file in a folder that is missing)."""
 
 
-def closest(name: str, known: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` for the nearest of ``known``, or an empty string."""
-    match = difflib.get_close_matches(str(name), sorted(known), n=1, cutoff=0.6)
-    return f' (did you mean {match[0]!r}?)' if match else ''
+def close_names(name: str, known: Iterable[str], n: int = 1, cutoff: float = 0.6) -> List[str]:
+    """The (at most ``n``) names of ``known`` nearest to ``name``, nearest first."""
+    return difflib.get_close_matches(str(name), sorted(set(map(str, known))), n=n, cutoff=cutoff)
+
+
+def closest(name: str, known: Iterable[str], n: int = 1, cutoff: float = 0.6) -> str:
+    """`` (did you mean 'x'?)`` (or ``'x', 'y' or 'z'`` with ``n=3``) for the nearest of
+    ``known``, or an empty string: the one form of the closest-name hint."""
+    names = [repr(m) for m in close_names(name, known, n, cutoff)]
+    if not names:
+        return ''
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    return f' (did you mean {listed}?)'

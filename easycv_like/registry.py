@@ -2,18 +2,25 @@
 
 Children let mmengine's Runner build our classes (with ``default_scope='easycv_like'``) and let our
 configs name mmengine/torch classes too (a lookup falls back to the parent). An unknown ``type``
-fails at build time with an error that names the registry and the closest registered names.
+fails at build time with an error that names the registry and the closest registered names;
+a ``ConfigError`` raised while building names the config path of the part (``config_path.py``).
 """
-import difflib
-
 from mmengine import registry as mmengine_registry
 from mmengine.registry import Registry as MMEngineRegistry
+
+from . import config_path
+from .errors import closest
 
 SCOPE = 'easycv_like'
 
 
 class Registry(MMEngineRegistry):
-    """mmengine Registry whose failed lookups raise ``KeyError`` naming the closest matches."""
+    """mmengine Registry whose failed lookups raise ``KeyError`` naming the closest matches and
+    whose builds name the config path in a ``ConfigError``."""
+
+    def build(self, cfg, *args, **kwargs):
+        with config_path.building(cfg):
+            return super().build(cfg, *args, **kwargs)
 
     def get(self, key):
         obj = super().get(key)
@@ -36,11 +43,9 @@ class Registry(MMEngineRegistry):
         return sorted(names)
 
     def unknown_type_message(self, key):
-        close = difflib.get_close_matches(key, self.all_names(), n=3, cutoff=0.5)
-        hint = ', '.join(repr(n) for n in close) if close else 'none'
-        return (f"Unknown type '{key}' in the '{self.name}' registry of {self.scope}. "
-                f"Closest registered names: {hint}. Check the spelling, or register the class "
-                "and import its module (config key `custom_imports`).")
+        return (f"Unknown type '{key}' in the '{self.name}' registry of {self.scope}"
+                f"{closest(key, self.all_names(), n=3, cutoff=0.5)}. Check the spelling, or "
+                "register the class and import its module (config key `custom_imports`).")
 
 
 def _child(parent, name, locations):

@@ -5,8 +5,9 @@ config's ``data_source=dict(type=...)`` uses. DALI datasets (``source=dict(type=
 ``tools/convert_to_tfrecord.py --src-type`` take the same names. Plain constants, no imports, so a
 tool can offer them before torch is loaded.
 """
-import difflib
 from collections.abc import Sequence
+
+from .errors import close_names
 
 #: what tools/convert_to_tfrecord.py can read and write out as TFRecord shards
 CONVERTIBLE_SOURCES = ('ImageList', 'ImageFolder', 'Cifar')
@@ -26,6 +27,6 @@ def source_name(name: str, allowed: Sequence[str], what: str = 'source type') ->
     canonical = FORMER_NAMES.get(name, name)
     if canonical in allowed:
         return canonical
-    close = difflib.get_close_matches(str(name), list(allowed) + list(FORMER_NAMES), 1)
+    close = close_names(name, list(allowed) + list(FORMER_NAMES))
     hint = f' (did you mean {FORMER_NAMES.get(close[0], close[0])!r}?)' if close else ''
     raise ValueError(f'Unknown {what} {name!r}{hint}; choose one of {tuple(allowed)}.')

@@ -23,6 +23,7 @@ from torch.utils.data import DataLoader
 
 from ..engine.eval_data import resolve_eval_data
 from ..cli.parsers import FEATURE_SPLITS, extract_features_parser
+from ..config_path import entry
 from ..engine.config_schema import section
 from ..models.classification import Classification
 from ..predictors.base import inference_pipeline, single_view_dataset
@@ -59,7 +60,8 @@ def build_model_from(cfg: Config, checkpoint: str, device: Union[str, torch.devi
     pre-training), under that prefix ('' for none): every backbone weight must be found in it,
     its other keys (a projection head) are reported and left out, and a classifier's neck (which
     the file cannot fill) is dropped, so the features are the backbone's."""
-    model = MODELS.build(cfg.model)
+    with entry('model', cfg.model):
+        model = MODELS.build(cfg.model)
     if backbone_prefix is None:
         try:
             load_weights(model, checkpoint, strict=True, trust=trust_checkpoint)

@@ -15,8 +15,9 @@ registered cv2 transforms), :func:`dali_view_specs` into ``ViewSpec`` dicts for 
 flip commutes with the colour operators); ``tests/data/test_view_recipe_parity.py`` checks the
 statistics of their outputs agree.
 """
-import difflib
 from typing import Optional
+
+from ..errors import closest
 
 PHOTOMETRIC_KEYS = ('color_jitter', 'grayscale', 'blur', 'solarize', 'flip')
 RECIPE_KEYS = ('crops',) + PHOTOMETRIC_KEYS
@@ -37,9 +38,7 @@ MOCOV2_VIEWS = dict(crops=[dict(size=224, scale=(0.2, 1.0), num=2)],
 def _check_keys(cfg: dict, known: tuple, where: str) -> None:
     for key in cfg:
         if key not in known:
-            close = difflib.get_close_matches(key, known, 1)
-            hint = f' (did you mean {close[0]!r}?)' if close else ''
-            raise KeyError(f'Unknown key {key!r} in {where}{hint}; valid: {known}.')
+            raise KeyError(f'Unknown key {key!r} in {where}{closest(key, known)}; valid: {known}.')
 
 
 def _probability(value, where: str) -> float:

@@ -10,11 +10,13 @@ import torch
 import torch.distributed as dist
 from mmengine.config import Config
 from mmengine.logging import print_log
+from mmengine.hooks import Hook
 from mmengine.runner import Runner, set_random_seed
 
+from .. import config_path
 from ..data.builder import build_dataloader
 from ..models.channels_last import to_channels_last
-from ..registry import MODELS, SCOPE
+from ..registry import HOOKS, MODELS, SCOPE
 from ..utils.checkpoint import set_trust_checkpoints
 from .auto_scale_lr import runner_auto_scale_lr
 from .config_schema import ConfigError, section, validate_config
@@ -191,14 +193,26 @@ def _visualizer(cfg: Config) -> dict:
     return dict(type='Visualizer', vis_backends=backends)
 
 
+def _config_hook(hook: dict, path: str) -> Hook:
+    """A hook the config asks for, built here rather than by the Runner so that a
+    ``ConfigError`` of its constructor names its entry (``custom_hooks[1]: ...``)."""
+    hook = dict(hook)
+    priority = hook.pop('priority', None)  # as Runner.register_hook reads it
+    with config_path.entry(path, hook):
+        built = HOOKS.build(hook)
+    if priority is not None:
+        built.priority = priority
+    return built
+
+
 def _custom_hooks(cfg: Config) -> list:
     hooks = [dict(type=f'{SCOPE}.{name}')
              for name in ('PlainStateHook', 'RNGStateHook', 'PreemptionHook',
                           'ClassCountCheckHook', 'EpochLengthCheckHook')]
-    hooks += [dict(h) for h in cfg.custom_hooks or []]
+    hooks += [_config_hook(h, f'custom_hooks[{i}]') for i, h in enumerate(cfg.custom_hooks or [])]
     ema = ema_hook_cfg(cfg.get('ema'))
     if ema is not None:
-        hooks.append(ema)
+        hooks.append(_config_hook(ema, 'ema'))
     if cfg.eval_config.initial and cfg.eval_pipelines:
         hooks.append(dict(type=f'{SCOPE}.InitialEvalHook'))
     return hooks
@@ -229,7 +243,8 @@ def _init_process_group(cfg: Config, launcher: str) -> None:
 
 
 def _build_model(cfg: Config) -> torch.nn.Module:
-    model = MODELS.build(cfg.model)
+    with config_path.entry('model', cfg.model):
+        model = MODELS.build(cfg.model)
     return to_channels_last(model) if cfg.channels_last else model
 
 

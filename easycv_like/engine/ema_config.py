@@ -1,8 +1,7 @@
 """The ``ema`` config key -> our ``EMAHook`` entry of ``custom_hooks``."""
-import difflib
 from typing import Optional
 
-from ..errors import ConfigError
+from ..errors import ConfigError, closest
 from ..registry import SCOPE
 
 EMA_DEFAULTS = dict(type='ExpMomentumEMA', momentum=0.0002, gamma=2000, update_buffers=True,
@@ -22,9 +21,8 @@ def ema_hook_cfg(ema: Optional[dict]) -> Optional[dict]:
                           f'{type(ema).__name__}.')
     unknown = sorted(set(ema) - set(EMA_DEFAULTS))
     if unknown:
-        hints = {k: difflib.get_close_matches(k, EMA_DEFAULTS, 1) for k in unknown}
-        raise ConfigError(f'Unknown ema key(s) {unknown} (closest: {hints}); known: '
-                          f'{sorted(EMA_DEFAULTS)}.')
+        named = ', '.join(f'{k!r}{closest(k, EMA_DEFAULTS)}' for k in unknown)
+        raise ConfigError(f'Unknown ema key(s) {named}; known: {sorted(EMA_DEFAULTS)}.')
     cfg = dict(EMA_DEFAULTS, **ema)
     if cfg['type'] not in EMA_TYPES:
         raise ConfigError(f"ema.type {cfg['type']!r} is not one of {sorted(EMA_TYPES)}.")

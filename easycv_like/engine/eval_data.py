@@ -7,13 +7,12 @@ split's, so a label means the same class in every split. (A ``Coco`` split keeps
 no list means every category of its file.)
 """
 import copy
-import difflib
 from collections.abc import Sequence
 from typing import Any, Optional
 
 from mmengine.config import Config
 
-from ..errors import ConfigError
+from ..errors import ConfigError, closest
 
 _REFERENCE_KEYS = ('bank', 'query')  # dataset arguments that hold datasets (KNNDataset)
 _SHARED_CLASS_SOURCES = ('ImageFolder', 'SegFolder')  # sources whose splits share one class list
@@ -22,9 +21,8 @@ _SHARED_CLASS_SOURCES = ('ImageFolder', 'SegFolder')  # sources whose splits sha
 def _split(data: dict, name: str, where: str) -> dict:
     splits = sorted(k for k, v in data.items() if isinstance(v, dict))
     if name not in splits:
-        close = difflib.get_close_matches(name, splits, 1)
-        hint = f'; did you mean {close[0]!r}?' if close else ''
-        raise ConfigError(f'{where}={name!r} names no dataset of data (splits: {splits}){hint}')
+        raise ConfigError(f'{where}={name!r}{closest(name, splits)} names no dataset of data '
+                          f'(splits: {splits}).')
     return copy.deepcopy(data[name])
 
 

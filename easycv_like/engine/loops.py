@@ -4,7 +4,8 @@ from typing import Dict, List, Sequence
 import torch
 from mmengine.runner import BaseLoop, autocast
 
-from ..registry import LOOPS
+from .. import config_path
+from ..registry import LOOPS, METRICS
 from .class_checks import check_same_classes, dataset_classes
 from .preemptible_batches import preemptible_batches
 
@@ -28,9 +29,16 @@ class MultiDatasetValLoop(BaseLoop):
         self._runner = runner
         self.fp16 = fp16
         self.entries: List[tuple] = []
-        for entry in pipelines:
-            loader = runner.build_dataloader(entry['data'], seed=runner.seed)
-            evaluator = runner.build_evaluator(list(entry['evaluators']))
+        for index, entry in enumerate(pipelines):
+            where = f'eval_pipelines[{index}]'
+            data = entry['data']  # a loader config, or a built DALI loader
+            with config_path.entry(f'{where}.data',
+                                   data.get('dataset') if isinstance(data, dict) else None):
+                loader = runner.build_dataloader(data, seed=runner.seed)
+            with config_path.entry(f'{where}.evaluators', entry['evaluators']):
+                # built by our registry, so an error names its index
+                evaluator = runner.build_evaluator([METRICS.build(m) if isinstance(m, dict) else m
+                                                    for m in entry['evaluators']])
             evaluator.dataset_meta = getattr(loader.dataset, 'evaluation_meta',
                                              getattr(loader.dataset, 'metainfo', None))
             self.entries.append((entry['name'], loader, evaluator))

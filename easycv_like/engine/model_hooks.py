@@ -2,8 +2,9 @@
 momentum pairs (a MoCo config without it would otherwise train with a frozen key encoder), and
 an error for a hook a model declares in ``required_hooks()`` that the config does not list (a
 YOLOX config without ``ModeSwitchHook`` would never switch its L1 loss on)."""
-from typing import Dict, List
+from typing import Dict, List, Union
 
+from mmengine.hooks import Hook
 from torch import nn
 
 from ..errors import ConfigError
@@ -12,13 +13,15 @@ from ..registry import SCOPE
 MOMENTUM_HOOK = 'MomentumUpdateHook'
 
 
-def _hook_name(hook: dict) -> str:
+def _hook_name(hook: Union[dict, Hook]) -> str:
+    if isinstance(hook, Hook):
+        return type(hook).__name__
     kind = hook.get('type')
     name = kind if isinstance(kind, str) else getattr(kind, '__name__', '')
     return name.rsplit('.', 1)[-1]
 
 
-def add_model_hooks(hooks: List[dict], model: nn.Module) -> List[dict]:
+def add_model_hooks(hooks: List[Union[dict, Hook]], model: nn.Module) -> List[Union[dict, Hook]]:
     """``hooks`` plus a ``MomentumUpdateHook`` when ``model`` declares momentum pairs.
 
     A config that lists the hook itself keeps its own entry (its priority) and gets no second
@@ -35,7 +38,7 @@ def add_model_hooks(hooks: List[dict], model: nn.Module) -> List[dict]:
     return list(hooks) + [dict(type=f'{SCOPE}.{MOMENTUM_HOOK}')]
 
 
-def _check_required_hooks(hooks: List[dict], model: nn.Module) -> None:
+def _check_required_hooks(hooks: List[Union[dict, Hook]], model: nn.Module) -> None:
     """Raise naming each hook of ``model.required_hooks()`` (name -> why) missing from hooks;
     these take arguments only the config knows (epochs), so they are not added silently."""
     required: Dict[str, str] = getattr(model, 'required_hooks', dict)()

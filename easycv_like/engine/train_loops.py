@@ -4,12 +4,14 @@ mmengine's loops restart an interrupted epoch at batch 0 (epoch-based) or load a
 batch already trained (iteration-based). Ours tell the sampler to start at the first unseen
 index, so a resumed run sees exactly the samples an uninterrupted one would, at no data cost.
 """
+import contextlib
 import logging
 
 from mmengine.logging import print_log
 from mmengine.runner import EpochBasedTrainLoop, IterBasedTrainLoop
 from mmengine.runner.loops import _InfiniteDataloaderIterator
 
+from .. import config_path
 from ..registry import LOOPS
 from .preemptible_batches import preemptible_batches
 
@@ -32,9 +34,19 @@ def _skip_to(dataloader, epoch: int, batches_done: int) -> None:
                   'by index, not loaded.', logger='current', level=logging.INFO)
 
 
+def _train_data(dataloader) -> contextlib.AbstractContextManager:
+    """The loop builds its loader: a ``ConfigError`` raised then names ``data.train``."""
+    dataset = dataloader.get('dataset') if isinstance(dataloader, dict) else None
+    return config_path.entry('data.train', dataset)
+
+
 @LOOPS.register_module()
 class ResumableEpochBasedTrainLoop(EpochBasedTrainLoop):
     """mmengine's epoch loop; after a mid-epoch resume it continues at the next batch."""
+
+    def __init__(self, runner, dataloader, *args, **kwargs) -> None:
+        with _train_data(dataloader):
+            super().__init__(runner, dataloader, *args, **kwargs)
 
     def run_epoch(self) -> None:
         self.runner.call_hook('before_train_epoch')
@@ -52,6 +64,10 @@ class ResumableEpochBasedTrainLoop(EpochBasedTrainLoop):
 @LOOPS.register_module()
 class ResumableIterBasedTrainLoop(IterBasedTrainLoop):
     """mmengine's iteration loop; a resumed run positions the sampler instead of replaying."""
+
+    def __init__(self, runner, dataloader, *args, **kwargs) -> None:
+        with _train_data(dataloader):
+            super().__init__(runner, dataloader, *args, **kwargs)
 
     def _position_data(self) -> None:
         epoch, batches_done = divmod(self._iter, len(self.dataloader))

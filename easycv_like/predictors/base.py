@@ -11,6 +11,7 @@ from mmengine.config import Config
 from mmengine.dataset import Compose, default_collate
 from mmengine.logging import print_log
 
+from ..config_path import entry
 from ..data.sources.class_names import read_class_names
 from ..engine.class_checks import check_num_classes, check_same_classes
 from ..engine.config_schema import check_inference_config
@@ -114,7 +115,8 @@ class Predictor:
             self._stored_in = None
             self.classes = self._agreed_classes(stored_classes, str(checkpoint), config)
         self.device = torch.device(device)
-        self.model = self.build(MODELS, self.cfg.model, 'model')
+        with entry('model', self.cfg.model):
+            self.model = self.build(MODELS, self.cfg.model, 'model')
         load_weights(self.model, ckpt, strict=True, source=str(checkpoint))
         if channels_last is None:
             channels_last = bool(self.cfg.get('channels_last'))

@@ -7,7 +7,6 @@ stored config must be a name registered in easycv_like's registries or their mme
 (``'ResNet'``, ``'easycv_like.ResNet'``); stored ``custom_imports`` are imported only when the
 caller trusts the file. Every predictor builds through :func:`build_from_stored_config`.
 """
-import difflib
 import logging
 import sys
 from typing import Any, Dict, Iterator, List, Set, Tuple
@@ -18,6 +17,7 @@ from mmengine.registry import root as mmengine_root
 from mmengine.utils import import_modules_from_strings
 
 from .. import registry as easycv_registry
+from ..errors import closest
 
 
 class UntrustedConfigError(ValueError):
@@ -85,12 +85,11 @@ def check_registered_types(cfg: Any, where: str, source: str) -> None:
         if isinstance(value, str) and _is_registered(value, by_scope):
             continue
         everything = sorted(set().union(*by_scope.values()))
-        close = difflib.get_close_matches(str(value), everything, n=3, cutoff=0.5)
         raise UntrustedConfigError(
-            f'Refused type {value!r} at {path} in the config stored in {source}: a config read '
-            'from a checkpoint may only name classes registered in easycv_like (or mmengine) '
-            'registries; dotted paths are never imported from it. Closest registered names: '
-            f'{", ".join(map(repr, close)) or "none"}.')
+            f'Refused type {value!r} at {path} in the config stored in {source}'
+            f'{closest(value, everything, n=3, cutoff=0.5)}: a config read from a checkpoint may '
+            'only name classes registered in easycv_like (or mmengine) registries; dotted paths '
+            'are never imported from it.')
 
 
 def import_stored_custom_imports(cfg: Any, source: str, trust: bool = False) -> None:

@@ -82,13 +82,15 @@ def test_cfg_options_mistakes_are_one_line(tmp_path, capsys, options, expected):
      'lr_config.by_epoch=True counts epochs: train with total_epochs, not total_iters, or leave '
      'it out.'),
     (["eval_pipelines.0.data='vall'"],
-     "eval_pipelines[0].data='vall' names no dataset of data (splits: ['train', 'val']); did you "
-     "mean 'val'?"),
+     "eval_pipelines[0].data='vall' (did you mean 'val'?) names no dataset of data (splits: "
+     "['train', 'val'])."),
     (["ema={'type': 'ExponentialMovingAverage', 'gamma': 3}"],
      "ema.gamma applies only to type 'ExpMomentumEMA', not 'ExponentialMovingAverage'."),
-    (['model.head.num_classes=0'], 'ClsHead.num_classes must be >= 1, got 0.'),
-    (['model.backbone.depth=19'], 'ResNet.depth must be one of [18, 34, 50, 101, 152], got 19.'),
-    (['+model.backbone.frozen_stages=7'], 'ResNet frozen_stages must be in -1..4, got 7'),
+    (['model.head.num_classes=0'], 'model.head: ClsHead.num_classes must be >= 1, got 0.'),
+    (['model.backbone.depth=19'],
+     'model.backbone: ResNet.depth must be one of [18, 34, 50, 101, 152], got 19.'),
+    (['+model.backbone.frozen_stages=7'],
+     'model.backbone: ResNet frozen_stages must be in -1..4, got 7'),
 ])
 def test_config_values_refused_while_building_are_one_line(tmp_path, capsys, options, expected):
     err = stderr_of_exit_2(capsys, train_cli.main, [DIGITS, '--work_dir', str(tmp_path),
@@ -112,8 +114,14 @@ _RRC = "dict(type='RandomResizedCrop', size=16, scale=(1.0, 0.5))"  # scale: (lo
     ("custom_hooks = [dict(type='MomentumUpdateHook')]",
      'MomentumUpdateHook needs a model with momentum_pairs() and momentum_at() '
      '(MomentumEncodersMixin); Classification has not: remove it from custom_hooks.'),
+    ("custom_hooks = [dict(type='ModeSwitchHook', num_last_epochs=-1)]",
+     'custom_hooks[0]: ModeSwitchHook.num_last_epochs must be an int >= 0, got -1.'),
     (f"data['train']['pipeline'] = [dict(type='LoadImage'), {_RRC}, dict(type='PackInputs')]",
-     'RandomResizedCrop.scale must be (low, high) with 0 < low <= high, got (1.0, 0.5).'),
+     'data.train.pipeline[1]: RandomResizedCrop.scale must be (low, high) with 0 < low <= high, '
+     'got (1.0, 0.5).'),
+    (f"eval_pipelines[0]['data']['pipeline'] = [dict(type='LoadImage'), {_RRC}]",
+     'eval_pipelines[0].data.pipeline[1]: RandomResizedCrop.scale must be (low, high) with '
+     '0 < low <= high, got (1.0, 0.5).'),
 ])
 def test_config_values_refused_when_training_starts_are_one_line(tmp_path, capsys, monkeypatch,
                                                                   tiny_digits, extra, expected):

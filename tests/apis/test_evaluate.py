@@ -69,7 +69,7 @@ def test_overriding_data_val_changes_what_is_evaluated(folder_run):
 
 def test_evaluate_a_val_folder_with_a_class_the_model_lacks(folder_run):
     other = _folder(str(folder_run['root'] / 'val_dog'), ('ant', 'dog'))
-    with pytest.raises(ValueError, match=r"class folder\(s\) 'dog' \(closest: .*not in the "):
+    with pytest.raises(ValueError, match=r"class folder\(s\) 'dog'.*not in the "):
         evaluate(folder_run['config'], folder_run['checkpoint'],
                  cfg_options={'data.val.data_source.root': other})
 

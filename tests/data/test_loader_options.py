@@ -18,7 +18,7 @@ def test_pops_collate_and_batch_sampler_from_the_dataset_entry():
 def test_defaults_and_errors():
     assert pop_loader_options(dict(type='ClsDataset')) == (dict(type='default_collate'), None)
     assert use_batch_sampler(dict(drop_last=True), None) == dict(drop_last=True)
-    with pytest.raises(KeyError, match="Closest registered names: 'pad_collate'"):
+    with pytest.raises(KeyError, match="did you mean 'pad_collate'"):
         pop_loader_options(dict(collate=dict(type='pad_colate')))
     with pytest.raises(KeyError, match="needs a 'type'"):
         pop_loader_options(dict(collate=dict(size_divisor=32)))

@@ -33,7 +33,7 @@ def test_parses_boxes_labels_difficult_and_empty_images(tmp_path):
 
 def test_unknown_class_names_the_file_and_closest(tmp_path):
     _write(tmp_path, 'a', [('dgo', 0, (1, 2, 10, 20))])
-    with pytest.raises(ValueError, match=r"a.xml: unknown class 'dgo' \(closest: \['dog'"):
+    with pytest.raises(ValueError, match=r"a.xml: unknown class 'dgo' \(did you mean 'dog'"):
         VocXml(str(tmp_path))
     (tmp_path / 'Annotations' / 'a.xml').write_text('<annotation></annotation>')
     with pytest.raises(ValueError, match='a.xml: not a VOC annotation'):

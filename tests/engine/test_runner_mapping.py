@@ -48,7 +48,9 @@ def test_config_in_runner_arguments_out(monkeypatch, tmp_path):
     assert (checkpoint['interval'], checkpoint['max_keep_ckpts'], checkpoint['by_epoch']) == (
         2, 3, True)
     assert args['default_hooks']['logger']['interval'] == 7
-    assert [h['type'] for h in args['custom_hooks']] == [
+    # the config's own hooks come built (a ConfigError of theirs names custom_hooks[i])
+    assert [h['type'] if isinstance(h, dict) else type(h).__name__
+            for h in args['custom_hooks']] == [
         'easycv_like.PlainStateHook', 'easycv_like.RNGStateHook', 'easycv_like.PreemptionHook',
         'easycv_like.ClassCountCheckHook', 'easycv_like.EpochLengthCheckHook',
         'DINOTeacherTempHook', 'easycv_like.MomentumUpdateHook']  # the last for MoCo's pairs
@@ -66,8 +68,9 @@ def test_iterations_and_a_listed_momentum_hook(monkeypatch, tmp_path):
     assert args['train_cfg']['type'] == 'easycv_like.ResumableIterBasedTrainLoop'
     assert args['train_cfg']['max_iters'] == 30
     assert args['default_hooks']['checkpoint']['by_epoch'] is False
-    momentum = [h for h in args['custom_hooks'] if h['type'].endswith('MomentumUpdateHook')]
-    assert momentum == [dict(type='MomentumUpdateHook', priority='LOW')]  # not doubled
+    momentum = [h for h in args['custom_hooks'] if 'MomentumUpdateHook' in
+                (h['type'] if isinstance(h, dict) else type(h).__name__)]
+    assert len(momentum) == 1 and momentum[0].priority == 'LOW'  # not doubled, its priority
 
 
 def test_an_unknown_key_never_reaches_the_runner(monkeypatch, tmp_path):

@@ -57,4 +57,4 @@ def test_a_val_folder_outside_the_training_classes_is_one_error_line(tmp_path, t
         '--src-type', 'ImageFolder', '--src', str(tmp_path / 'val'), '--classes',
         str(tmp_path / 'train'), '--out', str(tmp_path / 'tf')])
     assert err.startswith(f"convert_to_tfrecord.py: error: '{tmp_path / 'val'}' has class "
-                          "folder(s) 'bees' (closest: ['bee']) that are not in the class list")
+                          "folder(s) 'bees' (did you mean 'bee'?) that are not in the class list")

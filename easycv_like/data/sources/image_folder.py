@@ -5,7 +5,6 @@ the sorted sub-folder names (the training split), labels their indices, and file
 the order is the same on every machine. Other splits are given the training split's class list
 (``classes=``), so a label means the same class in every split.
 """
-import difflib
 import logging
 import os
 from collections.abc import Sequence
@@ -14,7 +13,7 @@ from mmengine.logging import print_log
 
 from easycv_like.data.sources.class_names import (ClassesArg, class_folders, describe_classes,
                                                   read_class_names)
-from easycv_like.errors import ClassMismatchError
+from easycv_like.errors import ClassMismatchError, closest
 from easycv_like.registry import DATA_SOURCES
 
 # torchvision's ImageFolder list; OpenCV decodes them all (and refuses cut-off TIFF / PNM files).
@@ -103,8 +102,7 @@ class ImageFolder:
         known, present = set(self.classes), set(folders)
         unknown = [name for name in folders if name not in known]
         if unknown:
-            hints = [f'{name!r} (closest: {difflib.get_close_matches(name, self.classes, 2)})'
-                     for name in unknown]
+            hints = [f'{name!r}{closest(name, self.classes, n=2)}' for name in unknown]
             raise ClassMismatchError(
                 f'{self.root!r} has class folder(s) {", ".join(hints)} that are not in the class '
                 f'list of {self.class_origin} ({len(self.classes)} classes); its labels would '

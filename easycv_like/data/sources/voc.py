@@ -6,7 +6,6 @@ reaching outside the image are clipped and boxes without area dropped, with a WA
 file, as ``Coco`` does. ``coco_ground_truth`` gives the annotations to ``CocoDetectionEvaluator``
 (difficult objects as crowd regions: neither required nor counted as false positives).
 """
-import difflib
 import os
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
@@ -15,6 +14,7 @@ from typing import Optional
 import numpy as np
 
 from easycv_like.data.sources.annotated_samples import AnnotatedSamples, clip_box
+from easycv_like.errors import closest
 from easycv_like.registry import DATA_SOURCES
 
 VOC_CLASSES = ('aeroplane', 'bicycle', 'bird', 'boat', 'bottle', 'bus', 'car', 'cat', 'chair',
@@ -70,9 +70,8 @@ class VocXml(AnnotatedSamples):
         for obj in tree.findall('object'):
             name = (obj.findtext('name') or '').strip()
             if name not in self._label:
-                close = difflib.get_close_matches(name, self.classes, n=3)
-                raise ValueError(f'{xml_path}: unknown class {name!r} (closest: {close}); '
-                                 f'known: {self.classes}.')
+                raise ValueError(f'{xml_path}: unknown class {name!r}'
+                                 f'{closest(name, self.classes, n=3)}; known: {self.classes}.')
             try:
                 box = [float(obj.find('bndbox').findtext(k)) for k in
                        ('xmin', 'ymin', 'xmax', 'ymax')]

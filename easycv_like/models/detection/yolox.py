@@ -1,5 +1,4 @@
 """YOLOX: the anchor-free one-stage detector (Ge et al., 2021, https://arxiv.org/abs/2107.08430)."""
-import difflib
 import inspect
 from typing import Dict, List, Optional, Tuple, Union
 
@@ -7,7 +6,7 @@ import torch
 from torch import nn
 from torchvision.ops import batched_nms
 
-from ...errors import ConfigError
+from ...errors import ConfigError, closest
 from ...registry import MODELS
 from ..selfsup.scheduled_values import ScheduledValuesMixin
 from .base import BaseDetector, Detections
@@ -60,10 +59,8 @@ def criterion_cfg(loss: dict, num_classes: int, strides: Tuple[int, ...]) -> dic
         return cfg
     for key in loss:
         if key != 'type' and key not in params:
-            close = difflib.get_close_matches(key, list(params), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ''
             raise ValueError(f'YOLOX loss.{key} is not an argument of {criterion.__name__}'
-                             f'{hint}; it takes {sorted(params)}.')
+                             f'{closest(key, params)}; it takes {sorted(params)}.')
     return cfg
 
 
