@@ -6,8 +6,6 @@ truth is the evaluated split's annotations as a pycocotools index (a COCO json, 
 COCO dict a VOC XML source gives as ``coco_gt``); images repeated to pad the last distributed
 batch count once; image ids and labels outside that ground truth are errors naming the file.
 """
-import contextlib
-import io
 from collections.abc import Sequence
 from typing import Optional
 
@@ -16,22 +14,8 @@ import torch
 from mmengine.evaluator import BaseMetric
 from pycocotools.coco import COCO
 
+from easycv_like.data.sources.coco_json import coco_from_dict, load_coco
 from easycv_like.evaluation.dedupe import drop_repeats
-
-
-def load_coco(ann_file: str) -> COCO:
-    """pycocotools' COCO index of ``ann_file``, without its progress prints."""
-    with contextlib.redirect_stdout(io.StringIO()):
-        return COCO(ann_file)
-
-
-def coco_from_dict(dataset: dict) -> COCO:
-    """pycocotools' COCO index of an in-memory COCO-format dict (a source's ``coco_gt``)."""
-    coco = COCO()
-    coco.dataset = dataset
-    with contextlib.redirect_stdout(io.StringIO()):
-        coco.createIndex()
-    return coco
 
 
 class BaseDetectionEvaluator(BaseMetric):

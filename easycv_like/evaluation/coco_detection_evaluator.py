@@ -8,7 +8,8 @@ from mmengine.logging import print_log
 from pycocotools.coco import COCO
 from pycocotools.cocoeval import COCOeval
 
-from easycv_like.evaluation.base_detection_evaluator import BaseDetectionEvaluator, coco_from_dict
+from easycv_like.data.sources.coco_json import coco_from_dict
+from easycv_like.evaluation.base_detection_evaluator import BaseDetectionEvaluator
 from easycv_like.registry import METRICS
 
 # COCOeval.stats index -> our metric name (AP averaged over IoU 0.50:0.95 unless named)

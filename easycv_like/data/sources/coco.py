@@ -4,17 +4,15 @@ Category ids need not be contiguous: they are sorted and mapped to labels ``0..C
 (``cat_ids[label]`` maps back). Crowd boxes (``iscrowd``) and boxes marked ``ignore`` become
 ``gt_ignore``; images without annotations are kept as K = 0 samples.
 """
-import contextlib
-import io
 import logging
 import os
 from typing import Optional
 
 import numpy as np
 from mmengine.logging import print_log
-from pycocotools.coco import COCO
 
 from easycv_like.data.sources.annotated_samples import AnnotatedSamples, clip_box
+from easycv_like.data.sources.coco_json import load_coco
 from easycv_like.registry import DATA_SOURCES
 
 _SHOWN = 10
@@ -28,7 +26,8 @@ def _image_name(image: dict) -> str:
 class Coco(AnnotatedSamples):
     """Images and boxes of a COCO-format annotation file.
 
-    Checks at load time: two categories of one name, and an annotation of an unknown image or
+    Checks at load time: the file's structure (``load_coco``: ids present, integer and unique,
+    no image listed twice), two categories of one name, and an annotation of an unknown image or
     category id, are errors naming the ids (and the image's id and file); boxes reaching outside
     their image are clipped and boxes without area are dropped, each with a WARNING naming the
     image; image files missing on disk are listed in a WARNING (reading them later raises a
@@ -45,8 +44,7 @@ class Coco(AnnotatedSamples):
                  classes: Optional[list] = None) -> None:
         self.ann_file = str(ann_file)
         self.img_root = str(img_root)
-        with contextlib.redirect_stdout(io.StringIO()):  # pycocotools prints progress
-            self.coco = COCO(self.ann_file)
+        self.coco = load_coco(self.ann_file)
         self._set_categories(classes)
         self.img_ids = sorted(self.coco.imgs)
         self._check_annotations()
