@@ -89,3 +89,13 @@ def test_annotations_without_area_are_scored_by_their_box_area(tmp_path):
     assert metrics['mAP'] == pytest.approx(100.0)
     assert metrics['mAP_small'] == pytest.approx(100.0)  # 400 and 300 px: COCO's "small"
     assert source.coco.anns[2]['area'] == 300.0
+
+
+def test_classes_may_be_a_text_file_as_for_the_other_sources(tmp_path):
+    """A classes.txt path was iterated letter by letter ("classes ['/', 't', ...] are not
+    categories of the file")."""
+    (tmp_path / 'classes.txt').write_text('wasp\nant\n')
+    source = Coco(_write(tmp_path), str(tmp_path), classes=str(tmp_path / 'classes.txt'))
+    assert source.classes == ['wasp', 'ant'] and source.cat_ids == [90, 1]
+    assert source[0]['gt_labels'].tolist() == [0] and source[1]['gt_labels'].tolist() == [1]
+    assert 'classes.txt' in source.class_origin

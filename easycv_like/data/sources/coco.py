@@ -6,12 +6,12 @@ Category ids need not be contiguous: they are sorted and mapped to labels ``0..C
 """
 import logging
 import os
-from typing import Optional
 
 import numpy as np
 from mmengine.logging import print_log
 
 from easycv_like.data.sources.annotated_samples import AnnotatedSamples, clip_box
+from easycv_like.data.sources.class_names import ClassesArg, describe_classes, read_class_names
 from easycv_like.data.sources.coco_json import load_coco
 from easycv_like.registry import DATA_SOURCES
 
@@ -36,12 +36,13 @@ class Coco(AnnotatedSamples):
     Args:
         ann_file: the json file.
         img_root: folder the images' ``file_name`` are relative to.
-        classes: category names to keep, in label order; None keeps every category of the file
-            (sorted by id). Annotations of other categories are dropped.
+        classes: category names to keep, in label order (a list or a text file, one name a
+            line); None keeps every category of the file (sorted by id). Annotations of other
+            categories are dropped.
     """
 
     def __init__(self, ann_file: str, img_root: str,
-                 classes: Optional[list] = None) -> None:
+                 classes: ClassesArg = None) -> None:
         self.ann_file = str(ann_file)
         self.img_root = str(img_root)
         self.coco = load_coco(self.ann_file)
@@ -51,7 +52,7 @@ class Coco(AnnotatedSamples):
         self._samples = [self._sample(img_id) for img_id in self.img_ids]
         self._warn_missing_files()
 
-    def _set_categories(self, classes: Optional[list]) -> None:
+    def _set_categories(self, classes: ClassesArg) -> None:
         cats = {c['id']: c['name'] for c in self.coco.loadCats(self.coco.getCatIds())}
         ids_of = {}
         for cat_id, name in sorted(cats.items()):
@@ -64,7 +65,9 @@ class Coco(AnnotatedSamples):
             self.cat_ids = sorted(cats)
             self.class_origin = f'the categories of {self.ann_file!r}'
         else:
-            self.class_origin = f'classes= of Coco({self.ann_file!r})'
+            self.class_origin = (f'classes= of Coco({self.ann_file!r})' if
+                                 isinstance(classes, (list, tuple)) else describe_classes(classes))
+            classes = read_class_names(classes)
             by_name = {name: cat_id for cat_id, name in cats.items()}
             missing = [name for name in classes if name not in by_name]
             if missing:
