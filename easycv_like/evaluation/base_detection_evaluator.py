@@ -14,7 +14,7 @@ import torch
 from mmengine.evaluator import BaseMetric
 from pycocotools.coco import COCO
 
-from easycv_like.data.sources.coco_json import coco_from_dict, load_coco
+from easycv_like.data.sources.coco_json import coco_from_dict, fit_to_images, load_coco
 from easycv_like.evaluation.dedupe import drop_repeats
 
 
@@ -22,7 +22,8 @@ class BaseDetectionEvaluator(BaseMetric):
     """Collects detections and resolves the ground truth; subclasses compute the figures.
 
     The ground truth is the COCO json named by ``ann_file`` (default: the dataset's
-    ``metainfo['ann_file']``, else its ``coco_gt``); label i is category ``cat_ids[i]`` of it
+    ``metainfo['ann_file']``, else its ``coco_gt``), its boxes clipped to their images and those
+    without area there left out, as in training (``fit_to_images``); label i is category ``cat_ids[i]`` of it
     (the dataset's ``cat_ids``, else the file's ids sorted).
 
     Args:
@@ -73,7 +74,7 @@ class BaseDetectionEvaluator(BaseMetric):
         padded repeats, every image id and label checked against the ground truth."""
         ann_file = self.ann_file or self._meta('ann_file')
         if ann_file:
-            coco_gt = load_coco(ann_file)
+            coco_gt = fit_to_images(load_coco(ann_file))
         elif self._meta('coco_gt'):
             coco_gt, ann_file = coco_from_dict(self._meta('coco_gt')), 'the source\'s annotations'
         else:

@@ -99,3 +99,20 @@ def test_classes_may_be_a_text_file_as_for_the_other_sources(tmp_path):
     assert source.classes == ['wasp', 'ant'] and source.cat_ids == [90, 1]
     assert source[0]['gt_labels'].tolist() == [0] and source[1]['gt_labels'].tolist() == [1]
     assert 'classes.txt' in source.class_origin
+
+
+def test_evaluation_scores_the_boxes_training_saw(tmp_path):
+    """A box past the border and a zero-width box were clipped / dropped for training but scored
+    unchanged: predicting exactly the training boxes gave mAP 25 instead of 100."""
+    anns = [dict(id=1, image_id=1, category_id=90, bbox=[40, 40, 48, 48], iscrowd=0, area=2304),
+            dict(id=2, image_id=2, category_id=1, bbox=[4, 4, 30, 10], iscrowd=0, area=300),
+            dict(id=3, image_id=2, category_id=1, bbox=[20, 20, 0, 10], iscrowd=0, area=0)]
+    ann_file = _write(tmp_path, annotations=anns)
+    source = Coco(ann_file, str(tmp_path))
+    np.testing.assert_array_equal(source[0]['gt_bboxes'], [[40, 40, 64, 64]])
+    evaluator = CocoDetectionEvaluator(ann_file=ann_file)
+    evaluator.dataset_meta = dict(classes=source.classes, cat_ids=source.cat_ids)
+    evaluator.process(None, [dict(img_id=source[i]['img_id'], bboxes=source[i]['gt_bboxes'],
+                                  scores=np.ones(1), labels=source[i]['gt_labels'])
+                             for i in range(len(source))])
+    assert evaluator.evaluate(len(source))['mAP'] == pytest.approx(100.0)

@@ -80,9 +80,6 @@ class Coco(AnnotatedSamples):
 
     def _check_annotations(self) -> None:
         for ann in self.coco.dataset.get('annotations', []):
-            if ann['image_id'] not in self.coco.imgs:
-                raise ValueError(f'{self.ann_file}: annotation {ann.get("id")} refers to image '
-                                 f'id {ann["image_id"]}, which is not in "images".')
             if ann['category_id'] not in self._known_cats:
                 image = self.coco.imgs[ann['image_id']]
                 raise ValueError(f'{self.ann_file}: {_image_name(image)} has an annotation of '

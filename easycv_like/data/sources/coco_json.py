@@ -15,6 +15,8 @@ import numbers
 
 from pycocotools.coco import COCO
 
+from easycv_like.data.sources.annotated_samples import fit_box
+
 _SHOWN = 5
 
 
@@ -36,7 +38,8 @@ def load_coco(ann_file: str) -> COCO:
     Raises:
         ValueError: the file is not json, lacks ``images`` / ``categories``, an image,
             annotation or category lacks an integer ``id``, an id is used twice, two images
-            share a ``file_name``, an image lacks ``file_name`` / ``width`` / ``height``, or an
+            share a ``file_name``, an annotation names an image id not in ``images``, an
+            image lacks ``file_name`` / ``width`` / ``height``, or an
             annotation its ``image_id`` / ``category_id`` or a 4-number ``bbox``; the message
             names the file and the entries.
     """
@@ -50,6 +53,25 @@ def load_coco(ann_file: str) -> COCO:
         if 'area' not in ann:
             ann['area'] = float(ann['bbox'][2]) * float(ann['bbox'][3])
     return coco_from_dict(dataset)
+
+
+def fit_to_images(coco: COCO) -> COCO:
+    """``coco`` with every box clipped to its image and the boxes without area inside it left
+    out, as training saw them (``fit_box``; ``Coco`` warns about each one). Scored unchanged, a
+    box reaching past the border could not be matched by a prediction of its visible part, and
+    one without area could never be found: the mAP would drop for an annotation error."""
+    kept, changed = [], False
+    for ann in coco.dataset.get('annotations', []):
+        image = coco.imgs[ann['image_id']]
+        x, y, w, h = (float(v) for v in ann['bbox'])
+        box = fit_box([x, y, x + w, y + h], image['width'], image['height'])
+        if box != [x, y, x + w, y + h]:
+            changed = True
+            if box is None:
+                continue
+            ann = dict(ann, bbox=[box[0], box[1], box[2] - box[0], box[3] - box[1]])
+        kept.append(ann)
+    return coco_from_dict(dict(coco.dataset, annotations=kept)) if changed else coco
 
 
 def check_coco_dict(dataset: dict, where: str) -> None:
@@ -73,6 +95,11 @@ def check_coco_dict(dataset: dict, where: str) -> None:
                    'annotation id {key} is used {count} times (images {others}): COCO '
                    'evaluation would score one in place of the other; give every annotation '
                    'its own id')
+    image_ids = {image['id'] for image in dataset['images']}
+    for ann in dataset.get('annotations', []):
+        if ann['image_id'] not in image_ids:
+            raise ValueError(f'{where}: annotation {ann["id"]} refers to image id '
+                             f'{ann["image_id"]}, which is not in "images".')
     bad = [ann['id'] for ann in dataset.get('annotations', []) if not _is_box(ann.get('bbox'))]
     if bad:
         raise ValueError(f'{where}: annotation(s) {bad[:_SHOWN]} have no "bbox" of 4 numbers '
