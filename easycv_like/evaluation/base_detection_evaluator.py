@@ -15,6 +15,7 @@ from mmengine.evaluator import BaseMetric
 from pycocotools.coco import COCO
 
 from easycv_like.data.sources.coco_json import coco_from_dict, fit_to_images, load_coco
+from easycv_like.errors import ConfigError
 from easycv_like.evaluation.dedupe import drop_repeats
 
 
@@ -51,7 +52,7 @@ class BaseDetectionEvaluator(BaseMetric):
         training) rather than after the first validation's forward passes."""
         if dataset_meta is not None and not (self.ann_file or dataset_meta.get('ann_file')
                                              or dataset_meta.get('coco_gt')):
-            raise ValueError(self._no_ground_truth())
+            raise ConfigError(self._no_ground_truth())
         BaseMetric.dataset_meta.fset(self, dataset_meta)
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
@@ -78,7 +79,7 @@ class BaseDetectionEvaluator(BaseMetric):
         elif self._meta('coco_gt'):
             coco_gt, ann_file = coco_from_dict(self._meta('coco_gt')), 'the source\'s annotations'
         else:
-            raise ValueError(self._no_ground_truth())
+            raise ConfigError(self._no_ground_truth())
         cat_ids = list(self._meta('cat_ids') or sorted(coco_gt.getCatIds()))
         results = drop_repeats(results, 'img_id')
         unknown = sorted({r['img_id'] for r in results} - set(coco_gt.getImgIds()))
