@@ -66,3 +66,14 @@ def _val_top1(work_dir):
     with open(scalars) as f:
         rows = [json.loads(line) for line in f]
     return [row['val/top1'] for row in rows if 'val/top1' in row]
+
+
+def test_save_best_naming_no_reported_metric_is_a_config_error():
+    """mmengine stopped with a bare KeyError once the first validation had run."""
+    from easycv_like.engine.hooks.checkpoint_hook import CheckpointHook
+    from easycv_like.errors import ConfigError
+    hook = CheckpointHook(interval=1, save_best='coco/voc/mAP')
+    with pytest.raises(ConfigError, match=r"save_best='coco/voc/mAP' is not a metric of the "
+                                          r"evaluation \(did you mean 'coco/mAP'\?\); it "
+                                          r"reported \['coco/mAP', 'coco/mAP50'\]"):
+        hook._save_best_checkpoint(None, {'coco/mAP': 1.0, 'coco/mAP50': 2.0})

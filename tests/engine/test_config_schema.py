@@ -146,6 +146,18 @@ def test_eval_pipelines_names_must_differ():
     assert [e.name for e in cfg.eval_pipelines] == ['val0', 'val1']
 
 
+def test_save_best_must_name_an_eval_pipelines_entry():
+    """'val/mAP' with an entry named 'coco' stopped after the first epoch's validation with
+    mmengine's bare KeyError."""
+    assert "save_best='val/top1' names no eval_pipelines entry" in _error(
+        _cfg(**{'eval_pipelines.0.name': 'coco', 'eval_config.save_best': 'val/top1'}))
+    assert "(e.g. 'coco/top1')" in _error(
+        _cfg(**{'eval_pipelines.0.name': 'coco', 'eval_config.save_best': 'val/top1'}))
+    for best in ('val/top1', 'auto'):
+        assert validate_config(_cfg(**{'eval_config.save_best': best})).eval_config.save_best \
+            == best
+
+
 def test_missing_required_keys_are_named():
     assert 'optimizer is required' in _error(Config(
         {k: v for k, v in copy.deepcopy(VALID).items() if k != 'optimizer'}))

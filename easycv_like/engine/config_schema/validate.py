@@ -137,6 +137,11 @@ def _check_together(cfg: Config) -> None:
         raise ConfigError(f'eval_pipelines names {repeated} more than once: every entry needs '
                           f'its own name (its metrics are reported as <name>/mAP, ...); got '
                           f'{names}.')
+    best = (cfg.get('eval_config') or {}).get('save_best')
+    if best and best != 'auto' and names and not any(best.startswith(f'{n}/') for n in names):
+        raise ConfigError(f'eval_config.save_best={best!r} names no eval_pipelines entry: '
+                          f'metrics are reported as <entry name>/<metric>, the entries being '
+                          f'{names} (e.g. {names[0] + "/" + best.split("/")[-1]!r}).')
     if {'paramwise_options', 'paramwise_cfg'} <= set(cfg.optimizer):
         raise ConfigError('Set only one of optimizer.paramwise_options / optimizer.paramwise_cfg '
                           "(the same option: EasyCV's and mmengine's name).")

@@ -13,6 +13,7 @@ from mmengine.hooks import CheckpointHook as MMEngineCheckpointHook
 from mmengine.model import is_model_wrapper
 from mmengine.runner import EpochBasedTrainLoop
 
+from ...errors import ConfigError, closest
 from ...registry import HOOKS
 from ...utils.checkpoint import atomic_link, atomic_write_text
 from ..checkpoint_integrity import NonFiniteCheckpointError, broken_tensors
@@ -96,6 +97,12 @@ class CheckpointHook(MMEngineCheckpointHook):
                 "gradients or use optimizer_config.nonfinite='skip'.")
 
     def _save_best_checkpoint(self, runner, metrics) -> None:
+        missing = [key for key in getattr(self, 'key_indicators', [])
+                   if key != 'auto' and key not in metrics]
+        if missing:  # mmengine: a bare KeyError after the whole validation
+            raise ConfigError(f'eval_config.save_best={missing[0]!r} is not a metric of the '
+                              f'evaluation{closest(missing[0], metrics)}; it reported '
+                              f'{sorted(metrics)}.')
         with _naming_failed_write(getattr(self, 'best_ckpt_path', None) or self.out_dir):
             super()._save_best_checkpoint(runner, metrics)
 
