@@ -72,6 +72,14 @@ def test_broken_files_are_errors_naming_the_file_and_entries(tmp_path, kind, mat
         evaluator.evaluate(1)
 
 
+def test_a_category_without_name_is_an_error_naming_it(tmp_path):
+    path = tmp_path / 'ann.json'
+    path.write_text(json.dumps(dict(images=_images(), annotations=_anns(),
+                                    categories=[dict(id=90), dict(id=1, name='ant')])))
+    with pytest.raises(ValueError, match=r"category id 90 has no \['name'\]"):
+        Coco(str(path), str(tmp_path))
+
+
 def test_annotations_without_area_are_scored_by_their_box_area(tmp_path):
     """pycocotools' COCOeval stopped with KeyError 'area' after the whole validation pass."""
     anns = _anns()

@@ -39,7 +39,7 @@ def load_coco(ann_file: str) -> COCO:
         ValueError: the file is not json, lacks ``images`` / ``categories``, an image,
             annotation or category lacks an integer ``id``, an id is used twice, two images
             share a ``file_name``, an annotation names an image id not in ``images``, an
-            image lacks ``file_name`` / ``width`` / ``height``, or an
+            image lacks ``file_name`` / ``width`` / ``height``, a category its ``name``, or an
             annotation its ``image_id`` / ``category_id`` or a 4-number ``bbox``; the message
             names the file and the entries.
     """
@@ -82,9 +82,10 @@ def check_coco_dict(dataset: dict, where: str) -> None:
                          f'"categories"; it has {keys}.')
     for part in ('images', 'annotations', 'categories'):
         _check_ids(dataset.get(part, []), part, where)
-    _check_keys(dataset['images'], 'images', ('file_name', 'width', 'height'), where)
-    _check_keys(dataset.get('annotations', []), 'annotations', ('image_id', 'category_id'),
+    _check_keys(dataset['images'], 'image', ('file_name', 'width', 'height'), where)
+    _check_keys(dataset.get('annotations', []), 'annotation', ('image_id', 'category_id'),
                 where)
+    _check_keys(dataset['categories'], 'category', ('name',), where)
     _check_repeats(dataset['images'], 'id', 'file_name', where,
                    'image id {key} is listed {count} times, as {others}: only one of them '
                    'would be kept')
@@ -115,11 +116,11 @@ def _check_ids(entries: list, part: str, where: str) -> None:
                          f'integers): {shown}.')
 
 
-def _check_keys(entries: list, part: str, keys: tuple, where: str) -> None:
+def _check_keys(entries: list, kind: str, keys: tuple, where: str) -> None:
     for entry in entries:
         missing = [key for key in keys if key not in entry]
         if missing:
-            raise ValueError(f'{where}: {part[:-1]} id {entry["id"]} has no {missing}.')
+            raise ValueError(f'{where}: {kind} id {entry["id"]} has no {missing}.')
 
 
 def _check_repeats(entries: list, key: str, other: str, where: str, message: str) -> None:
