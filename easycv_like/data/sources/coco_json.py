@@ -6,7 +6,7 @@ an annotation id listed twice makes ``COCOeval`` score one annotation in place o
 silently wrong mAP). A missing id or ``bbox`` ends in a bare ``KeyError`` inside it, and a
 missing ``area`` only once ``COCOeval`` runs, after a whole validation pass. The training source
 (``Coco``) and the box evaluators read annotation files through ``load_coco`` alone, so both see
-the same checked index.
+the same checked index; ``fit_to_images`` gives evaluation the boxes as training clipped them.
 """
 import contextlib
 import io
