@@ -57,8 +57,23 @@ def _dali_loader(data: dict, dataset: dict, train: bool, seed: Optional[int]) ->
                       num_threads=data['workers_per_gpu'])
 
 
-def _torch_loader_cfg(data: dict, dataset: dict, train: bool, seed: Optional[int]) -> dict:
+def check_collate(dataset: dict, where: str) -> None:
+    """Raise ``ConfigError`` when a dataset whose batches need padding (``needs_pad_collate``:
+    detection, segmentation) has no ``collate``: the default one stops in the first batch with
+    torch's bare 'stack expects each tensor to be equal size'."""
+    if dataset.get('collate') is None and getattr(dataset_class(dataset), 'needs_pad_collate',
+                                                  False):
+        raise ConfigError(
+            f"{where} ({dataset['type']}) has no `collate`: its images and box lists differ in "
+            "size from sample to sample, so its batches need padding. Add "
+            "collate=dict(type='pad_collate', size_divisor=32, pad_value=114) to it (YOLOX; "
+            'segmentation: pad_value=0, seg_pad_value=255), as the base dataset configs do.')
+
+
+def _torch_loader_cfg(data: dict, dataset: dict, train: bool, seed: Optional[int],
+                      where: str) -> dict:
     """The mmengine DataLoader config: ``EpochIndexSampler``, the entry's collate/batch sampler."""
+    check_collate(dataset, where)
     collate_fn, batch_sampler = pop_loader_options(dataset)
     if (seed is not None and 'seed' not in dataset
             and 'seed' in inspect.signature(dataset_class(dataset)).parameters):
@@ -77,8 +92,8 @@ def _torch_loader_cfg(data: dict, dataset: dict, train: bool, seed: Optional[int
         dataset=dataset), batch_sampler)
 
 
-def build_dataloader(data: dict, dataset: dict, train: bool,
-                     seed: Optional[int]) -> Union[dict, DataLoader]:
+def build_dataloader(data: dict, dataset: dict, train: bool, seed: Optional[int],
+                     where: str = 'the dataset entry') -> Union[dict, DataLoader]:
     """The loader of ``dataset`` (a dataset config; not modified) under the ``data`` settings.
 
     Args:
@@ -87,6 +102,7 @@ def build_dataloader(data: dict, dataset: dict, train: bool,
         dataset: a dataset config, e.g. ``data.train`` or an ``eval_pipelines`` entry's data.
         train: shuffle and honour ``drop_last`` (training) or not (evaluation).
         seed: the run's seed, given to a dataset that takes one and does not set it.
+        where: the entry's place in the config, for error messages (e.g. ``'data.train'``).
 
     Returns:
         A DataLoader config for mmengine's Runner (backend ``'torch'``) or a built
@@ -95,4 +111,4 @@ def build_dataloader(data: dict, dataset: dict, train: bool,
     dataset = copy.deepcopy(dataset)
     if check_backend(data, dataset, train) == 'dali':
         return _dali_loader(data, dataset, train, seed)
-    return _torch_loader_cfg(data, dataset, train, seed)
+    return _torch_loader_cfg(data, dataset, train, seed, where)

@@ -131,7 +131,8 @@ def _val_setup(cfg: Config, by_epoch: bool):
         evaluators = [dict(e, collect_device=collect) for e in entry['evaluators']]
         data = dict(cfg.data, imgs_per_gpu=entry['imgs_per_gpu'])
         entries.append(dict(name=entry['name'], evaluators=evaluators,
-                            data=build_dataloader(data, entry['data'], False, None)))
+                            data=build_dataloader(data, entry['data'], False, None,
+                                                  f"eval_pipelines {entry['name']!r} data")))
     val_cfg = dict(type=f'{SCOPE}.MultiDatasetValLoop', pipelines=entries,
                    fp16=_uses_autocast(cfg))
     return entries[0]['data'], val_cfg, entries[0]['evaluators']
@@ -280,7 +281,8 @@ def build_runner(cfg: Config, launcher: str = 'none') -> Runner:
     return Runner(
         model=model,
         work_dir=cfg.work_dir,
-        train_dataloader=build_dataloader(cfg.data, cfg.data.train, True, seed),
+        train_dataloader=build_dataloader(cfg.data, cfg.data.train, True, seed,
+                                          'data.train'),
         val_dataloader=val_loader, val_cfg=val_cfg, val_evaluator=val_evaluator,
         train_cfg=_train_cfg(cfg, by_epoch),
         optim_wrapper=_optim_wrapper(cfg),

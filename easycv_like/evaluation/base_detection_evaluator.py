@@ -6,8 +6,6 @@ truth is the evaluated split's annotations as a pycocotools index (a COCO json, 
 COCO dict a VOC XML source gives as ``coco_gt``); images repeated to pad the last distributed
 batch count once; image ids and labels outside that ground truth are errors naming the file.
 """
-import contextlib
-import io
 from collections.abc import Sequence
 from typing import Optional
 
@@ -16,29 +14,17 @@ import torch
 from mmengine.evaluator import BaseMetric
 from pycocotools.coco import COCO
 
+from easycv_like.data.sources.coco_json import coco_from_dict, fit_to_images, load_coco
+from easycv_like.errors import ConfigError
 from easycv_like.evaluation.dedupe import drop_repeats
-
-
-def load_coco(ann_file: str) -> COCO:
-    """pycocotools' COCO index of ``ann_file``, without its progress prints."""
-    with contextlib.redirect_stdout(io.StringIO()):
-        return COCO(ann_file)
-
-
-def coco_from_dict(dataset: dict) -> COCO:
-    """pycocotools' COCO index of an in-memory COCO-format dict (a source's ``coco_gt``)."""
-    coco = COCO()
-    coco.dataset = dataset
-    with contextlib.redirect_stdout(io.StringIO()):
-        coco.createIndex()
-    return coco
 
 
 class BaseDetectionEvaluator(BaseMetric):
     """Collects detections and resolves the ground truth; subclasses compute the figures.
 
     The ground truth is the COCO json named by ``ann_file`` (default: the dataset's
-    ``metainfo['ann_file']``, else its ``coco_gt``); label i is category ``cat_ids[i]`` of it
+    ``metainfo['ann_file']``, else its ``coco_gt``), its boxes clipped to their images and those
+    without area there left out, as in training (``fit_to_images``); label i is category ``cat_ids[i]`` of it
     (the dataset's ``cat_ids``, else the file's ids sorted).
 
     Args:
@@ -66,7 +52,7 @@ class BaseDetectionEvaluator(BaseMetric):
         training) rather than after the first validation's forward passes."""
         if dataset_meta is not None and not (self.ann_file or dataset_meta.get('ann_file')
                                              or dataset_meta.get('coco_gt')):
-            raise ValueError(self._no_ground_truth())
+            raise ConfigError(self._no_ground_truth())
         BaseMetric.dataset_meta.fset(self, dataset_meta)
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
@@ -89,11 +75,11 @@ class BaseDetectionEvaluator(BaseMetric):
         padded repeats, every image id and label checked against the ground truth."""
         ann_file = self.ann_file or self._meta('ann_file')
         if ann_file:
-            coco_gt = load_coco(ann_file)
+            coco_gt = fit_to_images(load_coco(ann_file))
         elif self._meta('coco_gt'):
             coco_gt, ann_file = coco_from_dict(self._meta('coco_gt')), 'the source\'s annotations'
         else:
-            raise ValueError(self._no_ground_truth())
+            raise ConfigError(self._no_ground_truth())
         cat_ids = list(self._meta('cat_ids') or sorted(coco_gt.getCatIds()))
         results = drop_repeats(results, 'img_id')
         unknown = sorted({r['img_id'] for r in results} - set(coco_gt.getImgIds()))

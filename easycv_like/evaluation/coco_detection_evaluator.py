@@ -8,7 +8,8 @@ from mmengine.logging import print_log
 from pycocotools.coco import COCO
 from pycocotools.cocoeval import COCOeval
 
-from easycv_like.evaluation.base_detection_evaluator import BaseDetectionEvaluator, coco_from_dict
+from easycv_like.data.sources.coco_json import coco_from_dict
+from easycv_like.evaluation.base_detection_evaluator import BaseDetectionEvaluator
 from easycv_like.registry import METRICS
 
 # COCOeval.stats index -> our metric name (AP averaged over IoU 0.50:0.95 unless named)
@@ -32,7 +33,8 @@ class CocoDetectionEvaluator(BaseDetectionEvaluator):
     back to the annotation file's category ids through the dataset's ``cat_ids``. The ground truth
     is the COCO json named by ``ann_file`` (default: the dataset's ``metainfo['ann_file']``, else
     its ``coco_gt``: a VOC XML source's annotations as a COCO dict, difficult objects as crowd
-    regions), so crowd boxes and area ranges follow COCO's own rules. Images of the file that were
+    regions), so crowd boxes and area ranges follow COCO's own rules; its boxes are clipped to
+    their images and those without area there left out, as training saw them. Images of the file that were
     not evaluated are left out, so a subset or a shard gives the figures of that subset;
     categories the dataset does not label (``Coco(classes=[...])`` keeping some) are left out of
     the means.

@@ -6,6 +6,7 @@ import numpy as np
 import torch
 from mmengine.evaluator import BaseMetric
 
+from easycv_like.errors import ConfigError
 from easycv_like.evaluation.dedupe import drop_repeats
 from easycv_like.registry import METRICS
 
@@ -92,7 +93,7 @@ class SegmentationEvaluator(BaseMetric):
         (before training) rather than at the first validation."""
         if dataset_meta is not None and self._num_classes is None \
                 and not dataset_meta.get('classes'):
-            raise ValueError(_NO_CLASSES)
+            raise ConfigError(_NO_CLASSES)
         BaseMetric.dataset_meta.fset(self, dataset_meta)
 
     @property
@@ -101,7 +102,7 @@ class SegmentationEvaluator(BaseMetric):
             return self._num_classes
         classes = (self.dataset_meta or {}).get('classes')
         if not classes:
-            raise ValueError(_NO_CLASSES)
+            raise ConfigError(_NO_CLASSES)
         return len(classes)
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:

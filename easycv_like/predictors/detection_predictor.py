@@ -1,5 +1,5 @@
 """Object detection from a checkpoint alone."""
-from typing import Any, List
+from typing import Any, List, Optional
 
 import numpy as np
 
@@ -18,11 +18,24 @@ class DetectionPredictor(DensePredictor):
         ...                             config='configs/detection/yolox/yolox_s_8xb8_300e_coco.py')
     """
 
-    def predict(self, images: Any, batch_size: int = 32, score_thr: float = 0.0) -> List[dict]:
+    def predict(self, images: Any, batch_size: int = 32,
+                score_thr: Optional[float] = None) -> List[dict]:
         """Detections with ``score >= score_thr``, highest score first. ``images``: a file
-        path, a PIL image or an H x W x 3 uint8 RGB array, or a list of them."""
+        path, a PIL image or an H x W x 3 uint8 RGB array, or a list of them. ``score_thr``
+        None keeps what the model keeps (its ``score_thr``, 0.01 for YOLOX); a lower value
+        lowers the model's for this call, so the boxes asked for are not filtered out first."""
+        model_thr = getattr(self.model, 'score_thr', None)
+        lower = score_thr is not None and model_thr is not None and score_thr < model_thr
+        if lower:
+            self.model.score_thr = float(score_thr)
+        try:
+            outputs = self.forward_images(images, batch_size)
+        finally:
+            if lower:
+                self.model.score_thr = model_thr
+        score_thr = 0.0 if score_thr is None else score_thr
         results = []
-        for out in self.forward_images(images, batch_size):
+        for out in outputs:
             scores = out['scores'].numpy().astype(np.float32)
             order = np.argsort(-scores, kind='stable')
             order = order[scores[order] >= score_thr]

@@ -67,3 +67,17 @@ def test_the_engine_does_not_import_dali_code():
     assert 'nvidia.dali' not in out and 'easycv_like.data.dali.pipelines' not in out
     source = open(osp.join(REPO, 'easycv_like/engine/build_runner.py')).read()
     assert 'dali' not in source.lower()
+
+
+@pytest.mark.parametrize('kind', ['DetDataset', 'SegDataset', 'MixedImagesDataset'])
+def test_dense_dataset_without_collate_is_an_error_naming_the_entry(kind):
+    """The default collate stopped in the first batch with torch's bare 'stack expects each
+    tensor to be equal size' (a second eval_pipelines entry written without `collate`)."""
+    dense = dict(type=kind, data_source=dict(type='Coco', ann_file='x.json', img_root='x'),
+                 pipeline=[])
+    with pytest.raises(ConfigError, match=rf"eval_pipelines 'second' data \({kind}\) has no "
+                                          r"`collate`.*type='pad_collate'"):
+        build_dataloader(_DATA, dense, False, None, "eval_pipelines 'second' data")
+    padded = dict(dense, collate=dict(type='pad_collate', size_divisor=32, pad_value=114))
+    loader = build_dataloader(_DATA, padded, False, None, 'data.val')
+    assert loader['collate_fn']['size_divisor'] == 32 and 'collate' not in loader['dataset']

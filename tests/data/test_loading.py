@@ -149,3 +149,17 @@ def test_seg_map_of_an_exif_turned_image_names_the_tag(tmp_path):
     with pytest.raises(ValueError, match=r'is \(4, 7\) but its image .* is \(7, 4\)\. Its EXIF '
                                          r'orientation tag turns it'):
         LoadSegMap()(results)
+
+
+def test_load_seg_map_reads_a_one_bit_png_as_class_indices(tmp_path):
+    """A two-class mask saved as a 1-bit PNG (PIL's mode '1') was rejected as 'got bool'."""
+    from PIL import Image
+
+    from easycv_like.data.transforms import LoadSegMap
+    mask = np.array([[0, 1, 1], [1, 0, 0]], bool)
+    Image.fromarray(mask).save(tmp_path / 'm.png')
+    assert Image.open(tmp_path / 'm.png').mode == '1'
+    out = LoadSegMap(num_classes=2)({'img': np.zeros((2, 3, 3), np.uint8),
+                                     'seg_map_path': str(tmp_path / 'm.png')})
+    assert out['gt_seg_map'].dtype == np.uint8
+    np.testing.assert_array_equal(out['gt_seg_map'], mask.astype(np.uint8))

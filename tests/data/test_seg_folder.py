@@ -46,3 +46,16 @@ def test_class_origin_names_the_class_file(tmp_path):
                        classes=str(tmp_path / 'classes.txt'))
     assert source.class_origin == f"the file {str(tmp_path / 'classes.txt')!r}"
     assert SegFolder(str(tmp_path / 'images'), str(tmp_path / 'masks')).class_origin is None
+
+
+def test_two_images_of_one_stem_are_an_error_naming_them(tmp_path):
+    """a.jpg and a.png (a converted copy, an overlay) were both trained with masks/a.png."""
+    (tmp_path / 'masks').mkdir()
+    for name in ('a.jpg', 'a.png', 'b.jpg'):
+        write_image(str(tmp_path / 'images' / name), random_image(0, 8, 8))
+    for stem in ('a', 'b'):
+        cv2.imwrite(str(tmp_path / 'masks' / f'{stem}.png'), np.zeros((8, 8), np.uint8))
+    with pytest.raises(ValueError, match=r"images \['a.jpg', 'a.png'\] .* share a stem"):
+        SegFolder(str(tmp_path / 'images'), str(tmp_path / 'masks'))
+    (tmp_path / 'images' / 'a.png').unlink()
+    assert len(SegFolder(str(tmp_path / 'images'), str(tmp_path / 'masks'))) == 2

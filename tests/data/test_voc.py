@@ -51,3 +51,12 @@ def test_out_of_bounds_and_empty_boxes_are_clipped_or_dropped_naming_the_file(
     messages = [r.getMessage() for r in mmengine_warnings]
     assert any("a.xml: object 'dog'" in m and 'clipped' in m for m in messages)
     assert any("a.xml: object 'cat'" in m and 'dropped' in m for m in messages)
+
+
+def test_classes_may_be_a_text_file_as_for_the_other_sources(tmp_path):
+    """A classes.txt path was iterated letter by letter: one class per character."""
+    _write(tmp_path, 'a', [('wasp', 0, (1, 2, 10, 20)), ('ant', 0, (5, 5, 50, 40))])
+    (tmp_path / 'classes.txt').write_text('ant\nwasp\n')
+    source = VocXml(str(tmp_path), classes=str(tmp_path / 'classes.txt'))
+    assert source.classes == ['ant', 'wasp'] and source[0]['gt_labels'].tolist() == [1, 0]
+    assert 'classes.txt' in source.class_origin

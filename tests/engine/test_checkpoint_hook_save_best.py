@@ -80,5 +80,5 @@ def test_save_best_metric_the_validation_lacks_names_it_and_keeps_the_checkpoint
     with pytest.raises(ConfigError) as err:
         train(cfg, work_dir=str(tmp_path / 'work'))
     assert str(err.value) == ("eval_config.save_best='val/top3' is not a metric of the "
-                              'validation; it gave val/top1, val/top5.')
+                              "validation (did you mean 'val/top5'?); it gave val/top1, val/top5.")
     assert osp.isfile(tmp_path / 'work' / 'iter_2.pth')

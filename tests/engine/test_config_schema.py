@@ -144,6 +144,17 @@ def test_values_outside_their_range_are_rejected(key, value, expected):
     assert expected in _error(_cfg(**{key: value}))
 
 
+def test_eval_pipelines_names_must_differ():
+    """Metrics are prefixed by the entry's name: a second entry named like the first silently
+    replaced its figures (and entries without a name get val0, val1, ...)."""
+    entry = dict(name='coco', data=_DATASET, evaluators=[dict(type='ClsEvaluator')])
+    assert "eval_pipelines names ['coco'] more than once" in _error(
+        _cfg(eval_pipelines=[entry, entry]))
+    unnamed = {k: v for k, v in entry.items() if k != 'name'}
+    cfg = validate_config(_cfg(eval_pipelines=[unnamed, unnamed]))
+    assert [e.name for e in cfg.eval_pipelines] == ['val0', 'val1']
+
+
 def test_missing_required_keys_are_named():
     assert 'optimizer is required' in _error(Config(
         {k: v for k, v in copy.deepcopy(VALID).items() if k != 'optimizer'}))

@@ -165,3 +165,17 @@ def test_constant_momentum_type_and_accumulation_iterations_are_not_updates():
     assert hook.ema_model.module.weight.item() == 4.0 and int(hook.ema_model.steps) == 1
     hook.after_train_iter(_runner(model, True), 2)
     assert hook.ema_model.module.weight.item() == pytest.approx(0.75 * 4 + 0.25 * 8)
+
+
+def test_load_from_a_file_without_state_dict_leaves_the_average_to_before_train():
+    """``--load_from yolox_s.pth`` (Megvii: weights under ``model``) stopped with mmengine's
+    ``KeyError: 'state_dict'``; the average must start from the model as loaded."""
+    hook = HOOKS.build(ema_hook_cfg(dict(momentum=0.25)))
+    model = torch.nn.Linear(1, 1, bias=False)
+    runner = SimpleNamespace(_resume=False, max_iters=10, **vars(_runner(model, True)))
+    hook.before_run(runner)
+    with torch.no_grad():
+        model.weight.fill_(3.0)  # what WeightLoadHook loaded from the file
+    hook.after_load_checkpoint(runner, {'model': {'weight': torch.full((1, 1), 3.0)}})
+    hook.before_train(runner)
+    assert hook.ema_model.module.weight.item() == 3.0

@@ -4,6 +4,7 @@ import math
 import numpy as np
 import pytest
 
+from easycv_like.errors import ConfigError
 from easycv_like.evaluation import SegmentationEvaluator
 from easycv_like.evaluation.segmentation_evaluator import confusion_matrix
 
@@ -60,7 +61,8 @@ def test_bad_inputs_are_named():
 
 
 def test_a_dataset_without_classes_is_refused_when_the_evaluator_gets_it():
-    with pytest.raises(ValueError, match='declares no classes'):
+    # a ConfigError, so the tools end on one line (exit 2) instead of a traceback
+    with pytest.raises(ConfigError, match='declares no classes'):
         SegmentationEvaluator().dataset_meta = dict(classes=None)
     evaluator = SegmentationEvaluator(num_classes=3)
     evaluator.dataset_meta = dict(classes=None)

@@ -6,6 +6,7 @@ import torch
 from PIL import Image
 
 from easycv_like import evaluate
+from easycv_like.errors import ConfigError
 from easycv_like.evaluation import VocDetectionEvaluator
 from easycv_like.evaluation.voc_detection_evaluator import average_precision
 
@@ -124,7 +125,7 @@ def test_bad_options_and_missing_ground_truth_are_errors():
         VocDetectionEvaluator(iou_thr=[0.5, 0])
     with pytest.raises(ValueError, match='same metric name twice'):
         VocDetectionEvaluator(iou_thr=[0.5, 0.501])
-    with pytest.raises(ValueError, match='VocDetectionEvaluator needs the ground truth'):
+    with pytest.raises(ConfigError, match='VocDetectionEvaluator needs the ground truth'):
         VocDetectionEvaluator().dataset_meta = dict(classes=CLASSES)
     with pytest.raises(ValueError, match='No ground-truth box .* 2 evaluated images'):
         _evaluate({1: [(0, (0, 0, 10, 10), True)], 2: []}, [_det(1), _det(2)])

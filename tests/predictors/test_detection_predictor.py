@@ -56,3 +56,26 @@ def test_files_and_single_images_are_accepted(tmp_path):
     from_array, = predictor.predict(img)
     np.testing.assert_array_equal(from_file['bboxes'], [[8, 10, 24, 20]])
     np.testing.assert_array_equal(from_array['bboxes'], from_file['bboxes'])
+
+
+def test_score_thr_below_the_models_own_threshold_lowers_it(tmp_path):
+    """``--score-thr 0`` silently gave only the boxes over YOLOX's score_thr (0.01)."""
+    import torch
+    from mmengine.config import Config
+
+    from easycv_like.registry import MODELS
+    from ..conftest import REPO
+    cfg = Config.fromfile(f'{REPO}/configs/detection/demo/yolox_nano_shapes.py')
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)  # untrained: scores near 0.01 x 0.01 (the prior biases)
+    config = dict(cfg.to_dict(), eval_pipelines=[])  # the pipeline of data.val
+    torch.save(dict(state_dict=model.state_dict(),
+                    meta=dict(config_dict=config,
+                              dataset_meta=dict(classes=['a', 'b', 'c']))), tmp_path / 'y.pth')
+    predictor = DetectionPredictor(str(tmp_path / 'y.pth'))
+    image = bright_rect_image(64, 64, (8, 8, 40, 40))
+    kept = predictor.predict(image)[0]['scores']
+    low = predictor.predict(image, score_thr=0.0)[0]['scores']
+    assert (kept >= 0.01).all() and len(low) > len(kept)
+    assert len(low) == 100 and (low < 0.01).all()  # max_per_img boxes
+    assert predictor.model.score_thr == 0.01  # restored after the call

@@ -25,6 +25,9 @@ class DetDataset(BaseDataset):
         max_bad_samples: how many distinct bad files may be skipped (see ``BaseDataset``).
     """
 
+    # images of different sizes, samples with different numbers of boxes: batches need padding
+    needs_pad_collate = True
+
     def __init__(self, data_source: Union[dict, Any], pipeline: Sequence[Union[dict, Callable]],
                  seed: int = 0, max_bad_samples: int = 0) -> None:
         super().__init__(data_source, pipeline, seed=seed, max_bad_samples=max_bad_samples)

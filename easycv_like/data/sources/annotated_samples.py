@@ -9,12 +9,21 @@ import numpy as np
 from mmengine.logging import print_log
 
 
-def clip_box(box: list, width: int, height: int, where: str) -> Optional[list]:
+def fit_box(box: list, width: float, height: float) -> Optional[list]:
     """``box`` (xyxy pixels) clipped to the ``width`` x ``height`` image, or None when nothing of
-    it is left: each change is a WARNING starting with ``where`` (the file, image and box)."""
+    it is left. The one rule for boxes that do not fit: training (``clip_box``) and the COCO
+    ground truth of evaluation (``coco_json.fit_to_images``) both apply it."""
     x1, y1, x2, y2 = box
     clipped = [max(x1, 0.0), max(y1, 0.0), min(x2, float(width)), min(y2, float(height))]
     if clipped[2] <= clipped[0] or clipped[3] <= clipped[1]:
+        return None
+    return clipped
+
+
+def clip_box(box: list, width: int, height: int, where: str) -> Optional[list]:
+    """``fit_box``, each change a WARNING starting with ``where`` (the file, image and box)."""
+    clipped = fit_box(box, width, height)
+    if clipped is None:
         print_log(f'{where} has no area inside the {width} x {height} image; dropped.',
                   logger='current', level=logging.WARNING)
         return None

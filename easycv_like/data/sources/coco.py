@@ -4,17 +4,15 @@ Category ids need not be contiguous: they are sorted and mapped to labels ``0..C
 (``cat_ids[label]`` maps back). Crowd boxes (``iscrowd``) and boxes marked ``ignore`` become
 ``gt_ignore``; images without annotations are kept as K = 0 samples.
 """
-import contextlib
-import io
 import logging
 import os
-from typing import Optional
 
 import numpy as np
 from mmengine.logging import print_log
-from pycocotools.coco import COCO
 
 from easycv_like.data.sources.annotated_samples import AnnotatedSamples, clip_box
+from easycv_like.data.sources.class_names import ClassesArg, describe_classes, read_class_names
+from easycv_like.data.sources.coco_json import load_coco
 from easycv_like.registry import DATA_SOURCES
 
 _SHOWN = 10
@@ -28,7 +26,8 @@ def _image_name(image: dict) -> str:
 class Coco(AnnotatedSamples):
     """Images and boxes of a COCO-format annotation file.
 
-    Checks at load time: two categories of one name, and an annotation of an unknown image or
+    Checks at load time: the file's structure (``load_coco``: ids present, integer and unique,
+    no image listed twice), two categories of one name, and an annotation of an unknown image or
     category id, are errors naming the ids (and the image's id and file); boxes reaching outside
     their image are clipped and boxes without area are dropped, each with a WARNING naming the
     image; image files missing on disk are listed in a WARNING (reading them later raises a
@@ -37,23 +36,23 @@ class Coco(AnnotatedSamples):
     Args:
         ann_file: the json file.
         img_root: folder the images' ``file_name`` are relative to.
-        classes: category names to keep, in label order; None keeps every category of the file
-            (sorted by id). Annotations of other categories are dropped.
+        classes: category names to keep, in label order (a list or a text file, one name a
+            line); None keeps every category of the file (sorted by id). Annotations of other
+            categories are dropped.
     """
 
     def __init__(self, ann_file: str, img_root: str,
-                 classes: Optional[list] = None) -> None:
+                 classes: ClassesArg = None) -> None:
         self.ann_file = str(ann_file)
         self.img_root = str(img_root)
-        with contextlib.redirect_stdout(io.StringIO()):  # pycocotools prints progress
-            self.coco = COCO(self.ann_file)
+        self.coco = load_coco(self.ann_file)
         self._set_categories(classes)
         self.img_ids = sorted(self.coco.imgs)
         self._check_annotations()
         self._samples = [self._sample(img_id) for img_id in self.img_ids]
         self._warn_missing_files()
 
-    def _set_categories(self, classes: Optional[list]) -> None:
+    def _set_categories(self, classes: ClassesArg) -> None:
         cats = {c['id']: c['name'] for c in self.coco.loadCats(self.coco.getCatIds())}
         ids_of = {}
         for cat_id, name in sorted(cats.items()):
@@ -66,7 +65,9 @@ class Coco(AnnotatedSamples):
             self.cat_ids = sorted(cats)
             self.class_origin = f'the categories of {self.ann_file!r}'
         else:
-            self.class_origin = f'classes= of Coco({self.ann_file!r})'
+            self.class_origin = (f'classes= of Coco({self.ann_file!r})' if
+                                 isinstance(classes, (list, tuple)) else describe_classes(classes))
+            classes = read_class_names(classes)
             by_name = {name: cat_id for cat_id, name in cats.items()}
             missing = [name for name in classes if name not in by_name]
             if missing:
@@ -79,9 +80,6 @@ class Coco(AnnotatedSamples):
 
     def _check_annotations(self) -> None:
         for ann in self.coco.dataset.get('annotations', []):
-            if ann['image_id'] not in self.coco.imgs:
-                raise ValueError(f'{self.ann_file}: annotation {ann.get("id")} refers to image '
-                                 f'id {ann["image_id"]}, which is not in "images".')
             if ann['category_id'] not in self._known_cats:
                 image = self.coco.imgs[ann['image_id']]
                 raise ValueError(f'{self.ann_file}: {_image_name(image)} has an annotation of '

@@ -39,6 +39,7 @@ class SegFolder:
     Raises:
         FileNotFoundError: an image without its mask (naming both), an empty ``img_dir``, or a
             stem of ``split_file`` with no image in ``img_dir`` (naming the stem and the file).
+        ValueError: two images of one stem (``a.jpg`` and ``a.png``), which one mask would label.
     """
 
     def __init__(self, img_dir: str, mask_dir: str,
@@ -49,6 +50,14 @@ class SegFolder:
         self.class_origin = None if classes is None else describe_classes(classes)
         names = sorted(f for f in os.listdir(self.img_dir)
                        if os.path.splitext(f)[1].lower() in IMAGE_EXTENSIONS)
+        stems = {}
+        for name in names:
+            stems.setdefault(os.path.splitext(name)[0], []).append(name)
+        shared = [group for group in stems.values() if len(group) > 1]
+        if shared:
+            raise ValueError(f'SegFolder: images {shared[0]} of {self.img_dir!r} share a stem, so '
+                             f'one mask would label both ({len(shared)} such group(s)); keep one '
+                             'image per mask.')
         if split_file is not None:
             names = _select_split(names, str(split_file))
         if not names:

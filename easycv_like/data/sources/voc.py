@@ -8,12 +8,12 @@ file, as ``Coco`` does. ``coco_ground_truth`` gives the annotations to ``CocoDet
 """
 import os
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
 from typing import Optional
 
 import numpy as np
 
 from easycv_like.data.sources.annotated_samples import AnnotatedSamples, clip_box
+from easycv_like.data.sources.class_names import ClassesArg, describe_classes, read_class_names
 from easycv_like.errors import closest
 from easycv_like.registry import DATA_SOURCES
 
@@ -30,7 +30,8 @@ class VocXml(AnnotatedSamples):
         root: the data set folder (e.g. ``VOCdevkit/VOC2007``).
         split_file: text file of image ids, one a line, relative to ``root``
             (e.g. ``ImageSets/Main/trainval.txt``); None takes every XML file of ``ann_dir``.
-        classes: class names in label order; default the 20 VOC classes.
+        classes: class names in label order (a list or a text file, one name a line);
+            default the 20 VOC classes.
         img_dir: image folder under ``root``.
         ann_dir: annotation folder under ``root``.
         img_suffix: image file extension.
@@ -41,11 +42,12 @@ class VocXml(AnnotatedSamples):
     """
 
     def __init__(self, root: str, split_file: Optional[str] = None,
-                 classes: Sequence[str] = VOC_CLASSES, img_dir: str = 'JPEGImages',
+                 classes: ClassesArg = VOC_CLASSES, img_dir: str = 'JPEGImages',
                  ann_dir: str = 'Annotations', img_suffix: str = '.jpg') -> None:
         self.root = str(root)
-        self.classes = [str(name) for name in classes]
-        self.class_origin = f'classes= of VocXml({self.root!r})'
+        self.classes = read_class_names(classes)
+        self.class_origin = (f'classes= of VocXml({self.root!r})' if
+                             isinstance(classes, (list, tuple)) else describe_classes(classes))
         self.cat_ids = list(range(1, len(self.classes) + 1))  # of coco_ground_truth
         self._label = {name: i for i, name in enumerate(self.classes)}
         ann_root = os.path.join(self.root, ann_dir)

@@ -147,7 +147,8 @@ class LoadImage(BaseTransform):
 class LoadSegMap(BaseTransform):
     """Read ``results['seg_map_path']`` (an index PNG) into ``results['gt_seg_map']``.
 
-    The map is H x W uint8 of class indices, 255 = ignore; it must match the image's size. A map
+    The map is H x W uint8 of class indices, 255 = ignore (a 1-bit PNG gives 0 / 1); it must
+    match the image's size. A map
     already in memory (``gt_seg_map``) is checked the same way. Put it right after ``LoadImage``.
     With ``num_classes`` (``SegDataset`` sets it from its class list), a value that is neither a
     class index nor 255 is an error naming the file: caught here, before any crop can hide it,
@@ -179,6 +180,8 @@ class LoadSegMap(BaseTransform):
                 raise BadSampleError(f'Bad seg map file {name!r}: cannot read it ({err}).',
                                      [name]) from err
         seg = np.asarray(seg)
+        if seg.dtype == bool:  # a 1-bit PNG (a two-class mask): its 0 / 1 are class indices
+            seg = seg.astype(np.uint8)
         if seg.dtype != np.uint8 or seg.ndim != 2:
             raise ValueError(f'Seg map {name!r} must be a single-channel uint8 index image '
                              f'(class ids, 255 = ignore), got {seg.dtype} with shape {seg.shape}.')

@@ -133,7 +133,13 @@ def _check_together(cfg: Config) -> None:
     for i, entry in enumerate(cfg.eval_pipelines or []):
         entry.setdefault('name', f'val{i}')
         entry.setdefault('imgs_per_gpu', cfg.data.imgs_per_gpu)
-    _check_save_best(cfg.eval_config.get('save_best'), [e['name'] for e in cfg.eval_pipelines])
+    names = [entry['name'] for entry in cfg.eval_pipelines or []]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:  # the metrics are prefixed by the name: one entry's would replace the other's
+        raise ConfigError(f'eval_pipelines names {repeated} more than once: every entry needs '
+                          f'its own name (its metrics are reported as <name>/mAP, ...); got '
+                          f'{names}.')
+    _check_save_best(cfg.eval_config.get('save_best'), names)
     if {'paramwise_options', 'paramwise_cfg'} <= set(cfg.optimizer):
         raise ConfigError('Set only one of optimizer.paramwise_options / optimizer.paramwise_cfg '
                           "(the same option: EasyCV's and mmengine's name).")

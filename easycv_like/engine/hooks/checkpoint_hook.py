@@ -13,7 +13,7 @@ from mmengine.hooks import CheckpointHook as MMEngineCheckpointHook
 from mmengine.model import is_model_wrapper
 from mmengine.runner import EpochBasedTrainLoop
 
-from ...errors import ConfigError
+from ...errors import ConfigError, closest
 from ...registry import HOOKS
 from ...utils.checkpoint import atomic_link, atomic_write_text
 from ..checkpoint_integrity import NonFiniteCheckpointError, broken_tensors
@@ -78,7 +78,8 @@ class CheckpointHook(MMEngineCheckpointHook):
             if pending is not None:
                 self._save_checkpoint_with_step(runner, *pending)
             raise ConfigError(f'eval_config.save_best={missing[0]!r} is not a metric of the '
-                              f'validation; it gave {", ".join(sorted(metrics))}.')
+                              f'validation{closest(missing[0], metrics)}; it gave '
+                              f'{", ".join(sorted(metrics))}.')
         self._during_best, self._resave = True, None
         try:
             super().after_val_epoch(runner, metrics)

@@ -21,15 +21,25 @@ class EMAHook(MMEngineEMAHook):
     ``gamma``, ``update_buffers``, ``interval``).
 
     mmengine copies the model for averaging in ``before_run``, before the Runner initialises
-    the weights (``init_weights``, ``init_cfg`` pretrained backbones); a fresh run therefore
-    copies the initialised weights into the average in ``before_train``, so that the evaluation
-    before the first step (``eval_config.initial``) sees the model that training starts from.
+    the weights (``init_weights``, ``init_cfg`` pretrained backbones, ``load_from``); a fresh
+    run therefore copies the initialised weights into the average in ``before_train``, so that
+    the evaluation before the first step (``eval_config.initial``) sees the model that training
+    starts from.
     """
 
     def before_train(self, runner) -> None:
         super().before_train(runner)
         if int(self.ema_model.steps) == 0:  # not resumed: no average yet
             self.ema_model.module.load_state_dict(self.src_model.state_dict())
+
+    def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        """A resume restores the average (mmengine). A ``load_from`` leaves it to
+        ``before_train``, which copies the model as loaded: mmengine's own copy reads
+        ``checkpoint['state_dict']``, which a Megvii YOLOX file (``model``) or a plain state
+        dict lacks (a ``KeyError`` before training), and would read it by the file's names,
+        before ``WeightLoadHook`` renames them."""
+        if runner._resume:
+            super().after_load_checkpoint(runner, checkpoint)
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None,
                          outputs: Optional[dict] = None) -> None:

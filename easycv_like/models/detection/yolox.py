@@ -19,7 +19,8 @@ HEAD_GIVEN_KEYS = ('num_classes', 'strides')
 
 def training_targets(data_samples: List[dict]) -> Tuple[List[torch.Tensor], List[torch.Tensor]]:
     """Per-image ``gt_bboxes`` (G x 4 xyxy) and ``gt_labels`` (G) without the boxes whose
-    ``gt_ignore`` is set (crowd / difficult boxes are neither positives nor negatives)."""
+    ``gt_ignore`` is set: crowd / difficult boxes are never positives, and their area is
+    background for the objectness loss, as in Megvii's and mmdet's YOLOX."""
     boxes, labels = [], []
     for i, sample in enumerate(data_samples):
         missing = [k for k in ('gt_bboxes', 'gt_labels') if k not in sample]
