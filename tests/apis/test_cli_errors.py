@@ -200,3 +200,19 @@ def test_a_launcher_outside_its_launch_tool(tmp_path, capsys, monkeypatch, launc
     err = stderr_of_exit_2(capsys, train_cli.main, argv)  # slurm was a KeyError traceback
     assert err.startswith(f'train.py: error: --launcher {launcher} needs the environment')
     assert f'missing {missing}. Start with {how}.' in err
+
+
+@pytest.mark.parametrize('workers', [0, 1])
+def test_an_unreadable_image_is_one_line_naming_it_and_the_skip_option(tmp_path, capsys,
+                                                                        tiny_digits, workers):
+    """A 0-byte file in the training list: the error of the loader (re-raised by a worker with
+    its traceback in front when workers_per_gpu > 0) is one line naming the file."""
+    (tmp_path / 'empty.png').write_bytes(b'')
+    (tmp_path / 'list.txt').write_text(f'empty.png 0\n{tiny_digits}/images/0000.png 1\n')
+    extra = (f"data['train']['data_source']['list_file'] = {str(tmp_path / 'list.txt')!r}\n"
+             f"data['workers_per_gpu'] = {workers}\ndata['imgs_per_gpu'] = 2")
+    config = write_tiny_config(str(tmp_path), tiny_digits, extra)
+    err = stderr_of_exit_2(capsys, train_cli.main, [config, '--work_dir', str(tmp_path / 'w')])
+    assert err.startswith(f"train.py: error: Bad image file '{tmp_path / 'empty.png'}': the "
+                          'file is empty (0 bytes). Replace or remove the file')
+    assert '+data.train.max_bad_samples=10' in err and len(err.splitlines()) == 1
