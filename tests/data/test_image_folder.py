@@ -31,6 +31,19 @@ def test_extensions_and_empty_root(tmp_path):
         ImageFolder(str(tmp_path), extensions=('.tif',))
 
 
+def test_one_string_is_one_extension_not_its_letters(tmp_path):
+    """extensions='.jpg' once took every file ending in '.', 'j', 'p' or 'g' (the .png too)."""
+    write_image(str(tmp_path / 'a' / '1.png'), random_image(0, 4, 4))
+    write_image(str(tmp_path / 'a' / '3.jpg'), random_image(0, 4, 4))
+    write_image(str(tmp_path / 'b' / '2.JPG'), random_image(0, 4, 4))
+    found = ImageFolder(str(tmp_path), extensions='.jpg')
+    assert [os.path.basename(found[i]['img_path']) for i in range(len(found))] == ['3.jpg',
+                                                                                   '2.JPG']
+    for bad in ((), ('.jpg', None), ('',)):
+        with pytest.raises(ValueError, match='extensions must be file endings'):
+            ImageFolder(str(tmp_path), extensions=bad)
+
+
 def _touch(root, *rels):
     for rel in rels:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)

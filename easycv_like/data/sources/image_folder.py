@@ -9,6 +9,7 @@ import difflib
 import logging
 import os
 from collections.abc import Sequence
+from typing import Union
 
 from mmengine.logging import print_log
 
@@ -22,14 +23,24 @@ IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff', '
 _SHOWN = 5
 
 
-def scan_images(folder: str, extensions: Sequence[str] = IMAGE_EXTENSIONS
+def image_suffixes(extensions: Union[str, Sequence[str]]) -> tuple[str, ...]:
+    """``extensions`` as lower-case endings; one string is one ending (``'.jpg'``, as
+    torchvision takes it), not its letters (which would match ``.png`` by its ``g``)."""
+    endings = (extensions,) if isinstance(extensions, str) else tuple(extensions)
+    if not endings or not all(isinstance(e, str) and e for e in endings):
+        raise ValueError(f'extensions must be file endings such as (".jpg", ".png"), got '
+                         f'{extensions!r}.')
+    return tuple(e.lower() for e in endings)
+
+
+def scan_images(folder: str, extensions: Union[str, Sequence[str]] = IMAGE_EXTENSIONS
                 ) -> tuple[list[str], list[str]]:
     """(image files, other files) under ``folder``, recursively, both sorted.
 
     Images are the files whose name ends with one of ``extensions`` (case-insensitive); hidden
     files (``.DS_Store``) are in neither list.
     """
-    suffixes = tuple(ext.lower() for ext in extensions)
+    suffixes = image_suffixes(extensions)
     images, others = [], []
     for root, subdirs, files in os.walk(folder, followlinks=True):
         subdirs.sort()
@@ -53,8 +64,9 @@ class ImageFolder:
 
     Args:
         root: the folder holding one sub-folder per class.
-        extensions: file name endings taken as images (case-insensitive); other files are
-            skipped with one WARNING naming a few of them (hidden files silently).
+        extensions: file name endings taken as images (case-insensitive; one string is one
+            ending); other files are skipped with one WARNING naming a few of them (hidden
+            files silently).
         classes: the class list, as a list of names, a text file (one name a line, e.g.
             ``classes.txt``) or a folder whose sub-folders are the classes (the training split's
             root). Default None: the sorted sub-folders of ``root``. With a list, a sub-folder of
@@ -70,10 +82,10 @@ class ImageFolder:
         ValueError: a class folder is not in the given class list (naming it and close names).
     """
 
-    def __init__(self, root: str, extensions: Sequence[str] = IMAGE_EXTENSIONS,
+    def __init__(self, root: str, extensions: Union[str, Sequence[str]] = IMAGE_EXTENSIONS,
                  classes: ClassesArg = None) -> None:
         self.root = str(root)
-        suffixes = tuple(ext.lower() for ext in extensions)
+        suffixes = image_suffixes(extensions)
         folders = class_folders(self.root)
         if classes is None:
             self.classes, self.class_origin = folders, f'the sub-folders of {self.root!r}'
