@@ -31,18 +31,18 @@ USER_ERRORS = (UsageError, ConfigError, CheckpointLoadError, WeightLoadError, Cl
                EpochLengthMismatchError, LauncherEnvError, BadSampleError)
 
 
-def bad_sample_message(err: BadSampleError) -> str:
-    """The error's own message (a DataLoader worker re-raises it with the worker's traceback in
-    front of it) and how to go on: fix the file, or let the dataset skip such files."""
+def own_message(err: BaseException) -> str:
+    """``str(err)`` without the worker's traceback that a DataLoader worker puts in front of
+    the message of an error it re-raises in the main process."""
     name = f'{type(err).__module__}.{type(err).__qualname__}: '
-    return (str(err).rsplit(name, 1)[-1].strip() + ' Replace or remove the file, or let the '
-            'dataset that reads it skip unreadable files, max_bad_samples=K (e.g. '
-            '--cfg-options +data.train.max_bad_samples=10; docs/reliability.md).')
+    return str(err).rsplit(name, 1)[-1].strip()
 
 
 def _message(err: BaseException, with_config: bool) -> str:
     if isinstance(err, BadSampleError):
-        return bad_sample_message(err)
+        return (own_message(err) + ' Replace or remove the file, or let the dataset that reads '
+                'it skip unreadable files, max_bad_samples=K (e.g. --cfg-options '
+                '+data.train.max_bad_samples=10; docs/reliability.md).')
     if isinstance(err, FileNotFoundError) and err.filename is not None:
         where = f'Relative paths are read from {os.getcwd()!r}'
         if not with_config:
@@ -53,7 +53,7 @@ def _message(err: BaseException, with_config: bool) -> str:
                 'docs/own_data.md).')
     if isinstance(err, OSError) and err.filename is not None:  # permissions, a file for a folder
         return f'cannot use {os.fspath(err.filename)!r}: {err.strerror}.'
-    return str(err)  # e.g. mmengine's "Config file X does not exist."
+    return own_message(err)  # e.g. mmengine's "Config file X does not exist."
 
 
 def check_output_file(path: str, flag: str) -> None:

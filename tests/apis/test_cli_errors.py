@@ -216,3 +216,18 @@ def test_an_unreadable_image_is_one_line_naming_it_and_the_skip_option(tmp_path,
     assert err.startswith(f"train.py: error: Bad image file '{tmp_path / 'empty.png'}': the "
                           'file is empty (0 bytes). Replace or remove the file')
     assert '+data.train.max_bad_samples=10' in err and len(err.splitlines()) == 1
+
+
+def test_images_left_in_several_sizes_are_one_line_naming_them(tmp_path, capsys, tiny_digits):
+    """A pipeline without a crop and a wide photo: the error from a loader worker is one line
+    naming the file and its size, not torch's 'stack expects each tensor to be equal size'."""
+    import cv2
+    import numpy as np
+    cv2.imwrite(str(tmp_path / 'wide.png'), np.zeros((8, 12, 3), np.uint8))
+    (tmp_path / 'list.txt').write_text(f'{tiny_digits}/images/0000.png 0\nwide.png 1\n')
+    extra = (f"data['train']['data_source']['list_file'] = {str(tmp_path / 'list.txt')!r}\n"
+             "data['workers_per_gpu'] = 1\ndata['imgs_per_gpu'] = 2")
+    config = write_tiny_config(str(tmp_path), tiny_digits, extra)
+    err = stderr_of_exit_2(capsys, train_cli.main, [config, '--work_dir', str(tmp_path / 'w')])
+    assert err.startswith('train.py: error: The images of one batch have 2 different sizes')
+    assert f"{tmp_path / 'wide.png'} [3, 8, 12]" in err and len(err.splitlines()) == 1
