@@ -101,3 +101,9 @@ def test_every_promised_extension_is_found_and_other_files_are_named(tmp_path,
                if 'without an image extension' in m.getMessage()]
     assert len(skipped) == 1 and '2 file(s)' in skipped[0]
     assert 'notes.txt' in skipped[0] and 'photo.heic' in skipped[0]
+
+
+def test_an_image_given_as_the_class_list_is_named(tmp_path):
+    write_image(str(tmp_path / 'a' / '1.jpg'), random_image(0, 4, 4))
+    with pytest.raises(ValueError, match=r"Class list '.*1\.jpg' is not a UTF-8 text file"):
+        ImageFolder(str(tmp_path), classes=str(tmp_path / 'a' / '1.jpg'))
