@@ -9,13 +9,13 @@ import difflib
 import logging
 import os
 from collections.abc import Sequence
-from typing import Union
+from typing import Optional, Union
 
 from mmengine.logging import print_log
 
 from easycv_like.data.sources.class_names import (ClassesArg, class_folders, describe_classes,
                                                   read_class_names)
-from easycv_like.errors import ClassMismatchError
+from easycv_like.errors import ClassMismatchError, ConfigError
 from easycv_like.registry import DATA_SOURCES
 
 # torchvision's ImageFolder list; OpenCV decodes them all (and refuses cut-off TIFF / PNM files).
@@ -33,16 +33,26 @@ def image_suffixes(extensions: Union[str, Sequence[str]]) -> tuple[str, ...]:
     return tuple(e.lower() for e in endings)
 
 
-def scan_images(folder: str, extensions: Union[str, Sequence[str]] = IMAGE_EXTENSIONS
-                ) -> tuple[list[str], list[str]]:
+def scan_images(folder: str, extensions: Union[str, Sequence[str]] = IMAGE_EXTENSIONS,
+                seen: Optional[dict[str, str]] = None) -> tuple[list[str], list[str]]:
     """(image files, other files) under ``folder``, recursively, both sorted.
 
     Images are the files whose name ends with one of ``extensions`` (case-insensitive); hidden
-    files (``.DS_Store``) are in neither list.
+    files (``.DS_Store``) are in neither list. Symbolic links are followed; reaching a folder a
+    second time (a link back to a parent, or two links to one folder) is an error naming both
+    paths, since its images would be counted again. ``seen`` (real path -> path walked) carries
+    the folders already walked across calls (the classes of one ``ImageFolder``).
     """
     suffixes = image_suffixes(extensions)
+    seen = {} if seen is None else seen
     images, others = [], []
     for root, subdirs, files in os.walk(folder, followlinks=True):
+        real = os.path.realpath(root)
+        if real in seen:
+            raise ConfigError(f'{seen[real]!r} and {root!r} are one folder (reached through a '
+                              'symbolic link): its images would be counted twice. Remove the '
+                              'link.')
+        seen[real] = root
         subdirs.sort()
         for name in sorted(files):
             if not name.startswith('.'):
@@ -93,10 +103,10 @@ class ImageFolder:
             self.classes, self.class_origin = read_class_names(classes), describe_classes(classes)
             self._check_folders(folders)
         self._samples: list[tuple[str, int]] = []
-        empty, skipped, present = [], [], set(folders)
+        empty, skipped, present, seen = [], [], set(folders), {}
         for label, name in enumerate(self.classes):
             if name in present:
-                found, others = scan_images(os.path.join(self.root, name), suffixes)
+                found, others = scan_images(os.path.join(self.root, name), suffixes, seen)
                 self._samples.extend((path, label) for path in found)
                 empty += [] if found else [os.path.join(self.root, name)]
                 skipped += others
