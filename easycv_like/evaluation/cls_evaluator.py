@@ -4,7 +4,7 @@ from collections.abc import Sequence
 import torch
 from mmengine.evaluator import BaseMetric
 
-from easycv_like.models.losses import topk_accuracy
+from easycv_like.models.losses import check_topk, topk_accuracy
 from easycv_like.registry import METRICS
 
 
@@ -51,5 +51,6 @@ class ClsEvaluator(BaseMetric):
             raise ValueError('ClsEvaluator needs ground-truth labels, but some samples have '
                              'gt_label -1 (unlabelled data)')
         scores = torch.stack([r['pred_score'] for r in results])  # N x K
+        check_topk(self.topk, scores.shape[1], 'ClsEvaluator')
         accs = topk_accuracy(scores, labels, self.topk)
         return {f'top{k}': float(acc) for k, acc in zip(self.topk, accs)}
