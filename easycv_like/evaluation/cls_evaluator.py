@@ -2,14 +2,15 @@
 from collections.abc import Sequence
 
 import torch
-from mmengine.evaluator import BaseMetric
 
 from easycv_like.models.losses import check_topk, topk_accuracy
 from easycv_like.registry import METRICS
 
+from .topk_metric import TopkMetric
+
 
 @METRICS.register_module()
-class ClsEvaluator(BaseMetric):
+class ClsEvaluator(TopkMetric):
     """Top-k accuracy in percent, reported as ``{'top1': 97.5, 'top5': 99.9, ...}``.
 
     Reads the per-sample dicts of ``Classification.predict`` (``pred_score`` [K] and

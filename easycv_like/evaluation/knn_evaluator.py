@@ -3,16 +3,16 @@ from collections.abc import Sequence
 from typing import Optional
 
 import torch
-from mmengine.evaluator import BaseMetric
 
 from easycv_like.models.losses import check_topk, topk_accuracy
 from easycv_like.registry import METRICS
 
 from .knn import weighted_knn
+from .topk_metric import TopkMetric
 
 
 @METRICS.register_module()
-class KNNEvaluator(BaseMetric):
+class KNNEvaluator(TopkMetric):
     """Weighted kNN top-k accuracy in percent: ``{'knn_top1': ..., 'knn_top5': ...}``.
 
     Evaluated on a ``KNNDataset``: samples with ``data_samples['knn_role'] == 0`` form the

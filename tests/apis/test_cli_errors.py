@@ -114,6 +114,9 @@ _RRC = "dict(type='RandomResizedCrop', size=16, scale=(1.0, 0.5))"  # scale: (lo
      '(MomentumEncodersMixin); Classification has not: remove it from custom_hooks.'),
     (f"data['train']['pipeline'] = [dict(type='LoadImage'), {_RRC}, dict(type='PackInputs')]",
      'RandomResizedCrop.scale must be (low, high) with 0 < low <= high, got (1.0, 0.5).'),
+    ("eval_pipelines[0]['evaluators'][0]['topk'] = (1, 11)",  # the tiny digits: 10 classes
+     'ClsEvaluator topk=(1, 11): there are only 10 classes, so top-11 accuracy would be 100% '
+     'whatever the model. Use k up to 10, e.g. topk=(1, 2).'),
 ])
 def test_config_values_refused_when_training_starts_are_one_line(tmp_path, capsys, monkeypatch,
                                                                   tiny_digits, extra, expected):
