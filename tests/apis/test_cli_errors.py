@@ -114,6 +114,11 @@ _RRC = "dict(type='RandomResizedCrop', size=16, scale=(1.0, 0.5))"  # scale: (lo
      '(MomentumEncodersMixin); Classification has not: remove it from custom_hooks.'),
     (f"data['train']['pipeline'] = [dict(type='LoadImage'), {_RRC}, dict(type='PackInputs')]",
      'RandomResizedCrop.scale must be (low, high) with 0 < low <= high, got (1.0, 0.5).'),
+    *[(f"data.update(imgs_per_gpu=128, drop_last=True)\n{length}",  # 120 training images
+       'The training data gives no batch: data.train has 120 samples (120 for this process), '
+       'fewer than data.imgs_per_gpu=128, and data.drop_last=True drops the short batch. Lower '
+       'data.imgs_per_gpu or add images.')
+      for length in ('', 'total_epochs = None\ntotal_iters = 4')],
     ("eval_pipelines[0]['evaluators'][0]['topk'] = (1, 11)",  # the tiny digits: 10 classes
      'ClsEvaluator topk=(1, 11): there are only 10 classes, so top-11 accuracy would be 100% '
      'whatever the model. Use k up to 10, e.g. topk=(1, 2).'),
