@@ -3,7 +3,8 @@
 A file the config names but the disk lacks (data not downloaded, a path relative to another
 folder), a config key or value the schema or the part it configures refuses (``ConfigError``
 of ``easycv_like/errors.py``), a checkpoint that is missing, corrupt or does not fit, a work
-dir another run holds or that cannot be written: each is printed as ``<tool>: error:
+dir another run holds or that cannot be written, an image file that cannot be read
+(``BadSampleError``, with how to skip such files): each is printed as ``<tool>: error:
 <message>`` on stderr with exit status 2, as argparse reports usage errors.
 Anything else (a bug, a crash mid-training) keeps its traceback.
 """
@@ -14,6 +15,7 @@ from typing import Iterator, Optional
 
 import torch
 
+from ..data.errors import BadSampleError
 from ..engine.dist_init import LauncherEnvError
 from ..engine.hooks.epoch_length_check_hook import EpochLengthMismatchError
 from ..engine.resume_config_check import ResumeConfigMismatchError
@@ -26,10 +28,21 @@ from ..utils.weight_loading import WeightLoadError
 
 USER_ERRORS = (UsageError, ConfigError, CheckpointLoadError, WeightLoadError, ClassMismatchError,
                ResumeConfigMismatchError, WorkDirLockedError, UntrustedConfigError,
-               EpochLengthMismatchError, LauncherEnvError)
+               EpochLengthMismatchError, LauncherEnvError, BadSampleError)
+
+
+def own_message(err: BaseException) -> str:
+    """``str(err)`` without the worker's traceback that a DataLoader worker puts in front of
+    the message of an error it re-raises in the main process."""
+    name = f'{type(err).__module__}.{type(err).__qualname__}: '
+    return str(err).rsplit(name, 1)[-1].strip()
 
 
 def _message(err: BaseException, with_config: bool) -> str:
+    if isinstance(err, BadSampleError):
+        return (own_message(err) + ' Replace or remove the file, or let the dataset that reads '
+                'it skip unreadable files, max_bad_samples=K (e.g. --cfg-options '
+                '+data.train.max_bad_samples=10; docs/reliability.md).')
     if isinstance(err, FileNotFoundError) and err.filename is not None:
         where = f'Relative paths are read from {os.getcwd()!r}'
         if not with_config:
@@ -40,7 +53,7 @@ def _message(err: BaseException, with_config: bool) -> str:
                 'docs/own_data.md).')
     if isinstance(err, OSError) and err.filename is not None:  # permissions, a file for a folder
         return f'cannot use {os.fspath(err.filename)!r}: {err.strerror}.'
-    return str(err)  # e.g. mmengine's "Config file X does not exist."
+    return own_message(err)  # e.g. mmengine's "Config file X does not exist."
 
 
 def check_output_file(path: str, flag: str) -> None:

@@ -17,13 +17,13 @@ from typing import Dict, Optional, Sequence, Union
 import numpy as np
 import torch
 from mmengine.config import Config
-from mmengine.dataset import default_collate
 from mmengine.logging import print_log
 from torch.utils.data import DataLoader
 
 from ..engine.eval_data import resolve_eval_data
 from ..cli.parsers import FEATURE_SPLITS, extract_features_parser
 from ..config_path import entry
+from ..data.stack_collate import stack_collate
 from ..engine.config_schema import section
 from ..models.classification import Classification
 from ..predictors.base import inference_pipeline, single_view_dataset
@@ -128,7 +128,7 @@ def extract_features(config: Union[str, Config], checkpoint: str, split: str = '
     if len(dataset) == 0:
         raise UsageError(f'The {split} dataset is empty: no features to extract.')
     loader = DataLoader(dataset, batch_size=batch_size or data['imgs_per_gpu'], shuffle=False,
-                        num_workers=data['workers_per_gpu'], collate_fn=default_collate)
+                        num_workers=data['workers_per_gpu'], collate_fn=stack_collate)
     rows, labels = [], []
     for batch in loader:
         labels.append(torch.as_tensor(batch['data_samples']['gt_label']).view(-1))

@@ -17,7 +17,8 @@ from .extract_features import load_features
 
 def knn_eval(train_features: str, val_features: str, k: int = 20,
              temperature: float = 0.07) -> Dict[str, float]:
-    """Top-1/top-5 accuracy (percent) of weighted kNN from the train bank to the val queries.
+    """Top-1/top-5 accuracy (percent) of weighted kNN from the train bank to the val queries;
+    top-5 is None with fewer than 5 classes (it would be 100% whatever the features).
 
     ``weighted_knn`` L2-normalises the features (cosine similarity), so extracting with or
     without ``--l2norm`` gives the same result.
@@ -46,15 +47,16 @@ def knn_eval(train_features: str, val_features: str, k: int = 20,
                           torch.from_numpy(query['features']), k, temperature,
                           num_classes)  # Q x num_classes
     top1, top5 = topk_accuracy(scores, query_labels, (1, 5))
-    return dict(top1=float(top1), top5=float(top5))
+    # top-5 of fewer than 5 classes is 100% whatever the features: not reported
+    return dict(top1=float(top1), top5=float(top5) if num_classes >= 5 else None)
 
 
 def run(args: argparse.Namespace) -> Dict[str, float]:
     """Evaluate as ``args`` (parsed by ``knn_eval_parser``) say; prints top-1/top-5."""
     with user_errors_end_the_run('knn_eval.py', with_config=False):
         metrics = knn_eval(args.train_features, args.val_features, args.k, args.temperature)
-    print(f'kNN (k={args.k}, T={args.temperature}): top1 {metrics["top1"]:.2f}  '
-          f'top5 {metrics["top5"]:.2f}')
+    top5 = 'n/a (fewer than 5 classes)' if metrics['top5'] is None else f'{metrics["top5"]:.2f}'
+    print(f'kNN (k={args.k}, T={args.temperature}): top1 {metrics["top1"]:.2f}  top5 {top5}')
     return metrics
 
 

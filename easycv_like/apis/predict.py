@@ -157,10 +157,24 @@ def _dense_record(predictor, path: str, img, result: dict, out: Optional[str]) -
     return record
 
 
+def note_unnamed_classes(predictor, args: argparse.Namespace) -> None:
+    """Say once on stderr when neither the checkpoint nor ``--config`` names the classes: the
+    predictions then carry class indices only (``class_name`` null in ``--json``)."""
+    if predictor.classes:
+        return
+    where = (f'{args.checkpoint} names no classes' if args.config is None
+             else f'neither {args.checkpoint} nor --config {args.config} names the classes')
+    print(f'note: {where}, so predictions give class indices only '
+          '("class_name": null in --json). To name them, give the data source of the config\'s '
+          "inference dataset classes=[...] or a classes.txt (docs/own_data.md).",
+          file=sys.stderr)
+
+
 def _predict_dense(kind, args: argparse.Namespace, entries: List[Entry],
                    config: Optional[Config]) -> Iterator[dict]:
     predictor = kind(args.checkpoint, args.device, args.trust_checkpoint, config,
                      args.channels_last)
+    note_unnamed_classes(predictor, args)
     options = {}
     if kind is DetectionPredictor:
         options['score_thr'] = PREDICT_SCORE_THR if args.score_thr is None else args.score_thr
@@ -182,6 +196,7 @@ def _predict_classes(args: argparse.Namespace, entries: List[Entry],
                      config: Optional[Config]) -> Iterator[dict]:
     predictor = ClassificationPredictor(args.checkpoint, args.device, args.trust_checkpoint,
                                         config, args.channels_last)
+    note_unnamed_classes(predictor, args)
     topk = args.topk or PREDICT_TOPK
     num_classes = getattr(getattr(predictor.model, 'head', None), 'num_classes', None)
     if num_classes is not None and topk > num_classes:

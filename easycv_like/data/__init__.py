@@ -5,7 +5,7 @@ of ``easycv_like.registry`` import it lazily when a config names one).
 """
 from easycv_like.data import datasets, samplers, sources, transforms
 from easycv_like.data import dali, tfrecord  # noqa: F401  (DALI datasets, TFRecord I/O)
-from easycv_like.data import collate  # noqa: F401  (registers pad_collate in FUNCTIONS)
+from easycv_like.data import collate, stack_collate  # noqa: F401  (register the collates)
 from easycv_like.data.datasets import BaseDataset, ClsDataset
 from easycv_like.data.errors import BadSampleError
 from easycv_like.data.sources import Cifar, ImageFolder, ImageList

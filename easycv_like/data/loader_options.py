@@ -8,8 +8,9 @@ popped here before the dataset is built and turned into mmengine DataLoader sett
 from typing import Optional
 
 from ..registry import FUNCTIONS, SCOPE
+from .stack_collate import stack_collate
 
-DEFAULT_COLLATE = dict(type='default_collate')
+DEFAULT_COLLATE = dict(type=stack_collate)  # mmengine's default_collate, sizes checked first
 
 
 def pop_loader_options(dataset: dict) -> tuple[dict, Optional[dict]]:

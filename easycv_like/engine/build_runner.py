@@ -24,6 +24,7 @@ from .cpu_precision import cpu_has_fast_bf16, slow_bf16_reason
 from .dist_init import check_launcher_env, init_torchrun_process_group, process_group_timeout
 from .ema_config import ema_hook_cfg
 from .engine_hooks import check_custom_hooks
+from .global_batch_check import check_global_batch
 from .eval_data import resolve_eval_data
 from .hooks.weight_load_hook import weight_load_hooks
 from .last_epochs import fill_last_epochs
@@ -278,6 +279,7 @@ def build_runner(cfg: Config, launcher: str = 'none') -> Runner:
     if seed is not None:  # the model is built before the Runner seeds: seed its init here
         set_random_seed(seed, deterministic=cfg.deterministic)
     model = _build_model(cfg)
+    check_global_batch(model, cfg.data, launcher)
     return Runner(
         model=model,
         work_dir=cfg.work_dir,

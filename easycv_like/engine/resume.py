@@ -91,6 +91,23 @@ def newest_loadable(work_dir: str) -> Tuple[Optional[str], Optional[Any]]:
     return None, None
 
 
+def check_resumable(checkpoint: Any, path: str) -> None:
+    """Raise ``CheckpointLoadError`` unless ``checkpoint`` holds a training state to continue
+    (``meta`` with the epoch and iteration, as every training run writes): a file of weights
+    alone (torchvision's, timm's, a bare state dict) cannot be resumed, only loaded."""
+    meta = checkpoint.get('meta') if isinstance(checkpoint, dict) else None
+    lacking = [k for k in ('epoch', 'iter') if not isinstance(meta, dict) or k not in meta]
+    if lacking:
+        keys = list(checkpoint) if isinstance(checkpoint, dict) else []
+        shown = ', '.join(map(repr, keys[:4])) + (f' ... ({len(keys)} in all)'
+                                                  if len(keys) > 4 else '')
+        raise CheckpointLoadError(
+            f'Cannot resume from {path}: it holds no training state (meta '
+            f'{" and ".join(lacking)} missing; its top-level keys: {shown or "none"}), so it '
+            f'is weights only. To start a new run from these weights, use --load_from {path} '
+            '(load_from= in Python).')
+
+
 def find_resume_checkpoint(cfg: Config) -> Tuple[bool, Optional[str]]:
     """Map ``resume_from`` / ``load_from`` to mmengine Runner's ``(resume, load_from)``.
 
@@ -108,6 +125,7 @@ def find_resume_checkpoint(cfg: Config) -> Tuple[bool, Optional[str]]:
     if resume_from:
         if checkpoint is None:  # any scheme: every CheckpointLoader route is weights-only
             checkpoint = CheckpointLoader.load_checkpoint(resume_from, map_location='cpu')
+        check_resumable(checkpoint, resume_from)
         check_resume_config(cfg.to_dict(), checkpoint, resume_from)
         return True, resume_from
     return False, cfg.get('load_from')

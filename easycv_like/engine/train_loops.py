@@ -12,8 +12,24 @@ from mmengine.runner import EpochBasedTrainLoop, IterBasedTrainLoop
 from mmengine.runner.loops import _InfiniteDataloaderIterator
 
 from .. import config_path
+from ..errors import ConfigError
 from ..registry import LOOPS
 from .preemptible_batches import preemptible_batches
+
+
+def check_has_batches(dataloader) -> None:
+    """Refuse a training loader that gives no batch (a training set smaller than one batch
+    with ``drop_last``): an epoch would have no step, and the learning-rate schedule, counted
+    in iterations of 0-iteration epochs, failed with an unrelated message."""
+    if len(dataloader):
+        return
+    sampler = getattr(dataloader, 'sampler', None)
+    mine = len(sampler) if hasattr(sampler, '__len__') else len(dataloader.dataset)
+    batch = dataloader.batch_size or getattr(dataloader.batch_sampler, 'batch_size', None)
+    raise ConfigError(
+        f'The training data gives no batch: data.train has {len(dataloader.dataset)} samples '
+        f'({mine} for this process), fewer than data.imgs_per_gpu={batch}, and data.drop_last='
+        'True drops the short batch. Lower data.imgs_per_gpu or add images.')
 
 
 def _skip_to(dataloader, epoch: int, batches_done: int) -> None:
@@ -47,6 +63,7 @@ class ResumableEpochBasedTrainLoop(EpochBasedTrainLoop):
     def __init__(self, runner, dataloader, *args, **kwargs) -> None:
         with _train_data(dataloader):
             super().__init__(runner, dataloader, *args, **kwargs)
+        check_has_batches(self.dataloader)
 
     def run_epoch(self) -> None:
         self.runner.call_hook('before_train_epoch')
@@ -68,6 +85,7 @@ class ResumableIterBasedTrainLoop(IterBasedTrainLoop):
     def __init__(self, runner, dataloader, *args, **kwargs) -> None:
         with _train_data(dataloader):
             super().__init__(runner, dataloader, *args, **kwargs)
+        check_has_batches(self.dataloader)
 
     def _position_data(self) -> None:
         epoch, batches_done = divmod(self._iter, len(self.dataloader))

@@ -2,14 +2,15 @@
 from collections.abc import Sequence
 
 import torch
-from mmengine.evaluator import BaseMetric
 
-from easycv_like.models.losses import topk_accuracy
+from easycv_like.models.losses import check_topk, topk_accuracy
 from easycv_like.registry import METRICS
+
+from .topk_metric import TopkMetric
 
 
 @METRICS.register_module()
-class ClsEvaluator(BaseMetric):
+class ClsEvaluator(TopkMetric):
     """Top-k accuracy in percent, reported as ``{'top1': 97.5, 'top5': 99.9, ...}``.
 
     Reads the per-sample dicts of ``Classification.predict`` (``pred_score`` [K] and
@@ -51,5 +52,6 @@ class ClsEvaluator(BaseMetric):
             raise ValueError('ClsEvaluator needs ground-truth labels, but some samples have '
                              'gt_label -1 (unlabelled data)')
         scores = torch.stack([r['pred_score'] for r in results])  # N x K
+        check_topk(self.topk, scores.shape[1], 'ClsEvaluator')
         accs = topk_accuracy(scores, labels, self.topk)
         return {f'top{k}': float(acc) for k, acc in zip(self.topk, accs)}

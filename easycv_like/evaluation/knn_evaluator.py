@@ -3,16 +3,16 @@ from collections.abc import Sequence
 from typing import Optional
 
 import torch
-from mmengine.evaluator import BaseMetric
 
-from easycv_like.models.losses import topk_accuracy
+from easycv_like.models.losses import check_topk, topk_accuracy
 from easycv_like.registry import METRICS
 
 from .knn import weighted_knn
+from .topk_metric import TopkMetric
 
 
 @METRICS.register_module()
-class KNNEvaluator(BaseMetric):
+class KNNEvaluator(TopkMetric):
     """Weighted kNN top-k accuracy in percent: ``{'knn_top1': ..., 'knn_top5': ...}``.
 
     Evaluated on a ``KNNDataset``: samples with ``data_samples['knn_role'] == 0`` form the
@@ -63,6 +63,7 @@ class KNNEvaluator(BaseMetric):
         if (bank_labels < 0).any() or (query_labels < 0).any():
             raise ValueError('KNNEvaluator needs labels (gt_label >= 0) for bank and queries')
         num_classes = self.num_classes or int(max(bank_labels.max(), query_labels.max())) + 1
+        check_topk(self.topk, num_classes, 'KNNEvaluator')
         scores = weighted_knn(torch.stack([r['feature'] for r in bank]), bank_labels,
                               torch.stack([r['feature'] for r in query]), self.k,
                               self.temperature, num_classes)  # Q x C

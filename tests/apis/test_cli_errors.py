@@ -122,6 +122,14 @@ _RRC = "dict(type='RandomResizedCrop', size=16, scale=(1.0, 0.5))"  # scale: (lo
     (f"eval_pipelines[0]['data']['pipeline'] = [dict(type='LoadImage'), {_RRC}]",
      'eval_pipelines[0].data.pipeline[1]: RandomResizedCrop.scale must be (low, high) with '
      '0 < low <= high, got (1.0, 0.5).'),
+    *[(f"data.update(imgs_per_gpu=128, drop_last=True)\n{length}",  # 120 training images
+       'The training data gives no batch: data.train has 120 samples (120 for this process), '
+       'fewer than data.imgs_per_gpu=128, and data.drop_last=True drops the short batch. Lower '
+       'data.imgs_per_gpu or add images.')
+      for length in ('', 'total_epochs = None\ntotal_iters = 4')],
+    ("eval_pipelines[0]['evaluators'][0]['topk'] = (1, 11)",  # the tiny digits: 10 classes
+     'ClsEvaluator topk=(1, 11): there are only 10 classes, so top-11 accuracy would be 100% '
+     'whatever the model. Use k up to 10, e.g. topk=(1, 2).'),
 ])
 def test_config_values_refused_when_training_starts_are_one_line(tmp_path, capsys, monkeypatch,
                                                                   tiny_digits, extra, expected):
@@ -208,3 +216,34 @@ def test_a_launcher_outside_its_launch_tool(tmp_path, capsys, monkeypatch, launc
     err = stderr_of_exit_2(capsys, train_cli.main, argv)  # slurm was a KeyError traceback
     assert err.startswith(f'train.py: error: --launcher {launcher} needs the environment')
     assert f'missing {missing}. Start with {how}.' in err
+
+
+@pytest.mark.parametrize('workers', [0, 1])
+def test_an_unreadable_image_is_one_line_naming_it_and_the_skip_option(tmp_path, capsys,
+                                                                        tiny_digits, workers):
+    """A 0-byte file in the training list: the error of the loader (re-raised by a worker with
+    its traceback in front when workers_per_gpu > 0) is one line naming the file."""
+    (tmp_path / 'empty.png').write_bytes(b'')
+    (tmp_path / 'list.txt').write_text(f'empty.png 0\n{tiny_digits}/images/0000.png 1\n')
+    extra = (f"data['train']['data_source']['list_file'] = {str(tmp_path / 'list.txt')!r}\n"
+             f"data['workers_per_gpu'] = {workers}\ndata['imgs_per_gpu'] = 2")
+    config = write_tiny_config(str(tmp_path), tiny_digits, extra)
+    err = stderr_of_exit_2(capsys, train_cli.main, [config, '--work_dir', str(tmp_path / 'w')])
+    assert err.startswith(f"train.py: error: Bad image file '{tmp_path / 'empty.png'}': the "
+                          'file is empty (0 bytes). Replace or remove the file')
+    assert '+data.train.max_bad_samples=10' in err and len(err.splitlines()) == 1
+
+
+def test_images_left_in_several_sizes_are_one_line_naming_them(tmp_path, capsys, tiny_digits):
+    """A pipeline without a crop and a wide photo: the error from a loader worker is one line
+    naming the file and its size, not torch's 'stack expects each tensor to be equal size'."""
+    import cv2
+    import numpy as np
+    cv2.imwrite(str(tmp_path / 'wide.png'), np.zeros((8, 12, 3), np.uint8))
+    (tmp_path / 'list.txt').write_text(f'{tiny_digits}/images/0000.png 0\nwide.png 1\n')
+    extra = (f"data['train']['data_source']['list_file'] = {str(tmp_path / 'list.txt')!r}\n"
+             "data['workers_per_gpu'] = 1\ndata['imgs_per_gpu'] = 2")
+    config = write_tiny_config(str(tmp_path), tiny_digits, extra)
+    err = stderr_of_exit_2(capsys, train_cli.main, [config, '--work_dir', str(tmp_path / 'w')])
+    assert err.startswith('train.py: error: The images of one batch have 2 different sizes')
+    assert f"{tmp_path / 'wide.png'} [3, 8, 12]" in err and len(err.splitlines()) == 1

@@ -43,14 +43,14 @@ QUERY = ([_unit(0), _unit(15)], [0, 1])
 def test_hand_example(tmp_path, k, temperature, top1):
     train, val = _write(tmp_path / 'train', *BANK), _write(tmp_path / 'val', *QUERY)
     metrics = knn_eval(train, val, k=k, temperature=temperature)
-    assert metrics == {'top1': pytest.approx(top1), 'top5': pytest.approx(100.0)}
+    assert metrics == {'top1': pytest.approx(top1), 'top5': None}  # 2 classes: no top-5
 
 
 def test_cli_prints_and_returns(tmp_path, capsys):
     train, val = _write(tmp_path / 'train', *BANK), _write(tmp_path / 'val', *QUERY)
     metrics = main(['--train-features', train, '--val-features', val, '--k', '3'])
     assert metrics['top1'] == pytest.approx(50.0)
-    assert 'top1 50.00  top5 100.00' in capsys.readouterr().out
+    assert 'top1 50.00  top5 n/a (fewer than 5 classes)' in capsys.readouterr().out
 
 
 def test_mismatched_inputs_are_errors(tmp_path):

@@ -6,6 +6,7 @@ import sys
 import pytest
 
 from easycv_like.data.builder import build_dataloader
+from easycv_like.data.stack_collate import stack_collate
 from easycv_like.errors import ConfigError
 
 from ..conftest import REPO
@@ -26,7 +27,7 @@ def test_torch_backend_gives_the_runner_a_loader_config():
     assert loader['batch_size'] == 4 and loader['num_workers'] == 1 and loader['drop_last']
     assert loader['sampler'] == dict(type='easycv_like.EpochIndexSampler', shuffle=True)
     assert loader['dataset'] == dict(_TORCH, seed=3) and 'seed' not in _TORCH  # not modified
-    assert loader['collate_fn'] == dict(type='default_collate')
+    assert loader['collate_fn'] == dict(type=stack_collate)
     unset = build_dataloader(_DATA, _TORCH, False, seed=None)
     assert not unset['drop_last'] and unset['dataset'] == _TORCH
 

@@ -1,9 +1,11 @@
 import os
+import re
 
 import pytest
 
 from easycv_like.data.errors import ClassMismatchError
 from easycv_like.data.sources import ImageFolder
+from easycv_like.errors import ConfigError
 
 from .image_files import random_image, write_image
 
@@ -29,6 +31,19 @@ def test_extensions_and_empty_root(tmp_path):
     assert len(ImageFolder(str(tmp_path), extensions=('.jpg',))) == 2
     with pytest.raises(FileNotFoundError, match='No image'):
         ImageFolder(str(tmp_path), extensions=('.tif',))
+
+
+def test_one_string_is_one_extension_not_its_letters(tmp_path):
+    """extensions='.jpg' once took every file ending in '.', 'j', 'p' or 'g' (the .png too)."""
+    write_image(str(tmp_path / 'a' / '1.png'), random_image(0, 4, 4))
+    write_image(str(tmp_path / 'a' / '3.jpg'), random_image(0, 4, 4))
+    write_image(str(tmp_path / 'b' / '2.JPG'), random_image(0, 4, 4))
+    found = ImageFolder(str(tmp_path), extensions='.jpg')
+    assert [os.path.basename(found[i]['img_path']) for i in range(len(found))] == ['3.jpg',
+                                                                                   '2.JPG']
+    for bad in ((), ('.jpg', None), ('',)):
+        with pytest.raises(ValueError, match='extensions must be file endings'):
+            ImageFolder(str(tmp_path), extensions=bad)
 
 
 def _touch(root, *rels):
@@ -88,3 +103,30 @@ def test_every_promised_extension_is_found_and_other_files_are_named(tmp_path,
                if 'without an image extension' in m.getMessage()]
     assert len(skipped) == 1 and '2 file(s)' in skipped[0]
     assert 'notes.txt' in skipped[0] and 'photo.heic' in skipped[0]
+
+
+def test_an_image_given_as_the_class_list_is_named(tmp_path):
+    write_image(str(tmp_path / 'a' / '1.jpg'), random_image(0, 4, 4))
+    with pytest.raises(ValueError, match=r"Class list '.*1\.jpg' is not a UTF-8 text file"):
+        ImageFolder(str(tmp_path), classes=str(tmp_path / 'a' / '1.jpg'))
+
+
+@pytest.mark.parametrize('link, target, named', [
+    ('ant/up', '..', "'{root}/ant' and '{root}/ant/up/ant' are one folder"),
+    ('ant/bees_too', '../bee', "'{root}/ant/bees_too' and '{root}/bee' are one folder"),
+])
+def test_a_folder_reached_twice_through_a_link_is_an_error(tmp_path, link, target, named):
+    """A link back to a parent once repeated a class's images ~40 times (until the OS refused
+    the path); a link to another class's folder labelled its images twice."""
+    root = _touch(tmp_path / 'train', 'ant/1.png', 'bee/2.png')
+    os.symlink(target, tmp_path / 'train' / link)
+    with pytest.raises(ConfigError, match=re.escape(named.format(root=root))):
+        ImageFolder(root)
+
+
+def test_a_link_to_a_folder_outside_is_followed(tmp_path):
+    root = _touch(tmp_path / 'train', 'ant/1.png', 'bee/2.png')
+    _touch(tmp_path / 'more', 'x/3.png')
+    os.symlink(tmp_path / 'more', tmp_path / 'train' / 'ant' / 'more')
+    source = ImageFolder(root)
+    assert [source[i]['gt_label'] for i in range(len(source))] == [0, 0, 1]

@@ -2,6 +2,7 @@ import pytest
 
 from easycv_like.data.collate import pad_collate
 from easycv_like.data.loader_options import pop_loader_options, use_batch_sampler
+from easycv_like.data.stack_collate import stack_collate
 
 
 def test_pops_collate_and_batch_sampler_from_the_dataset_entry():
@@ -16,7 +17,7 @@ def test_pops_collate_and_batch_sampler_from_the_dataset_entry():
 
 
 def test_defaults_and_errors():
-    assert pop_loader_options(dict(type='ClsDataset')) == (dict(type='default_collate'), None)
+    assert pop_loader_options(dict(type='ClsDataset')) == (dict(type=stack_collate), None)
     assert use_batch_sampler(dict(drop_last=True), None) == dict(drop_last=True)
     with pytest.raises(KeyError, match="did you mean 'pad_collate'"):
         pop_loader_options(dict(collate=dict(type='pad_colate')))

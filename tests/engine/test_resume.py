@@ -10,7 +10,7 @@ from easycv_like.apis.results import last_checkpoint
 from easycv_like.engine.hooks.epoch_length_check_hook import EpochLengthMismatchError
 from easycv_like.engine.resume import checkpoint_candidates
 from easycv_like.engine.resume_config_check import ResumeConfigMismatchError, differing_keys
-from easycv_like.utils.checkpoint import load_checkpoint_file
+from easycv_like.utils.checkpoint import CheckpointLoadError, load_checkpoint_file
 
 from ..conftest import write_tiny_config
 
@@ -132,3 +132,16 @@ def test_resume_with_a_shorter_training_set_is_refused(one_epoch_run, tiny_digit
         train(config, work_dir=work, resume='auto', cfg_options={
             'data.train.data_source.list_file': str(shorter)})
     assert not osp.exists(osp.join(work, 'epoch_2.pth'))
+
+
+@pytest.mark.parametrize('container', [None, 'state_dict', 'model'])
+def test_resume_from_a_weights_only_file_points_to_load_from(one_epoch_run, tmp_path, container):
+    config, work = one_epoch_run
+    state = load_checkpoint_file(osp.join(work, 'epoch_1.pth'))['state_dict']
+    weights = str(tmp_path / 'weights.pth')
+    torch.save(state if container is None else {container: state}, weights)
+    with pytest.raises(CheckpointLoadError, match=r'meta epoch and iter missing.* '
+                                                  rf'use --load_from {weights} ') as err:
+        train(config, work_dir=str(tmp_path / 'work'), resume=weights,
+              cfg_options=dict(total_epochs=2))
+    assert (f"'{container}'" if container else '... (') in str(err.value)

@@ -2,6 +2,7 @@
 import pytest
 import torch
 
+from easycv_like.errors import ConfigError
 from easycv_like.registry import METRICS
 
 # six samples, five classes; the label's rank (1 = best) is given per row
@@ -40,11 +41,17 @@ def test_intermediate_k_values():
     assert metrics['top4'] == pytest.approx(500 / 6)
 
 
-def test_k_clamped_to_num_classes():
+def test_k_above_the_number_of_classes_is_refused():
+    """top-5 of 3 classes was reported as 100% whatever the model (docs/own_data.md: topk must
+    not exceed the number of classes)."""
     scores = torch.tensor([[0.1, 0.7, 0.2], [0.6, 0.3, 0.1]])
     evaluator = METRICS.build(dict(type='ClsEvaluator', topk=(1, 5)))
-    metrics = _evaluate(evaluator, _samples(scores, [2, 0]))
-    assert metrics == {'top1': pytest.approx(50.0), 'top5': pytest.approx(100.0)}
+    with pytest.raises(ConfigError, match=r'ClsEvaluator topk=\(1, 5\): there are only 3 '
+                                          r'classes.*e\.g\. topk=\(1, 2\)'):
+        _evaluate(evaluator, _samples(scores, [2, 0]))
+    evaluator = METRICS.build(dict(type='ClsEvaluator', topk=(1, 3)))
+    assert _evaluate(evaluator, _samples(scores, [2, 0])) == {'top1': pytest.approx(50.0),
+                                                              'top3': pytest.approx(100.0)}
 
 
 def test_prefix_and_results_reset():

@@ -2,6 +2,7 @@
 import pytest
 import torch
 
+from easycv_like.errors import ConfigError
 from easycv_like.registry import METRICS
 
 
@@ -30,4 +31,11 @@ def test_errors():
         evaluator.process({'data_samples': {}}, [dict(feature=torch.zeros(2), gt_label=0)])
     _process(evaluator, [[1.0, 0.0]], [0], [0])
     with pytest.raises(ValueError, match='bank and query'):
+        evaluator.compute_metrics(evaluator.results)
+
+
+def test_k_above_the_number_of_classes_is_refused():
+    evaluator = METRICS.build(dict(type='KNNEvaluator', k=1, topk=(1, 5)))
+    _process(evaluator, [[1.0, 0.0], [0.0, 1.0], [1.0, 0.1]], [0, 1, 0], [0, 0, 1])
+    with pytest.raises(ConfigError, match=r'KNNEvaluator topk=\(1, 5\): there are only 2 '):
         evaluator.compute_metrics(evaluator.results)

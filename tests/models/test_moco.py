@@ -8,6 +8,7 @@ from mmengine.logging import MessageHub
 from mmengine.optim import OptimWrapper
 
 from easycv_like.engine.hooks import MomentumUpdateHook
+from easycv_like.errors import ConfigError
 from easycv_like.registry import MODELS
 
 MOCO = dict(type='MoCo',
@@ -72,7 +73,7 @@ def test_queue_and_pointer_are_checkpointed():
 
 def test_queue_length_must_divide_by_the_batch():
     model = _moco(queue_len=30)
-    with pytest.raises(ValueError, match='multiple of the global batch 4'):
+    with pytest.raises(ConfigError, match='queue_len=30 is not a multiple of the global batch 4'):
         model(**model.data_preprocessor(_batch(), True), mode='loss')
 
 

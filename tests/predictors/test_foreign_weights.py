@@ -136,3 +136,18 @@ def test_a_misspelt_key_in_the_config_is_named(tmp_path, extra, message):
     config.write_text(f'_base_ = {tiny_yolox_config(tmp_path)!r}\n{extra}\n')
     with pytest.raises(ConfigError, match=message):
         DetectionPredictor(MEGVII_PLAIN, config=str(config))
+
+
+def test_a_model_only_config_is_refused_naming_the_missing_dataset(tmp_path):
+    """torchvision's ResNet-18 weights with a base model file (no data): the pipeline and the
+    class names would be missing, said as such (not 'data.val needs a type=')."""
+    from easycv_like.predictors import ClassificationPredictor
+    weights = str(tmp_path / 'resnet18.pth')
+    torch.save(torchvision.models.resnet18(num_classes=3).state_dict(), weights)
+    config = tmp_path / 'model_only.py'
+    base = Path(__file__).parents[2] / 'configs/_base_/models/resnet50_cls.py'
+    config.write_text(f'_base_ = {str(base)!r}\nmodel = dict(backbone=dict(depth=18), '
+                      'head=dict(in_channels=512, num_classes=3))\n')
+    with pytest.raises(ConfigError, match=rf'config {config} has no inference dataset \(neither '
+                                          r'eval_pipelines nor data\.val\)'):
+        ClassificationPredictor(weights, config=str(config))

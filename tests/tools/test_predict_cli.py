@@ -218,3 +218,21 @@ def test_a_checkpoint_for_a_config_and_a_config_for_a_checkpoint(trained_run, im
     assert err.startswith(f'Checkpoint {config} is a config file')
     err = _last_error_line(capsys, [ckpt, image_folder, '--config', ckpt])
     assert err.startswith(f'Config file {ckpt} is not a config (.py')
+
+
+def test_weights_and_a_config_naming_no_classes_print_one_note(trained_run, image_folder,
+                                                               tmp_path, capsys):
+    state = torch.load(trained_run['checkpoint'], map_location='cpu')['state_dict']
+    weights = str(tmp_path / 'weights.pth')
+    torch.save(state, weights)
+    config = tmp_path / 'no_names.py'  # the run's config, its data source without classes
+    config.write_text(f'_base_ = {trained_run["config"]!r}\neval_pipelines = []\n'
+                      "data = dict(val=dict(data_source=dict(classes=None)))\n")
+    records = main([weights, image_folder, '--config', str(config), '--topk', '2'])
+    err = capsys.readouterr().err
+    assert err.count('note: ') == 1
+    assert f'neither {weights} nor --config {config} names the classes' in err
+    assert len(records) == 6 and all(p['class_name'] is None and isinstance(p['class'], int)
+                                     for r in records for p in r['predictions'])
+    main([trained_run['checkpoint'], image_folder])  # the run's own names: no note
+    assert 'note: ' not in capsys.readouterr().err

@@ -9,6 +9,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Optional, Union
 
+from easycv_like.errors import ConfigError
+
 ClassesArg = Union[Sequence[str], str, os.PathLike, None]
 
 
@@ -22,20 +24,25 @@ def read_class_names(classes: ClassesArg) -> Optional[list[str]]:
     folder gives its sorted sub-folder names.
 
     Raises:
-        ValueError: a name appears twice (labels would be ambiguous), naming it.
+        ConfigError (a ValueError): a name appears twice (labels would be ambiguous), naming
+            it, or the file is not text (an image given by mistake), naming it.
     """
     if classes is None:
         return None
     if isinstance(classes, (str, os.PathLike)) and os.path.isdir(classes):
         names = class_folders(classes)
     elif isinstance(classes, (str, os.PathLike)):
-        with open(classes, encoding='utf-8-sig') as f:
-            names = [line.strip() for line in f if line.strip()]
+        try:
+            with open(classes, encoding='utf-8-sig') as f:
+                names = [line.strip() for line in f if line.strip()]
+        except UnicodeDecodeError as err:
+            raise ConfigError(f'Class list {str(classes)!r} is not a UTF-8 text file (one class '
+                             f'name a line): {err.reason} at byte {err.start}.') from None
     else:
         names = [str(name) for name in classes]
     repeated = sorted(name for name, count in Counter(names).items() if count > 1)
     if repeated:
-        raise ValueError(f'Class list {describe_classes(classes)} names {repeated} more than '
+        raise ConfigError(f'Class list {describe_classes(classes)} names {repeated} more than '
                          'once.')
     return names
 

@@ -8,12 +8,13 @@ the order is the same on every machine. Other splits are given the training spli
 import logging
 import os
 from collections.abc import Sequence
+from typing import Optional, Union
 
 from mmengine.logging import print_log
 
 from easycv_like.data.sources.class_names import (ClassesArg, class_folders, describe_classes,
                                                   read_class_names)
-from easycv_like.errors import ClassMismatchError, closest
+from easycv_like.errors import ClassMismatchError, ConfigError, closest
 from easycv_like.registry import DATA_SOURCES
 
 # torchvision's ImageFolder list; OpenCV decodes them all (and refuses cut-off TIFF / PNM files).
@@ -21,16 +22,36 @@ IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff', '
 _SHOWN = 5
 
 
-def scan_images(folder: str, extensions: Sequence[str] = IMAGE_EXTENSIONS
-                ) -> tuple[list[str], list[str]]:
+def image_suffixes(extensions: Union[str, Sequence[str]]) -> tuple[str, ...]:
+    """``extensions`` as lower-case endings; one string is one ending (``'.jpg'``, as
+    torchvision takes it), not its letters (which would match ``.png`` by its ``g``)."""
+    endings = (extensions,) if isinstance(extensions, str) else tuple(extensions)
+    if not endings or not all(isinstance(e, str) and e for e in endings):
+        raise ValueError(f'extensions must be file endings such as (".jpg", ".png"), got '
+                         f'{extensions!r}.')
+    return tuple(e.lower() for e in endings)
+
+
+def scan_images(folder: str, extensions: Union[str, Sequence[str]] = IMAGE_EXTENSIONS,
+                seen: Optional[dict[str, str]] = None) -> tuple[list[str], list[str]]:
     """(image files, other files) under ``folder``, recursively, both sorted.
 
     Images are the files whose name ends with one of ``extensions`` (case-insensitive); hidden
-    files (``.DS_Store``) are in neither list.
+    files (``.DS_Store``) are in neither list. Symbolic links are followed; reaching a folder a
+    second time (a link back to a parent, or two links to one folder) is an error naming both
+    paths, since its images would be counted again. ``seen`` (real path -> path walked) carries
+    the folders already walked across calls (the classes of one ``ImageFolder``).
     """
-    suffixes = tuple(ext.lower() for ext in extensions)
+    suffixes = image_suffixes(extensions)
+    seen = {} if seen is None else seen
     images, others = [], []
     for root, subdirs, files in os.walk(folder, followlinks=True):
+        real = os.path.realpath(root)
+        if real in seen:
+            raise ConfigError(f'{seen[real]!r} and {root!r} are one folder (reached through a '
+                              'symbolic link): its images would be counted twice. Remove the '
+                              'link.')
+        seen[real] = root
         subdirs.sort()
         for name in sorted(files):
             if not name.startswith('.'):
@@ -52,8 +73,9 @@ class ImageFolder:
 
     Args:
         root: the folder holding one sub-folder per class.
-        extensions: file name endings taken as images (case-insensitive); other files are
-            skipped with one WARNING naming a few of them (hidden files silently).
+        extensions: file name endings taken as images (case-insensitive; one string is one
+            ending); other files are skipped with one WARNING naming a few of them (hidden
+            files silently).
         classes: the class list, as a list of names, a text file (one name a line, e.g.
             ``classes.txt``) or a folder whose sub-folders are the classes (the training split's
             root). Default None: the sorted sub-folders of ``root``. With a list, a sub-folder of
@@ -69,10 +91,10 @@ class ImageFolder:
         ValueError: a class folder is not in the given class list (naming it and close names).
     """
 
-    def __init__(self, root: str, extensions: Sequence[str] = IMAGE_EXTENSIONS,
+    def __init__(self, root: str, extensions: Union[str, Sequence[str]] = IMAGE_EXTENSIONS,
                  classes: ClassesArg = None) -> None:
         self.root = str(root)
-        suffixes = tuple(ext.lower() for ext in extensions)
+        suffixes = image_suffixes(extensions)
         folders = class_folders(self.root)
         if classes is None:
             self.classes, self.class_origin = folders, f'the sub-folders of {self.root!r}'
@@ -80,10 +102,10 @@ class ImageFolder:
             self.classes, self.class_origin = read_class_names(classes), describe_classes(classes)
             self._check_folders(folders)
         self._samples: list[tuple[str, int]] = []
-        empty, skipped, present = [], [], set(folders)
+        empty, skipped, present, seen = [], [], set(folders), {}
         for label, name in enumerate(self.classes):
             if name in present:
-                found, others = scan_images(os.path.join(self.root, name), suffixes)
+                found, others = scan_images(os.path.join(self.root, name), suffixes, seen)
                 self._samples.extend((path, label) for path in found)
                 empty += [] if found else [os.path.join(self.root, name)]
                 skipped += others

@@ -47,8 +47,15 @@ def validate_config(cfg: Config) -> Config:
 def check_inference_config(cfg: Config, dataset: dict, dataset_path: str) -> None:
     """What a predictor reads of a config, checked without the keys only training needs: the
     top-level names, ``model``, ``channels_last`` and the inference ``dataset`` (at
-    ``dataset_path``, e.g. ``'data.val'``)."""
+    ``dataset_path``, e.g. ``'data.val'``). A config without one (a model-only base file) is an
+    error: the images' pipeline (resize, crop) and the class names come from it."""
     check_top_level_names(cfg)
+    if not dataset:
+        raise ConfigError(
+            f'The config {cfg.filename or ""} has no inference dataset (neither eval_pipelines '
+            'nor data.val): a predictor takes the images\' pipeline (resize, crop) and the '
+            'class names from it. Inherit a dataset base file or add data.val (a dataset with '
+            'its pipeline and data source, docs/own_data.md).')
     for name in ('model', 'channels_last'):
         section(cfg, name)
     check_value(dataset, SCHEMA['data'].sub['val'], dataset_path)

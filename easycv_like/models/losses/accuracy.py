@@ -3,6 +3,8 @@ from collections.abc import Sequence
 
 import torch
 
+from easycv_like.errors import ConfigError
+
 
 def topk_accuracy(scores: torch.Tensor, target: torch.Tensor,
                   topk: Sequence[int] = (1,)) -> list[torch.Tensor]:
@@ -31,3 +33,14 @@ def topk_accuracy(scores: torch.Tensor, target: torch.Tensor,
         correct = hits[:, :min(k, num_classes)].any(dim=1).float()  # N
         accs.append(correct.mean() * 100.0)
     return accs
+
+
+def check_topk(topk: Sequence[int], num_classes: int, owner: str) -> None:
+    """Refuse a ``k`` above ``num_classes``: ``topk_accuracy`` counts it as ``num_classes``, so
+    it reports 100% whatever the model, a figure that would pass for a result (``ConfigError``
+    naming ``owner``'s ``topk``)."""
+    over = [k for k in topk if k > num_classes]
+    if over:
+        raise ConfigError(f'{owner} topk={tuple(topk)}: there are only {num_classes} classes, so '
+                          f'top-{over[0]} accuracy would be 100% whatever the model. Use k up '
+                          f'to {num_classes}, e.g. topk={(1, min(2, num_classes))}.')

@@ -7,6 +7,7 @@ import torch.nn.functional as F
 from mmengine.dist import all_gather, broadcast, get_rank, get_world_size
 from torch import nn
 
+from ...errors import ConfigError
 from ...registry import MODELS
 from ..feature_queue import FeatureQueue, store_legacy_queue
 from .base import BaseSelfSupervisor
@@ -25,7 +26,9 @@ class MoCo(BaseSelfSupervisor):
     into the queue (the pointer advances by the global batch), and with
     ``shuffle_bn=True`` the key batch is shuffled across ranks so that BN statistics cannot leak
     which samples match (the paper's "shuffling BN"); a ``norm_cfg=dict(type='SyncBN')`` backbone
-    is the alternative. ``queue_len`` must be a multiple of the global batch.
+    is the alternative. ``queue_len`` must be a multiple of the global batch, and the last
+    batch of an epoch full (``data.drop_last=True``): ``check_global_batch``, which the engine
+    runs when it builds the run, before any data is read.
 
     Args:
         backbone: backbone config.
@@ -88,15 +91,24 @@ class MoCo(BaseSelfSupervisor):
         keys = F.normalize(self.momentum_neck(self.momentum_backbone(images))[0], dim=1)
         return self._batch_unshuffle(keys, inverse) if shuffle else keys
 
+    def check_global_batch(self, batch: int, drop_last: bool = True) -> None:
+        """Raise ``ConfigError`` naming ``model.queue_len`` and ``data.imgs_per_gpu`` unless
+        ``queue_len`` is a multiple of the global ``batch`` (``imgs_per_gpu`` x world size), or
+        naming ``data.drop_last`` when a short last batch of an epoch could break that."""
+        if self.queue_len % batch:
+            raise ConfigError(
+                f'model.queue_len={self.queue_len} is not a multiple of the global batch {batch} '
+                '(data.imgs_per_gpu x world size): choose a queue length divisible by it, or '
+                'another data.imgs_per_gpu.')
+        if not drop_last:
+            raise ConfigError(
+                'MoCo fills its queue with whole global batches: set data.drop_last=True so '
+                'that the last batch of an epoch is full.')
+
     @torch.no_grad()
     def enqueue(self, keys: torch.Tensor) -> None:
         """Write the keys of every rank (N x D each) over the oldest ones."""
-        batch = len(keys) * get_world_size()  # the global batch
-        if self.queue_len % batch:
-            raise ValueError(
-                f'MoCo queue_len={self.queue_len} is not a multiple of the global batch {batch} '
-                '(imgs_per_gpu x world size). Choose a queue length divisible by it and set '
-                'data.drop_last=True so that the last batch of an epoch is full.')
+        self.check_global_batch(len(keys) * get_world_size())
         self.queue.enqueue(keys)
 
     def loss(self, inputs: List[torch.Tensor],
