@@ -14,11 +14,11 @@ import torch
 from nvidia.dali import fn
 from nvidia.dali import tfrecord as tfrec
 
-from easycv_like.data.sources.class_names import read_class_names
 from easycv_like.data.sources.image_list import ImageList
 from easycv_like.data.tfrecord.example import FILENAME_KEY, IMAGE_KEY, INDEX_KEY, LABEL_KEY
 from easycv_like.data.tfrecord.record_file import (index_path_for, read_checked_index,
                                                    resolve_shards)
+from easycv_like.data.tfrecord.shard_classes import shard_set_classes
 from easycv_like.source_names import DALI_SOURCES, source_name
 
 READER_NAME = 'Reader'  # the iterator finds the epoch size and padding through this name
@@ -35,7 +35,8 @@ class TFRecordReader:
     Args:
         shards: glob pattern or list of shard paths.
         index_files: one index per shard; default each shard's ``.idx`` neighbour.
-        classes: class names (list or text file), or None.
+        classes: class names (list or text file); default: the ``classes.txt`` beside the
+            shards, else None. One that differs from that file is refused (``shard_set_classes``).
     """
 
     outputs = ('label', 'index', 'path')
@@ -52,7 +53,7 @@ class TFRecordReader:
         self.index_files = list(indexes)
         self.num_samples = sum(len(read_checked_index(s, i))
                                for s, i in zip(self.shards, self.index_files))
-        self.classes = read_class_names(classes)
+        self.classes, self.class_origin = shard_set_classes(self.shards, classes)
 
     def read(self, shard_id: int, num_shards: int, order: Optional[np.ndarray],
              shuffle_buffer: int) -> tuple:

@@ -12,6 +12,7 @@ from easycv_like.data.dali import (DALILoader, DaliClsDataset, DaliMultiCropData
 from easycv_like.data.dali import loader as loader_module  # noqa: E402
 from easycv_like.data.sources import ImageList  # noqa: E402
 from easycv_like.data.tfrecord import read_index  # noqa: E402
+from easycv_like.errors import ClassMismatchError  # noqa: E402
 
 SMALL_VIEW = dict(size=12, scale=(0.2, 1.0), grayscale_prob=0.2, blur_prob=0.5,
                   jitter=dict(brightness=0.4, contrast=0.4, saturation=0.4, hue=0.1, prob=0.8))
@@ -154,3 +155,13 @@ def test_skip_resumes_a_pass_at_the_next_batch(tiny_digits, digits_tfrecord):
     for a, b in zip(full[3:], resumed):
         assert torch.equal(a['inputs'][0], b['inputs'][0])
         assert torch.equal(a['data_samples']['sample_idx'], b['data_samples']['sample_idx'])
+
+
+def test_tfrecord_source_takes_the_stored_class_list(tiny_digits, digits_tfrecord, tmp_path):
+    names = [str(d) for d in range(10)]
+    shards = osp.join(digits_tfrecord, 'val-*.tfrecord')
+    assert DaliClsDataset(dict(type='TFRecord', shards=shards), size=12,
+                          decoder_device='cpu').metainfo == {'classes': names}
+    with pytest.raises(ClassMismatchError, match=r"classes.txt'.*only in classes=: \['ten'\]"):
+        DaliClsDataset(dict(type='TFRecord', shards=shards, classes=names[1:] + ['ten']),
+                       size=12, decoder_device='cpu')
