@@ -23,8 +23,9 @@ def test_former_spellings_map_and_unknown_names_name_the_closest():
     assert source_name('ImageFolder', CONVERTIBLE_SOURCES) == 'ImageFolder'
     with pytest.raises(ValueError, match=r"'TFRecords' \(did you mean 'TFRecord'\?\)"):
         source_name('TFRecords', DALI_SOURCES)
-    with pytest.raises(ValueError, match=r"'ImageFolder'.*choose one of \('TFRecord', "):
-        source_name('ImageFolder', DALI_SOURCES)
+    assert source_name('folder', DALI_SOURCES) == 'ImageFolder'  # a product folder, as is
+    with pytest.raises(ValueError, match=r"'Cifar'.*choose one of \('TFRecord', "):
+        source_name('Cifar', DALI_SOURCES)
 
 
 def test_dali_readers_take_the_cpu_sources_names_and_arguments():
