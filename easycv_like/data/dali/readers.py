@@ -79,6 +79,11 @@ class TFRecordReader:
         """How many units an epoch permutation reorders (the shard files)."""
         return len(self.shards)
 
+    def files_read(self, order: Optional[np.ndarray], shard_id: int,
+                   num_shards: int) -> list[str]:
+        """No image files: DALI's own errors name the shard (``verify_tfrecord.py`` checks it)."""
+        return []
+
     @staticmethod
     def data_samples(outputs: dict) -> dict:
         """Batch metadata from the pipeline outputs (file names arrive zero-padded bytes)."""
@@ -129,6 +134,14 @@ class FileListReader:
     def num_units(self) -> int:
         """How many units an epoch permutation reorders (the samples)."""
         return self.num_samples
+
+    def files_read(self, order: Optional[np.ndarray], shard_id: int,
+                   num_shards: int) -> list[str]:
+        """The image files rank ``shard_id`` reads in an epoch, in reading order (DALI's shard
+        ``[N * shard_id // num_shards, N * (shard_id + 1) // num_shards)`` of the ordered list)."""
+        order = np.arange(self.num_samples) if order is None else order
+        first, end = (self.num_samples * k // num_shards for k in (shard_id, shard_id + 1))
+        return [self.paths[i] for i in order[first:end]]
 
     def data_samples(self, outputs: dict) -> dict:
         """Batch metadata: labels and paths looked up by the sample indices."""

@@ -183,3 +183,19 @@ def test_image_folder_source_reads_the_cpu_sources_files_and_labels(tmp_path):
     assert dataset.metainfo == {'classes': ['mug', 'shoe']}
     with pytest.raises(ConfigError, match=r"'ImageFolder' takes no argument \['list_file'\]"):
         DaliClsDataset(dict(type='folder', list_file='x.txt'), size=8, decoder_device='cpu')
+
+
+def test_a_file_dali_cannot_decode_is_named(tmp_path):
+    lines = []
+    for i in range(9):
+        write_image(str(tmp_path / f'{i}.jpg'), random_image(i))
+        lines.append(f'{i}.jpg 0\n')
+    (tmp_path / '4.jpg').write_text('<html>not found</html>')  # DALI: "nvImageCodec failure"
+    (tmp_path / 'list.txt').write_text(''.join(lines))
+    dataset = DaliClsDataset(dict(type='ImageList', list_file=str(tmp_path / 'list.txt')),
+                             size=8, decoder_device='cpu')
+    with pytest.raises(RuntimeError, match=r"of epoch 3: Bad image file '.*4\.jpg': not a "
+                                           r"decodable image .*Fix or remove these files"):
+        loader = DALILoader(dataset, 2, shuffle=True, num_threads=1)
+        loader.sampler.set_epoch(3)
+        _drain(loader)
