@@ -2,28 +2,43 @@
 
 Children let mmengine's Runner build our classes (with ``default_scope='easycv_like'``) and let our
 configs name mmengine/torch classes too (a lookup falls back to the parent). An unknown ``type``
-fails at build time with an error that names the registry and the closest registered names;
+fails at build time with an error that names the registry and the closest registered names
+(also a name mmengine would resolve to an importable module, e.g. ``'tfrecord'``, the pip package);
+the data-source registry also takes the former source spellings of ``source_names.py``;
 a ``ConfigError`` raised while building names the config path of the part (``config_path.py``).
 """
+import inspect
+from typing import Optional
+
 from mmengine import registry as mmengine_registry
 from mmengine.registry import Registry as MMEngineRegistry
 
 from . import config_path
 from .errors import closest
+from .source_names import FORMER_NAMES
 
 SCOPE = 'easycv_like'
 
 
 class Registry(MMEngineRegistry):
     """mmengine Registry whose failed lookups raise ``KeyError`` naming the closest matches and
-    whose builds name the config path in a ``ConfigError``."""
+    whose builds name the config path in a ``ConfigError``.
+
+    Args (beyond mmengine's): aliases: former names mapped to registered ones.
+    """
+
+    def __init__(self, *args, aliases: Optional[dict] = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.aliases = dict(aliases or {})
 
     def build(self, cfg, *args, **kwargs):
         with config_path.building(cfg):
             return super().build(cfg, *args, **kwargs)
 
     def get(self, key):
-        obj = super().get(key)
+        obj = super().get(self.aliases.get(key, key))
+        if inspect.ismodule(obj):  # mmengine's fallback imported a module of that name
+            obj = None
         if obj is None and isinstance(key, str):
             raise KeyError(self.unknown_type_message(key))
         return obj
@@ -56,7 +71,8 @@ def _child(parent, name, locations):
 MODELS = _child(mmengine_registry.MODELS, 'model', ['easycv_like.models',
                                                     'easycv_like.utils.checkpoint'])
 DATASETS = _child(mmengine_registry.DATASETS, 'dataset', ['easycv_like.data'])
-DATA_SOURCES = Registry('data source', scope=SCOPE, locations=['easycv_like.data'])
+DATA_SOURCES = Registry('data source', scope=SCOPE, locations=['easycv_like.data'],
+                        aliases=FORMER_NAMES)
 TRANSFORMS = _child(mmengine_registry.TRANSFORMS, 'transform', ['easycv_like.data'])
 DATA_SAMPLERS = _child(mmengine_registry.DATA_SAMPLERS, 'data sampler', ['easycv_like.data'])
 FUNCTIONS = _child(mmengine_registry.FUNCTIONS, 'function', ['easycv_like.data'])

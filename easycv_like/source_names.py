@@ -12,7 +12,7 @@ from .errors import close_names
 #: what tools/convert_to_tfrecord.py can read and write out as TFRecord shards
 CONVERTIBLE_SOURCES = ('ImageList', 'ImageFolder', 'Cifar')
 #: what a DALI dataset's reader can read
-DALI_SOURCES = ('TFRecord', 'ImageList')
+DALI_SOURCES = ('TFRecord', 'ImageList', 'ImageFolder')
 #: spellings used before the vocabulary was shared; still accepted, mapped to the names above
 FORMER_NAMES = {'list': 'ImageList', 'file_list': 'ImageList', 'folder': 'ImageFolder',
                 'cifar': 'Cifar', 'tfrecord': 'TFRecord'}

@@ -52,6 +52,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 def main(argv: Optional[Sequence[str]] = None) -> list:
     args = parse_args(argv)
     from easycv_like.apis.cli_errors import UsageError, user_errors_end_the_run  # after parsing
+    from easycv_like.data.errors import BadSampleError
     from easycv_like.data.tfrecord.writer import convert_to_tfrecord, open_source
     with user_errors_end_the_run('convert_to_tfrecord.py', with_config=False):
         source = open_source(args.src_type, args.src, root=args.root, split=args.split,
@@ -59,10 +60,13 @@ def main(argv: Optional[Sequence[str]] = None) -> list:
         if args.shards > len(source):
             raise UsageError(f'--shards {args.shards} is more than the {len(source)} samples of '
                              f'{args.src}.')
-        paths = convert_to_tfrecord(source, args.out, prefix=args.prefix,
-                                    num_shards=args.shards, max_side=args.max_side,
-                                    lossless=args.lossless, workers=args.workers,
-                                    force=args.force, shuffle_seed=args.shuffle_seed)
+        try:
+            paths = convert_to_tfrecord(source, args.out, prefix=args.prefix,
+                                        num_shards=args.shards, max_side=args.max_side,
+                                        lossless=args.lossless, workers=args.workers,
+                                        force=args.force, shuffle_seed=args.shuffle_seed)
+        except BadSampleError as err:  # the files to fix, without a traceback
+            raise UsageError(str(err)) from err
     print(f'wrote {len(source)} records into {len(paths)} shards: {paths[0]} ...')
     return paths
 

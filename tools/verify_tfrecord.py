@@ -20,9 +20,15 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
-    from easycv_like.data.tfrecord.verify import verify_tfrecord  # after parsing: fast --help
+    from easycv_like.apis.cli_errors import user_errors_end_the_run  # after parsing: fast --help
+    from easycv_like.errors import UsageError
+    from easycv_like.data.tfrecord.verify import verify_tfrecord
     shards = args.shards[0] if len(args.shards) == 1 else args.shards
-    count, problems = verify_tfrecord(shards, workers=args.workers)
+    with user_errors_end_the_run('verify_tfrecord.py', with_config=False):
+        try:
+            count, problems = verify_tfrecord(shards, workers=args.workers)
+        except ValueError as err:  # a stale index, a mix of shard sets: the set is unusable
+            raise UsageError(str(err)) from err
     for message in problems:
         print(message)
     print(f'{count - len(problems)} of {count} records are good, {len(problems)} bad.')

@@ -15,7 +15,8 @@ from ..errors import ClassMismatchError
 def dataset_classes(dataset: Any) -> tuple[Optional[list[str]], str]:
     """``(classes or None, where they came from)`` of a built dataset (``metainfo['classes']``)."""
     classes = (getattr(dataset, 'metainfo', None) or {}).get('classes')
-    source = getattr(getattr(dataset, 'bank', dataset), 'data_source', None)  # KNNDataset: bank
+    holder = getattr(dataset, 'bank', dataset)  # KNNDataset: its bank
+    source = getattr(holder, 'data_source', None) or getattr(holder, 'reader', None)  # DALI: reader
     origin = getattr(source, 'class_origin', None) or type(source or dataset).__name__
     return (None if classes is None else [str(c) for c in classes]), origin
 

@@ -13,6 +13,7 @@ from typing import Any, Optional
 from mmengine.config import Config
 
 from ..errors import ConfigError, closest
+from ..source_names import FORMER_NAMES
 
 _REFERENCE_KEYS = ('bank', 'query')  # dataset arguments that hold datasets (KNNDataset)
 _SHARED_CLASS_SOURCES = ('ImageFolder', 'SegFolder')  # sources whose splits share one class list
@@ -43,14 +44,16 @@ def training_classes(cfg: Config) -> Any:
     source = train.get('data_source') or train.get('source') or {}  # torch / DALI datasets
     if source.get('classes') is not None:
         return source['classes']
-    return source.get('root') if source.get('type') == 'ImageFolder' else None
+    kind = FORMER_NAMES.get(source.get('type'), source.get('type'))
+    return source.get('root') if kind == 'ImageFolder' else None
 
 
 def _give_classes(dataset: Any, classes: Any) -> None:
     if not isinstance(dataset, dict):
         return
-    source = dataset.get('data_source')
-    if isinstance(source, dict) and source.get('type') in _SHARED_CLASS_SOURCES \
+    source = dataset.get('data_source') or dataset.get('source')  # torch / DALI datasets
+    if isinstance(source, dict) and \
+            FORMER_NAMES.get(source.get('type'), source.get('type')) in _SHARED_CLASS_SOURCES \
             and source.get('classes') is None:
         source['classes'] = copy.deepcopy(classes)
     for key in _REFERENCE_KEYS:

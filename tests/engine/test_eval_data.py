@@ -45,6 +45,13 @@ def test_image_folder_splits_get_the_training_class_list():
     assert from_ckpt.eval_pipelines[0].data.data_source.classes == ['x', 'y']
 
 
+def test_dali_image_folder_splits_get_the_training_class_list():
+    def dali(root):
+        return dict(type='DaliClsDataset', size=8, source=dict(type='folder', root=root))
+    resolved = resolve_eval_data(_cfg('val', train=dali('t'), val=dali('v')))
+    assert resolved.eval_pipelines[0].data.source.classes == 't'
+
+
 def test_seg_folder_splits_get_the_training_class_list_but_coco_keeps_its_own():
     def seg(folder, **extra):
         return dict(type='SegDataset', pipeline=[], data_source=dict(

@@ -81,3 +81,17 @@ def test_verify_names_each_corrupt_record(image_list, tmp_path, capsys):
     assert lines[-1] == '7 of 8 records are good, 1 bad.'
     assert lines[0] == (f"Bad TFRecord '{shard}' record 2 (byte offset {offset}): the payload "
                         'CRC does not match (corrupt record).')
+
+
+def test_verify_refuses_an_incomplete_set_in_one_line(image_list, tmp_path, capsys):
+    import verify_tfrecord
+    out = str(tmp_path / 'out')
+    convert_to_tfrecord.main(['--src-type', 'ImageList', '--src', image_list, '--out', out,
+                              '--shards', '2'])
+    os.remove(os.path.join(out, 'train-00001-of-00002.tfrecord'))
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exit_info:
+        verify_tfrecord.main([os.path.join(out, 'train-*.tfrecord')])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and 'Traceback' not in err
+    assert err.startswith('verify_tfrecord.py: error: Incomplete TFRecord shard set: 1 of 2 ')

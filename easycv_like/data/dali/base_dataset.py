@@ -15,6 +15,7 @@ import torch
 from mmengine.logging import print_log
 
 from easycv_like.data.dali.view_spec import ViewSpec
+from easycv_like.data.errors import BadSampleError
 
 DECODER_DEVICES = ('mixed', 'cpu')
 
@@ -118,18 +119,37 @@ class DaliBaseDataset:
                        shuffle: bool, epoch: int, checkpoint: Optional[bytes] = None):
         """The built DALI pipeline of one epoch on one rank (see ``pipelines.build_pipeline``)."""
         from easycv_like.data.dali.pipelines import build_pipeline  # needs DALI
-        order = (np.random.default_rng([self.seed, epoch]).permutation(self.reader.num_units())
-                 if shuffle else None)
         return build_pipeline(
             self.reader, self.view_specs(), batch_size=batch_size,
             num_threads=self.num_threads or num_threads,
             device_id=torch.cuda.current_device() if self.uses_gpu else None,
             seed=epoch_seed(self.seed, epoch, shard_id), shard_id=shard_id,
-            num_shards=num_shards, order=order,
+            num_shards=num_shards, order=self._order(shuffle, epoch),
             shuffle_buffer=self.shuffle_buffer if shuffle else 0,
             decoder_device=self.decoder_device, hw_decoder_load=self.hw_decoder_load,
             augment_device=self.augment_device, prefetch_queue_depth=self.prefetch_queue_depth,
             enable_checkpointing=self.enable_checkpointing, checkpoint=checkpoint)
+
+    def _order(self, shuffle: bool, epoch: int) -> Optional[np.ndarray]:
+        """The permutation of the reader's units in ``epoch`` (None: stored order)."""
+        return (np.random.default_rng([self.seed, epoch]).permutation(self.reader.num_units())
+                if shuffle else None)
+
+    def unreadable_files(self, shuffle: bool, epoch: int, shard_id: int, num_shards: int,
+                         first: int, count: int) -> list[str]:
+        """Why each unusable image file is unusable, among the ``count`` files this rank reads
+        from position ``first`` of an epoch: DALI's decoder fails some files (a text or HTML file
+        named ``.jpg``) without naming them. Checked as ``LoadImage`` reads them."""
+        from easycv_like.data.transforms.loading import decode_image
+        problems = []
+        files = self.reader.files_read(self._order(shuffle, epoch), shard_id, num_shards)
+        for path in files[first:first + count]:
+            try:
+                with open(path, 'rb') as f:
+                    decode_image(f.read(), path)
+            except (OSError, BadSampleError) as err:
+                problems.append(str(err))
+        return problems
 
     def to_batch(self, outputs: dict) -> dict:
         """Pipeline outputs (name -> torch tensor) -> ``{'inputs', 'data_samples'}``."""

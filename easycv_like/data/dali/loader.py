@@ -107,12 +107,24 @@ class DALILoader(DataLoader):
             shuffle=self.shuffle, epoch=self.sampler.epoch,
             checkpoint=None if checkpoint is None else base64.b64decode(checkpoint['pipeline']))
         policy = LastBatchPolicy.DROP if self.drop_last else LastBatchPolicy.PARTIAL
-        self._iterator = DALIGenericIterator([pipe], self.dataset.output_names(),
-                                             reader_name=READER_NAME, last_batch_policy=policy)
+        reached = 0  # batches the pipeline delivered
         try:
+            self._iterator = DALIGenericIterator([pipe], self.dataset.output_names(),
+                                                 reader_name=READER_NAME,
+                                                 last_batch_policy=policy)  # runs batch 0
             for index, outputs in enumerate(self._iterator):
+                reached = index + 1
                 if index >= skip_batches:
                     yield self.dataset.to_batch(outputs[0])
+        except RuntimeError as err:  # name the files DALI failed on, when it did not
+            ahead = (self.dataset.prefetch_queue_depth + 2) * self.batch_size  # in flight
+            bad = self.dataset.unreadable_files(self.shuffle, self.sampler.epoch, rank,
+                                                world_size, reached * self.batch_size, ahead)
+            if not bad:
+                raise
+            raise RuntimeError(f'DALI stopped after {reached} batches of epoch '
+                               f'{self.sampler.epoch}: ' + ' '.join(bad) + ' Fix or remove '
+                               'these files.') from err
         finally:
             self._iterator = None
 

@@ -1,4 +1,5 @@
-"""Where a DALI pipeline's samples come from: TFRecord shards or image files from a list.
+"""Where a DALI pipeline's samples come from: TFRecord shards, or image files from a list or a
+class-folder tree.
 
 A reader describes its data on the host (sample count, class names), adds DALI's reader operator
 to a pipeline (sharded by rank, shuffled per epoch), and turns the per-sample metadata that comes
@@ -6,6 +7,7 @@ out of the pipeline into the ``data_samples`` of a batch (``gt_label``, ``sample
 ``img_path``). Sharding: rank ``r`` of ``R`` reads the contiguous ``r``-th of ``R`` ranges of the
 (epoch-permuted) sample sequence, so ranks are disjoint and together cover every sample.
 """
+import inspect
 from collections.abc import Sequence
 from typing import Optional, Union
 
@@ -14,11 +16,13 @@ import torch
 from nvidia.dali import fn
 from nvidia.dali import tfrecord as tfrec
 
-from easycv_like.data.sources.class_names import read_class_names
+from easycv_like.data.sources.image_folder import IMAGE_EXTENSIONS, ImageFolder
 from easycv_like.data.sources.image_list import ImageList
 from easycv_like.data.tfrecord.example import FILENAME_KEY, IMAGE_KEY, INDEX_KEY, LABEL_KEY
 from easycv_like.data.tfrecord.record_file import (index_path_for, read_checked_index,
                                                    resolve_shards)
+from easycv_like.data.tfrecord.shard_classes import shard_set_classes
+from easycv_like.errors import ConfigError
 from easycv_like.source_names import DALI_SOURCES, source_name
 
 READER_NAME = 'Reader'  # the iterator finds the epoch size and padding through this name
@@ -35,7 +39,8 @@ class TFRecordReader:
     Args:
         shards: glob pattern or list of shard paths.
         index_files: one index per shard; default each shard's ``.idx`` neighbour.
-        classes: class names (list or text file), or None.
+        classes: class names (list or text file); default: the ``classes.txt`` beside the
+            shards, else None. One that differs from that file is refused (``shard_set_classes``).
     """
 
     outputs = ('label', 'index', 'path')
@@ -52,7 +57,7 @@ class TFRecordReader:
         self.index_files = list(indexes)
         self.num_samples = sum(len(read_checked_index(s, i))
                                for s, i in zip(self.shards, self.index_files))
-        self.classes = read_class_names(classes)
+        self.classes, self.class_origin = shard_set_classes(self.shards, classes)
 
     def read(self, shard_id: int, num_shards: int, order: Optional[np.ndarray],
              shuffle_buffer: int) -> tuple:
@@ -73,6 +78,11 @@ class TFRecordReader:
     def num_units(self) -> int:
         """How many units an epoch permutation reorders (the shard files)."""
         return len(self.shards)
+
+    def files_read(self, order: Optional[np.ndarray], shard_id: int,
+                   num_shards: int) -> list[str]:
+        """No image files: DALI's own errors name the shard (``verify_tfrecord.py`` checks it)."""
+        return []
 
     @staticmethod
     def data_samples(outputs: dict) -> dict:
@@ -100,12 +110,16 @@ class FileListReader:
 
     def __init__(self, list_file: str, root: Optional[str] = None,
                  classes: Union[Sequence[str], str, None] = None) -> None:
-        source = ImageList(list_file, root=root, classes=classes)
+        self._take(ImageList(list_file, root=root, classes=classes))
+
+    def _take(self, source) -> None:
+        """Keep the files and labels of a CPU source whose items have ``img_path``."""
         samples = [source[i] for i in range(len(source))]
         self.paths = [s['img_path'] for s in samples]
         self.labels = torch.tensor([s['gt_label'] for s in samples], dtype=torch.long)
         self.num_samples = len(samples)
         self.classes = source.classes
+        self.class_origin = source.class_origin
 
     def read(self, shard_id: int, num_shards: int, order: Optional[np.ndarray],
              shuffle_buffer: int) -> tuple:
@@ -121,6 +135,14 @@ class FileListReader:
         """How many units an epoch permutation reorders (the samples)."""
         return self.num_samples
 
+    def files_read(self, order: Optional[np.ndarray], shard_id: int,
+                   num_shards: int) -> list[str]:
+        """The image files rank ``shard_id`` reads in an epoch, in reading order (DALI's shard
+        ``[N * shard_id // num_shards, N * (shard_id + 1) // num_shards)`` of the ordered list)."""
+        order = np.arange(self.num_samples) if order is None else order
+        first, end = (self.num_samples * k // num_shards for k in (shard_id, shard_id + 1))
+        return [self.paths[i] for i in order[first:end]]
+
     def data_samples(self, outputs: dict) -> dict:
         """Batch metadata: labels and paths looked up by the sample indices."""
         index = outputs['index'].view(-1).long()
@@ -128,19 +150,46 @@ class FileListReader:
                 'img_path': [self.paths[i] for i in index.tolist()]}
 
 
-READERS = {'TFRecord': TFRecordReader, 'ImageList': FileListReader}  # by DATA_SOURCES name
+class FolderReader(FileListReader):
+    """The ``ImageFolder`` source's images (same arguments: ``root/<class>/.../<image>``), read
+    as ``FileListReader`` reads a list.
+
+    Args:
+        root: the folder of class sub-folders.
+        extensions: file endings taken (case-insensitive).
+        classes: class names (list, text file or the training split's folder); default the
+            sorted sub-folders of ``root``.
+    """
+
+    def __init__(self, root: str, extensions: Sequence[str] = IMAGE_EXTENSIONS,
+                 classes: Union[Sequence[str], str, None] = None) -> None:
+        self._take(ImageFolder(root, extensions=extensions, classes=classes))
+
+
+READERS = {'TFRecord': TFRecordReader, 'ImageList': FileListReader,  # by DATA_SOURCES name
+           'ImageFolder': FolderReader}
 
 
 def build_reader(cfg: dict):
-    """``dict(type='TFRecord' | 'ImageList', **the source's arguments)`` -> a reader.
+    """``dict(type='TFRecord' | 'ImageList' | 'ImageFolder', **the source's arguments)`` -> a
+    reader.
 
     The types and arguments are the CPU data sources' (``data/sources``); the former spellings
-    ``'tfrecord'`` and ``'file_list'`` are still accepted.
+    ``'tfrecord'``, ``'file_list'`` and ``'folder'`` are still accepted.
+
+    Raises:
+        ConfigError: an unknown type, or an argument that source does not take (both named).
     """
     cfg = dict(cfg)
     kind = cfg.pop('type', None)
     try:
         kind = source_name(kind, DALI_SOURCES, 'DALI source type')
     except ValueError as err:
-        raise KeyError(str(err)) from None
+        raise ConfigError(f'source.type: {err}') from None
+    known = inspect.signature(READERS[kind]).parameters
+    unknown = [key for key in cfg if key not in known]
+    if unknown:
+        raise ConfigError(f'source: {kind!r} takes no argument {unknown} (it takes '
+                          f'{list(known)}; shards are read by TFRecord, list files by '
+                          'ImageList, class folders by ImageFolder).')
     return READERS[kind](**cfg)

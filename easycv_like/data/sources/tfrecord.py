@@ -17,11 +17,11 @@ import numpy as np
 from mmengine.logging import print_log
 
 from easycv_like.data.errors import BadSampleError
-from easycv_like.data.sources.class_names import read_class_names
 from easycv_like.data.tfrecord.example import decode_example
 from easycv_like.data.tfrecord.record_file import (ShardScanError, read_checked_index,
                                                    read_record, record_place, resolve_shards,
                                                    scan_offsets)
+from easycv_like.data.tfrecord.shard_classes import shard_set_classes
 from easycv_like.data.transforms.loading import decode_image
 from easycv_like.registry import DATA_SOURCES
 
@@ -40,12 +40,14 @@ class TFRecord:
             shard without one is scanned once at start-up (with a warning). A scan that meets a
             corrupt record length or a cut stops there: the records before it are read, and the
             damaged rest is one bad item at the end of that shard, named by its byte offset.
-        classes: class names, as a list or a text file with one name a line; None when unknown.
+        classes: class names, as a list or a text file with one name a line; default: the
+            ``classes.txt`` the converter wrote beside the shards, else None (unknown).
 
     Raises:
         FileNotFoundError: no shard matches ``shards``, or a globbed ``-of-N`` set misses shards.
         ValueError: an ``.idx`` does not describe its shard (other size: a cut copy, a stale
             index); checked at start-up.
+        ClassMismatchError: ``classes`` differs from the ``classes.txt`` beside the shards.
         BadSampleError: (from ``__getitem__``) a record is truncated, fails its CRC, is not an
             Example, or holds an undecodable image; the message names the file, the record's
             number in it, its byte offset, and the image's original file name.
@@ -55,7 +57,7 @@ class TFRecord:
                  index_files: Optional[Sequence[str]] = None,
                  classes: Union[Sequence[str], str, None] = None) -> None:
         self.shards, indexes = resolve_shards(shards, index_files)
-        self.classes = read_class_names(classes)
+        self.classes, self.class_origin = shard_set_classes(self.shards, classes)
         tables = []
         self._unframed: dict[int, str] = {}  # item index -> why the rest of its shard is lost
         for shard, index in zip(self.shards, indexes):

@@ -26,6 +26,7 @@ from easycv_like.data.sources.image_folder import ImageFolder
 from easycv_like.data.sources.image_list import ImageList
 from easycv_like.data.tfrecord.example import encode_example
 from easycv_like.data.tfrecord.record_file import frame_record, write_index
+from easycv_like.data.tfrecord.shard_classes import CLASSES_FILE
 from easycv_like.data.transforms.loading import decode_image
 from easycv_like.source_names import CONVERTIBLE_SOURCES, source_name
 
@@ -140,6 +141,31 @@ def _existing_outputs(out_dir: str, prefix: str) -> list[str]:
     return sorted(p for p in glob.glob(pattern) if p.endswith(('.tfrecord', '.idx')))
 
 
+def _check_classes_file(out_dir: str, prefix: str, classes_text: Optional[str],
+                        force: bool) -> None:
+    """Refuse to change the ``classes.txt`` of ``out_dir`` when the readers would apply the new
+    list to shards it does not describe: another prefix's (even with ``force``: the file is
+    shared by every set of the folder) or, without ``force``, this prefix's old ones."""
+    path = os.path.join(out_dir, CLASSES_FILE)
+    if not os.path.isfile(path):
+        return
+    with open(path, encoding='utf-8') as f:
+        if f.read() == (classes_text or ''):
+            return
+    others = sorted({os.path.basename(p).rsplit('-', 3)[0] for p in glob.glob(
+        os.path.join(out_dir, '*-[0-9][0-9][0-9][0-9][0-9]-of-[0-9]*.tfrecord'))} - {prefix})
+    new = 'other class names' if classes_text else 'no class names'
+    if others:
+        raise FileExistsError(
+            f'{path!r} holds the class list of the {others} shards in {out_dir!r}, and this '
+            f'{prefix!r} set has {new}: their labels would be read with the wrong names. Convert '
+            "with the training split's class list (--classes <training folder or its "
+            'classes.txt>) so every split shares it, or write into another --out.')
+    if not force:
+        raise FileExistsError(f'{path!r} exists with other class names; pass force=True '
+                              '(--force) to replace it.')
+
+
 def _prepared(source: Any, order: np.ndarray, max_side: Optional[int], lossless: bool,
               workers: int) -> Iterator[tuple[dict, tuple[Optional[bytes], str]]]:
     """(sample, prepared image) in ``order``; a process pool encodes when ``workers > 0``.
@@ -171,7 +197,8 @@ def convert_to_tfrecord(source: Any, out_dir: str, prefix: str = 'train', num_sh
     order, or a permutation drawn from ``shuffle_seed``. Shard ``i`` holds records
     ``[k_i, k_{i+1})`` with ``k_i = i * N // num_shards``. Each record has ``image/encoded``,
     ``image/class/label``, ``image/filename`` (relative to the source root) and ``image/index``
-    (``k``). ``classes.txt`` is written beside the shards when the source knows its classes.
+    (``k``). ``classes.txt`` is written beside the shards when the source knows its classes
+    (the readers take their class names from it).
 
     Args:
         source: a data source (``__len__``, ``__getitem__`` -> ``img_path`` or ``img``,
@@ -184,7 +211,8 @@ def convert_to_tfrecord(source: Any, out_dir: str, prefix: str = 'train', num_sh
         lossless: store re-encoded images (all but plain JPEGs) as PNG, exactly ``LoadImage``'s
             pixels, instead of JPEG quality 95 (smaller, and decoded on the GPU by DALI).
         workers: processes that read, check and encode images (0: this process).
-        force: replace existing ``{prefix}-*`` shards and a different ``classes.txt``.
+        force: replace existing ``{prefix}-*`` shards and a different ``classes.txt`` (never one
+            that shards of another prefix in ``out_dir`` share).
         shuffle_seed: write the samples in a random order drawn from this seed. Recommended for
             class-sorted sources read by DALI, whose shuffle buffer only mixes nearby records.
         progress: show a progress bar.
@@ -203,17 +231,13 @@ def convert_to_tfrecord(source: Any, out_dir: str, prefix: str = 'train', num_sh
     os.makedirs(out_dir, exist_ok=True)
     existing = _existing_outputs(out_dir, prefix)
     classes = getattr(source, 'classes', None)
-    classes_file = os.path.join(out_dir, 'classes.txt')
+    classes_file = os.path.join(out_dir, CLASSES_FILE)
     classes_text = ''.join(f'{name}\n' for name in classes) if classes else None
-    if not force:
-        if existing:
-            raise FileExistsError(f'{len(existing)} {prefix!r} TFRecord files already exist in '
-                                  f'{out_dir!r} (e.g. {existing[0]}); pass force=True '
-                                  '(--force) to replace them.')
-        if classes_text and os.path.isfile(classes_file) and \
-                open(classes_file, encoding='utf-8').read() != classes_text:
-            raise FileExistsError(f'{classes_file!r} exists with other class names; pass '
-                                  'force=True (--force) to replace it.')
+    if existing and not force:
+        raise FileExistsError(f'{len(existing)} {prefix!r} TFRecord files already exist in '
+                              f'{out_dir!r} (e.g. {existing[0]}); pass force=True '
+                              '(--force) to replace them.')
+    _check_classes_file(out_dir, prefix, classes_text, force)
     order = (np.arange(num_samples) if shuffle_seed is None
              else np.random.default_rng(shuffle_seed).permutation(num_samples))
     paths = shard_paths(out_dir, prefix, num_shards)
@@ -258,6 +282,8 @@ def convert_to_tfrecord(source: Any, out_dir: str, prefix: str = 'train', num_sh
         if classes_text:
             with open(classes_file, 'w', encoding='utf-8') as f:
                 f.write(classes_text)
+        elif os.path.isfile(classes_file):  # an old set's names; no reader may apply them here
+            os.remove(classes_file)
     finally:
         if out is not None and not out.closed:
             out.close()

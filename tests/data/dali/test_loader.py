@@ -10,8 +10,11 @@ pytest.importorskip('nvidia.dali')
 from easycv_like.data.dali import (DALILoader, DaliClsDataset, DaliMultiCropDataset,  # noqa: E402
                                    DaliMultiViewDataset)
 from easycv_like.data.dali import loader as loader_module  # noqa: E402
-from easycv_like.data.sources import ImageList  # noqa: E402
+from easycv_like.data.sources import ImageFolder, ImageList  # noqa: E402
 from easycv_like.data.tfrecord import read_index  # noqa: E402
+from easycv_like.errors import ClassMismatchError, ConfigError  # noqa: E402
+
+from ..image_files import random_image, write_image  # noqa: E402
 
 SMALL_VIEW = dict(size=12, scale=(0.2, 1.0), grayscale_prob=0.2, blur_prob=0.5,
                   jitter=dict(brightness=0.4, contrast=0.4, saturation=0.4, hue=0.1, prob=0.8))
@@ -154,3 +157,45 @@ def test_skip_resumes_a_pass_at_the_next_batch(tiny_digits, digits_tfrecord):
     for a, b in zip(full[3:], resumed):
         assert torch.equal(a['inputs'][0], b['inputs'][0])
         assert torch.equal(a['data_samples']['sample_idx'], b['data_samples']['sample_idx'])
+
+
+def test_tfrecord_source_takes_the_stored_class_list(tiny_digits, digits_tfrecord, tmp_path):
+    names = [str(d) for d in range(10)]
+    shards = osp.join(digits_tfrecord, 'val-*.tfrecord')
+    assert DaliClsDataset(dict(type='TFRecord', shards=shards), size=12,
+                          decoder_device='cpu').metainfo == {'classes': names}
+    with pytest.raises(ClassMismatchError, match=r"classes.txt'.*only in classes=: \['ten'\]"):
+        DaliClsDataset(dict(type='TFRecord', shards=shards, classes=names[1:] + ['ten']),
+                       size=12, decoder_device='cpu')
+
+
+def test_image_folder_source_reads_the_cpu_sources_files_and_labels(tmp_path):
+    for label, name in enumerate(('mug', 'shoe')):
+        for i in range(3):
+            write_image(str(tmp_path / 'photos' / name / 'sub dir' / f'{i}.JPG'),
+                        random_image(3 * label + i))
+    cpu = ImageFolder(str(tmp_path / 'photos'))
+    dataset = DaliClsDataset(dict(type='ImageFolder', root=str(tmp_path / 'photos')), size=8,
+                             test_mode=True, decoder_device='cpu')
+    batch = next(iter(DALILoader(dataset, 6, shuffle=False, num_threads=1)))
+    assert batch['data_samples']['img_path'] == [cpu[i]['img_path'] for i in range(6)]
+    assert batch['data_samples']['gt_label'].tolist() == [0, 0, 0, 1, 1, 1]
+    assert dataset.metainfo == {'classes': ['mug', 'shoe']}
+    with pytest.raises(ConfigError, match=r"'ImageFolder' takes no argument \['list_file'\]"):
+        DaliClsDataset(dict(type='folder', list_file='x.txt'), size=8, decoder_device='cpu')
+
+
+def test_a_file_dali_cannot_decode_is_named(tmp_path):
+    lines = []
+    for i in range(9):
+        write_image(str(tmp_path / f'{i}.jpg'), random_image(i))
+        lines.append(f'{i}.jpg 0\n')
+    (tmp_path / '4.jpg').write_text('<html>not found</html>')  # DALI: "nvImageCodec failure"
+    (tmp_path / 'list.txt').write_text(''.join(lines))
+    dataset = DaliClsDataset(dict(type='ImageList', list_file=str(tmp_path / 'list.txt')),
+                             size=8, decoder_device='cpu')
+    with pytest.raises(RuntimeError, match=r"of epoch 3: Bad image file '.*4\.jpg': not a "
+                                           r"decodable image .*Fix or remove these files"):
+        loader = DALILoader(dataset, 2, shuffle=True, num_threads=1)
+        loader.sampler.set_epoch(3)
+        _drain(loader)
