@@ -26,7 +26,7 @@ from mmengine.logging import MMLogger
 from ..cli.parsers import PREDICT_LIMIT, PREDICT_SCORE_THR, PREDICT_TOPK, predict_parser
 from ..data.sources.image_folder import IMAGE_EXTENSIONS, describe_skipped, scan_images
 from ..data.sources.image_list import ImageList
-from ..predictors.classification_predictor import ClassificationPredictor, NoClassifierError
+from ..predictors.classification_predictor import ClassificationPredictor
 from ..predictors.detection_predictor import DetectionPredictor
 from ..predictors.image_inputs import ImageInputError, read_image_file
 from ..predictors.task_predictor import predictor_class
@@ -275,10 +275,11 @@ def run(args: argparse.Namespace) -> List[dict]:
 def run_reporting_errors(parser: argparse.ArgumentParser, args: argparse.Namespace
                          ) -> List[dict]:
     """``run(args)``; a ``PredictError`` or another error the user has to fix (``USER_ERRORS``:
-    checkpoint, config, weights, classes) exits with status 2, printed as ``parser``'s error."""
+    checkpoint, config, weights, classes, a model of another task) exits with status 2, printed
+    as ``parser``'s error."""
     try:
         return run(args)
-    except (PredictError, NoClassifierError) + USER_ERRORS as err:
+    except (PredictError,) + USER_ERRORS as err:
         parser.exit(2, f'{parser.prog}: error: {err}\n')
 
 

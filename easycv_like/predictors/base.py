@@ -21,6 +21,7 @@ from ..registry import DATA_SOURCES, MODELS, TRANSFORMS
 from ..utils.checkpoint import CheckpointLoadError, load_checkpoint_file
 from ..utils.safe_build import build_from_stored_config, import_stored_custom_imports
 from ..utils.weight_loading import load_weights
+from .model_task import check_model_task
 
 
 def single_view_dataset(dataset: dict) -> dict:
@@ -89,6 +90,8 @@ class Predictor:
             CPUs: YOLOX 7-18 % in benchmarks/README.md); None: the config's ``channels_last``.
     """
 
+    tasks: Tuple[str, ...] = ()  # the model tasks served (predictors/model_task.py); () any
+
     def __init__(self, checkpoint: str, device: str = 'cpu', trust_checkpoint: bool = False,
                  config: Union[str, Config, None] = None,
                  channels_last: Optional[bool] = None):
@@ -117,6 +120,8 @@ class Predictor:
         self.device = torch.device(device)
         with entry('model', self.cfg.model):
             self.model = self.build(MODELS, self.cfg.model, 'model')
+        self.check_model(str(checkpoint) if config is None
+                         else f'config {config}' if isinstance(config, str) else 'the config')
         load_weights(self.model, ckpt, strict=True, source=str(checkpoint))
         if channels_last is None:
             channels_last = bool(self.cfg.get('channels_last'))
@@ -128,6 +133,13 @@ class Predictor:
                           else 'the classes the config declares')
         self.pipeline = Compose([self.build(TRANSFORMS, t, 'pipeline')
                                  for t in self.pipeline_steps()])
+
+    def check_model(self, source: str) -> None:
+        """Refuse a model of a task this predictor does not serve (``tasks``; empty: any), before
+        its weights load: a segmentor's checkpoint given to ``DetectionPredictor`` would
+        otherwise fail inside ``predict`` with a ``KeyError``."""
+        if self.tasks:
+            check_model_task(type(self.model), self.tasks, type(self).__name__, source)
 
     def _agreed_classes(self, stored: Optional[list], checkpoint: str,
                         config: Union[str, Config]) -> Optional[List[str]]:
