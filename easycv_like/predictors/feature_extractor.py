@@ -46,7 +46,8 @@ def pooled_features(model: nn.Module, inputs: Union[torch.Tensor, Sequence[torch
 
 
 class FeatureExtractor(Predictor):
-    """``extract(images)`` -> N x D float32 array of pooled backbone features.
+    """``extract(images)`` -> N x D float32 array of pooled features: the backbone's, and a
+    classifier's neck after it (what its head reads).
 
     The model and the inference pipeline are rebuilt from the checkpoint alone, as for every
     predictor (see ``Predictor``).
