@@ -218,3 +218,14 @@ def test_a_checkpoint_for_a_config_and_a_config_for_a_checkpoint(trained_run, im
     assert err.startswith(f'Checkpoint {config} is a config file')
     err = _last_error_line(capsys, [ckpt, image_folder, '--config', ckpt])
     assert err.startswith(f'Config file {ckpt} is not a config (.py')
+
+
+def test_list_without_limit_predicts_every_line(trained_run, tiny_digits, capsys):
+    """``--list val.txt --json out.json`` used to predict only the first 8 lines, silently."""
+    list_file = osp.join(tiny_digits, 'val_small.txt')
+    with open(list_file) as f:
+        lines = [line.split() for line in f if line.strip()]
+    assert len(lines) > 8
+    records = main([trained_run['checkpoint'], '--list', list_file, '--json', '-'])
+    assert [r['true_class'] for r in records] == [int(label) for _, label in lines]
+    assert len(json.loads(capsys.readouterr().out)) == len(lines)
