@@ -21,6 +21,7 @@ from ..engine.hooks.epoch_length_check_hook import EpochLengthMismatchError
 from ..engine.resume_config_check import ResumeConfigMismatchError
 from ..engine.work_dir_lock import WorkDirLockedError
 from ..errors import ClassMismatchError, ConfigError, UsageError
+from ..predictors.model_task import WrongModelError
 from ..utils.checkpoint import CheckpointLoadError
 from ..utils.safe_build import UntrustedConfigError
 from ..utils.weight_loading import WeightLoadError
@@ -28,7 +29,8 @@ from ..utils.weight_loading import WeightLoadError
 
 USER_ERRORS = (UsageError, ConfigError, CheckpointLoadError, WeightLoadError, ClassMismatchError,
                ResumeConfigMismatchError, WorkDirLockedError, UntrustedConfigError,
-               EpochLengthMismatchError, LauncherEnvError, BadSampleError)
+               EpochLengthMismatchError, LauncherEnvError, BadSampleError,
+               WrongModelError)
 
 
 def own_message(err: BaseException) -> str:

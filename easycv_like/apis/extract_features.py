@@ -28,6 +28,7 @@ from ..engine.config_schema import section
 from ..models.classification import Classification
 from ..predictors.base import inference_pipeline, single_view_dataset
 from ..predictors.feature_extractor import pooled_features
+from ..predictors.model_task import FEATURE_TASKS, check_model_task
 from ..registry import DATASETS, MODELS
 from ..utils.weight_loading import WeightLoadError, load_weights
 from .cli_errors import UsageError, check_device, user_errors_end_the_run
@@ -62,6 +63,8 @@ def build_model_from(cfg: Config, checkpoint: str, device: Union[str, torch.devi
     the file cannot fill) is dropped, so the features are the backbone's."""
     with entry('model', cfg.model):
         model = MODELS.build(cfg.model)
+    check_model_task(type(model), FEATURE_TASKS, 'feature extraction',
+                     f'config {cfg.filename}' if cfg.filename else 'the config')
     if backbone_prefix is None:
         try:
             load_weights(model, checkpoint, strict=True, trust=trust_checkpoint)

@@ -23,10 +23,10 @@ import numpy as np
 from mmengine.config import Config
 from mmengine.logging import MMLogger
 
-from ..cli.parsers import PREDICT_LIMIT, PREDICT_SCORE_THR, PREDICT_TOPK, predict_parser
+from ..cli.parsers import PREDICT_SCORE_THR, PREDICT_TOPK, predict_parser
 from ..data.sources.image_folder import IMAGE_EXTENSIONS, describe_skipped, scan_images
 from ..data.sources.image_list import ImageList
-from ..predictors.classification_predictor import ClassificationPredictor, NoClassifierError
+from ..predictors.classification_predictor import ClassificationPredictor
 from ..predictors.detection_predictor import DetectionPredictor
 from ..predictors.image_inputs import ImageInputError, read_image_file
 from ..predictors.task_predictor import predictor_class
@@ -54,21 +54,22 @@ def folder_images(folder: str) -> List[str]:
     return found
 
 
-def list_entries(list_file: str, limit: int) -> List[Entry]:
-    """The first ``limit`` ``path [label]`` lines of an image list (paths relative to it), read
-    as the ``ImageList`` source reads them (spaces inside a path are kept)."""
+def list_entries(list_file: str, limit: Optional[int] = None) -> List[Entry]:
+    """The ``path [label]`` lines of an image list (paths relative to it; the first ``limit``,
+    None: all), read as the ``ImageList`` source reads them (spaces inside a path are kept)."""
     if not osp.isfile(list_file):
         raise PredictError(f'no such list file {list_file!r}.')
     try:
         source = ImageList(list_file)
     except ValueError as err:
         raise PredictError(str(err)) from err
-    samples = [source[i] for i in range(min(limit, len(source)))]
+    count = len(source) if limit is None else min(limit, len(source))
+    samples = [source[i] for i in range(count)]
     return [(s['img_path'], s['gt_label'] if s['gt_label'] >= 0 else None) for s in samples]
 
 
 def collect_entries(images: Sequence[str], list_file: Optional[str] = None,
-                    limit: int = 8) -> List[Entry]:
+                    limit: Optional[int] = None) -> List[Entry]:
     """Image files as given, folders expanded, then the ``--list`` entries."""
     entries: List[Entry] = []
     for path in images:
@@ -262,7 +263,7 @@ def run(args: argparse.Namespace) -> List[dict]:
         check_output_file(args.json, '--json')
     if args.limit is not None and not args.list:
         raise PredictError('--limit counts the lines of --list; give --list or leave it out.')
-    entries = collect_entries(args.images, args.list, args.limit or PREDICT_LIMIT)
+    entries = collect_entries(args.images, args.list, args.limit)
     if not entries:
         raise PredictError('give image files, folders or --list.')
     records = []
@@ -290,10 +291,11 @@ def run(args: argparse.Namespace) -> List[dict]:
 def run_reporting_errors(parser: argparse.ArgumentParser, args: argparse.Namespace
                          ) -> List[dict]:
     """``run(args)``; a ``PredictError`` or another error the user has to fix (``USER_ERRORS``:
-    checkpoint, config, weights, classes) exits with status 2, printed as ``parser``'s error."""
+    checkpoint, config, weights, classes, a model of another task) exits with status 2, printed
+    as ``parser``'s error."""
     try:
         return run(args)
-    except (PredictError, NoClassifierError) + USER_ERRORS as err:
+    except (PredictError,) + USER_ERRORS as err:
         parser.exit(2, f'{parser.prog}: error: {err}\n')
 
 

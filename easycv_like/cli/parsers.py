@@ -11,7 +11,7 @@ FEATURE_SPLITS = ('train', 'val')
 LAUNCHERS = ('none', 'pytorch', 'slurm')
 # tools/predict.py's defaults; its flags default to None so that a flag given for the wrong task
 # (--topk for a detector, --out-dir for a classifier) can be refused, not silently ignored
-PREDICT_LIMIT, PREDICT_TOPK, PREDICT_SCORE_THR = 8, 1, 0.3
+PREDICT_TOPK, PREDICT_SCORE_THR = 1, 0.3
 
 
 def positive_int(text: str) -> int:
@@ -140,7 +140,7 @@ def predict_parser() -> argparse.ArgumentParser:
                         'configs/detection/yolox/yolox_s_8xb8_300e_coco.py)')
     parser.add_argument('--list', help='image list file (`path label` lines, relative to it)')
     parser.add_argument('--limit', type=positive_int,
-                        help=f'read only the first N lines of --list (default {PREDICT_LIMIT})')
+                        help='read only the first N lines of --list (default: every line)')
     parser.add_argument('--topk', type=positive_int,
                         help=f'classification: print the K most likely classes of each image '
                              f'(default {PREDICT_TOPK})')

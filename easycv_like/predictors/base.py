@@ -21,6 +21,7 @@ from ..registry import DATA_SOURCES, MODELS, TRANSFORMS
 from ..utils.checkpoint import CheckpointLoadError, load_checkpoint_file
 from ..utils.safe_build import build_from_stored_config, import_stored_custom_imports
 from ..utils.weight_loading import load_weights
+from .model_task import check_model_task
 
 
 def single_view_dataset(dataset: dict) -> dict:
@@ -89,6 +90,8 @@ class Predictor:
             CPUs: YOLOX 7-18 % in benchmarks/README.md); None: the config's ``channels_last``.
     """
 
+    tasks: Tuple[str, ...] = ()  # the model tasks served (predictors/model_task.py); () any
+
     def __init__(self, checkpoint: str, device: str = 'cpu', trust_checkpoint: bool = False,
                  config: Union[str, Config, None] = None,
                  channels_last: Optional[bool] = None):
@@ -117,6 +120,8 @@ class Predictor:
         self.device = torch.device(device)
         with entry('model', self.cfg.model):
             self.model = self.build(MODELS, self.cfg.model, 'model')
+        self.check_model(str(checkpoint) if config is None
+                         else f'config {config}' if isinstance(config, str) else 'the config')
         load_weights(self.model, ckpt, strict=True, source=str(checkpoint))
         if channels_last is None:
             channels_last = bool(self.cfg.get('channels_last'))
@@ -128,6 +133,13 @@ class Predictor:
                           else 'the classes the config declares')
         self.pipeline = Compose([self.build(TRANSFORMS, t, 'pipeline')
                                  for t in self.pipeline_steps()])
+
+    def check_model(self, source: str) -> None:
+        """Refuse a model of a task this predictor does not serve (``tasks``; empty: any), before
+        its weights load: a segmentor's checkpoint given to ``DetectionPredictor`` would
+        otherwise fail inside ``predict`` with a ``KeyError``."""
+        if self.tasks:
+            check_model_task(type(self.model), self.tasks, type(self).__name__, source)
 
     def _agreed_classes(self, stored: Optional[list], checkpoint: str,
                         config: Union[str, Config]) -> Optional[List[str]]:
@@ -164,23 +176,34 @@ class Predictor:
         """RGB uint8 HWC arrays -> one batch, as the data loader would make it."""
         return self.collate_fn([self.prepare(img, i) for i, img in enumerate(images)])
 
+    def alone_shape(self, item: dict) -> Optional[tuple]:
+        """The input shape ``item`` gets when collated alone (padding included; None for
+        multi-view items): images sharing it are batched together."""
+        inputs = self.collate_fn([item]).get('inputs')
+        return tuple(inputs.shape[1:]) if isinstance(inputs, torch.Tensor) else None
+
     def batches(self, images: Sequence[np.ndarray],
                 batch_size: Optional[int] = 32) -> Iterator[Tuple[List[int], dict]]:
-        """(indices into ``images``, preprocessed batch) for batches of at most ``batch_size``.
+        """(indices into ``images``, preprocessed batch) for batches of at most ``batch_size``
+        (None: all at once).
 
-        ``default_collate`` stacks, so images that the pipeline leaves in different sizes (a
-        ``Resize`` of the shorter side without a crop, photos of several aspect ratios) go into
-        separate batches; an eval-mode model gives an image the same output alone or batched.
+        Only images that collate alone to the same input shape share a batch (``alone_shape``),
+        so each image gets the input it gets alone and the output does not depend on the batch:
+        ``default_collate`` cannot stack images the pipeline leaves in different sizes (a
+        ``Resize`` of the shorter side without a crop), and ``pad_collate`` would pad a small
+        image up to the largest of its batch, which moves anything pooled over the whole input
+        (LR-ASPP's and ASPP's image pooling) and the convolutions near its edges.
         """
+        if batch_size is not None and (isinstance(batch_size, bool)
+                                       or not isinstance(batch_size, int) or batch_size < 1):
+            raise ValueError(f'batch_size must be a positive integer or None, got {batch_size!r}.')
         step = batch_size or len(images)
         for start in range(0, len(images), step):
             items = [self.prepare(img, start + i)
                      for i, img in enumerate(images[start:start + step])]
             groups: Dict[Any, List[int]] = {}
             for i, item in enumerate(items):
-                key = (tuple(item['inputs'].shape) if self.collate_fn is default_collate
-                       and isinstance(item.get('inputs'), torch.Tensor) else None)
-                groups.setdefault(key, []).append(i)
+                groups.setdefault(self.alone_shape(item), []).append(i)
             for group in groups.values():
                 batch = self.collate_fn([items[i] for i in group])
                 yield [start + i for i in group], self.model.data_preprocessor(batch, False)

@@ -18,6 +18,8 @@ class DetectionPredictor(DensePredictor):
         ...                             config='configs/detection/yolox/yolox_s_8xb8_300e_coco.py')
     """
 
+    tasks = ('detection',)
+
     def predict(self, images: Any, batch_size: int = 32,
                 score_thr: Optional[float] = None) -> List[dict]:
         """Detections with ``score >= score_thr``, highest score first. ``images``: a file

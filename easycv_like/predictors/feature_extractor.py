@@ -14,6 +14,7 @@ from torch import nn
 from ..models.backbones.global_pool import global_pool
 from .base import Predictor
 from .image_inputs import to_rgb_arrays
+from .model_task import FEATURE_TASKS
 
 
 @torch.no_grad()
@@ -45,7 +46,8 @@ def pooled_features(model: nn.Module, inputs: Union[torch.Tensor, Sequence[torch
 
 
 class FeatureExtractor(Predictor):
-    """``extract(images)`` -> N x D float32 array of pooled backbone features.
+    """``extract(images)`` -> N x D float32 array of pooled features: the backbone's, and a
+    classifier's neck after it (what its head reads).
 
     The model and the inference pipeline are rebuilt from the checkpoint alone, as for every
     predictor (see ``Predictor``).
@@ -55,6 +57,8 @@ class FeatureExtractor(Predictor):
         >>> fx.extract([rgb_uint8_hwc_array], l2norm=True).shape
         (1, 2048)
     """
+
+    tasks = FEATURE_TASKS  # a detector's or segmentor's checkpoint is refused, naming its predictor
 
     def extract(self, images: Any, l2norm: bool = False, batch_size: int = 32) -> np.ndarray:
         """Features of the images, one row per image, in order.

@@ -16,6 +16,8 @@ class SegmentationPredictor(DensePredictor):
         ...     'lraspp.pth', config='configs/segmentation/lraspp_mobilenet_v3_large_voc.py')
     """
 
+    tasks = ('segmentation',)
+
     def predict(self, images: Any, batch_size: int = 32) -> List[dict]:
         """``images``: a file path, a PIL image or an H x W x 3 uint8 RGB array, or a list."""
         return [dict(seg_map=out['pred_seg_map'].numpy(),

@@ -3,14 +3,13 @@ from typing import Optional, Type
 
 from mmengine.config import Config
 
-from ..models.detection import BaseDetector
-from ..models.segmentation import BaseSegmentor
 from ..registry import MODELS
 from ..utils.checkpoint import CheckpointLoadError, load_checkpoint_file
 from ..utils.safe_build import check_registered_types
 from .base import Predictor
 from .classification_predictor import ClassificationPredictor
 from .detection_predictor import DetectionPredictor
+from .model_task import model_task
 from .segmentation_predictor import SegmentationPredictor
 
 
@@ -32,8 +31,6 @@ def predictor_class(checkpoint: str, trust_checkpoint: bool = False,
                 'written by easycv_like training. Give the config its weights fit (--config).')
         check_registered_types(dict(type=model['type']), 'model', checkpoint)
     model_cls = MODELS.get(model['type']) if isinstance(model, dict) else None
-    if isinstance(model_cls, type) and issubclass(model_cls, BaseDetector):
-        return DetectionPredictor
-    if isinstance(model_cls, type) and issubclass(model_cls, BaseSegmentor):
-        return SegmentationPredictor
-    return ClassificationPredictor
+    task = model_task(model_cls) if isinstance(model_cls, type) else 'classification'
+    return {'detection': DetectionPredictor,
+            'segmentation': SegmentationPredictor}.get(task, ClassificationPredictor)

@@ -61,3 +61,20 @@ class BrightPixelSegmentor(BaseSegmentor):
 
     def loss(self, inputs, data_samples):
         return dict(loss_gain=(self.gain - 1).abs().sum())
+
+
+@MODELS.register_module(force=True)
+class MeanContrastSegmentor(BaseSegmentor):
+    """Class 1 where the first channel exceeds the mean of the whole batch input: like
+    LR-ASPP's or ASPP's image pooling, its answer moves with the padding an image gets."""
+
+    def __init__(self, data_preprocessor=None):
+        super().__init__(data_preprocessor=data_preprocessor or dict(RAW))
+        self.gain = nn.Parameter(torch.ones(1))
+
+    def seg_logits(self, inputs):
+        x = inputs[:, :1] - inputs[:, :1].mean(dim=(2, 3), keepdim=True)
+        return torch.cat([-x, x], dim=1) * self.gain
+
+    def loss(self, inputs, data_samples):
+        return dict(loss_gain=(self.gain - 1).abs().sum())

@@ -236,3 +236,14 @@ def test_weights_and_a_config_naming_no_classes_print_one_note(trained_run, imag
                                      for r in records for p in r['predictions'])
     main([trained_run['checkpoint'], image_folder])  # the run's own names: no note
     assert 'note: ' not in capsys.readouterr().err
+
+
+def test_list_without_limit_predicts_every_line(trained_run, tiny_digits, capsys):
+    """``--list val.txt --json out.json`` used to predict only the first 8 lines, silently."""
+    list_file = osp.join(tiny_digits, 'val_small.txt')
+    with open(list_file) as f:
+        lines = [line.split() for line in f if line.strip()]
+    assert len(lines) > 8
+    records = main([trained_run['checkpoint'], '--list', list_file, '--json', '-'])
+    assert [r['true_class'] for r in records] == [int(label) for _, label in lines]
+    assert len(json.loads(capsys.readouterr().out)) == len(lines)
