@@ -40,6 +40,8 @@ data = dict(imgs_per_gpu=4, workers_per_gpu=0,
             val=dict(data_source=dict(_delete_=True, type='ImageFolder', root={val_root!r}),
                      pipeline=_pipe))
 model = dict(head=dict(num_classes=3))
+eval_pipelines = [dict(name='val', data='val',
+                       evaluators=[dict(type='ClsEvaluator', topk=(1, 3))])]
 total_epochs = 1
 lr_config = dict(warmup_iters=1)
 log_config = dict(interval=1, hooks=[dict(type='TextLoggerHook')])
@@ -64,7 +66,7 @@ def test_overriding_data_val_changes_what_is_evaluated(folder_run):
     evaluated = meta['config_dict']['eval_pipelines'][0]['data']['data_source']
     assert evaluated['root'] == folder_run['val_root']  # not the base's digits list
     assert meta['dataset_meta']['classes'] == list(CLASSES)
-    assert set(folder_run['metrics']) == {'val/top1', 'val/top5'}
+    assert set(folder_run['metrics']) == {'val/top1', 'val/top3'}
 
 
 def test_evaluate_a_val_folder_with_a_class_the_model_lacks(folder_run):
@@ -79,8 +81,8 @@ def test_evaluate_a_val_folder_missing_a_class_keeps_the_labels(folder_run, tmp_
     metrics = evaluate(folder_run['config'], folder_run['checkpoint'], work_dir=str(tmp_path),
                        cfg_options={'data.val.data_source.root': fewer})
     full = evaluate(folder_run['config'], folder_run['checkpoint'], work_dir=str(tmp_path))
-    assert set(metrics) == set(full) == {'val/top1', 'val/top5'}
-    assert metrics['val/top5'] == 100.0  # 3 classes: every label is within the top 5
+    assert set(metrics) == set(full) == {'val/top1', 'val/top3'}
+    assert metrics['val/top3'] == 100.0  # 3 classes: every label is within the top 3
     cfg = resolve_eval_data(load_config(folder_run['config'], {
         'data.val.data_source.root': fewer}), classes=list(CLASSES))
     dataset = DATASETS.build(cfg.eval_pipelines[0].data)

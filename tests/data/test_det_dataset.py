@@ -111,12 +111,13 @@ def test_loader_config_pads_groups_and_resumes_by_batches(shapes):
         [s['sample_idx'] for s in batches[2]['data_samples']]
 
 
-def test_default_collate_stays_for_classification():
+def test_stack_collate_stays_for_classification():
+    from easycv_like.data.stack_collate import stack_collate
     cfg = dict(type='ClsDataset', data_source=dict(type='ImageList', list_file='x.txt'),
                pipeline=[])
     data = dict(imgs_per_gpu=2, workers_per_gpu=0, drop_last=False)
     loader_cfg = build_dataloader(data, cfg, True, seed=0)
-    assert loader_cfg['collate_fn'] == dict(type='default_collate')
+    assert loader_cfg['collate_fn'] == dict(type=stack_collate)
     assert 'batch_sampler' not in loader_cfg
     with pytest.raises(KeyError, match='pad_collate'):
         build_dataloader(data, dict(cfg, collate=dict(type='pad_colate')), True, 0)
