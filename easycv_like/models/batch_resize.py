@@ -92,4 +92,5 @@ def _resize_sample(sample: dict, w_scale: float, h_scale: float, size: Size) -> 
         sample['pad'] = {'offset': (left * w_scale, top * h_scale),
                          'shape': (int(round(h * h_scale)), int(round(w * w_scale)))}
     sample['batch_input_shape'] = tuple(size)
+    sample.pop('alone_input_shape', None)  # resized as one batch: no image has its own size now
     return sample

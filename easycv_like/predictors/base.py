@@ -3,7 +3,7 @@ pipeline on arrays."""
 import inspect
 import logging
 import os
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Iterator, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import torch
@@ -20,6 +20,7 @@ from ..models.channels_last import to_channels_last
 from ..registry import DATA_SOURCES, MODELS, TRANSFORMS
 from ..utils.checkpoint import CheckpointLoadError, load_checkpoint_file
 from ..utils.safe_build import build_from_stored_config, import_stored_custom_imports
+from ..utils.shape_groups import group_by_shape
 from ..utils.weight_loading import load_weights
 from .model_task import check_model_task
 
@@ -201,10 +202,7 @@ class Predictor:
         for start in range(0, len(images), step):
             items = [self.prepare(img, start + i)
                      for i, img in enumerate(images[start:start + step])]
-            groups: Dict[Any, List[int]] = {}
-            for i, item in enumerate(items):
-                groups.setdefault(self.alone_shape(item), []).append(i)
-            for group in groups.values():
+            for group in group_by_shape([self.alone_shape(item) for item in items]):
                 batch = self.collate_fn([items[i] for i in group])
                 yield [start + i for i in group], self.model.data_preprocessor(batch, False)
 

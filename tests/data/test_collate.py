@@ -23,6 +23,7 @@ def test_pads_images_and_seg_maps_to_the_rounded_batch_maximum():
     assert torch.equal(inputs[0, :, :60, :80], _items()[0]['inputs'])
     first, second = batch['data_samples']
     assert first['batch_input_shape'] == (96, 96) == second['batch_input_shape']
+    assert (first['alone_input_shape'], second['alone_input_shape']) == ((64, 96), (96, 64))
     assert first['gt_seg_map'].shape == (96, 96) and (first['gt_seg_map'][60:] == 255).all()
     assert first['gt_seg_map'][20, 20] == 2
     assert first['gt_bboxes'].tolist() == [[10, 15, 40, 35]]

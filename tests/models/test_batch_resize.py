@@ -26,7 +26,8 @@ def test_resize_scales_boxes_seg_map_and_geometry():
     seg[4:8, 2:6] = 1
     sample = dict(gt_bboxes=torch.tensor([[2., 4., 6., 8.]]), gt_seg_map=seg,
                   scale_factor=(0.5, 0.5), img_shape=(12, 16),
-                  pad={'offset': (0, 2), 'shape': (16, 16)}, batch_input_shape=(16, 16))
+                  pad={'offset': (0, 2), 'shape': (16, 16)}, batch_input_shape=(16, 16),
+                  alone_input_shape=(16, 16))
     out, (resized,) = resize(inputs, [sample], resize.size_at(0))
     assert out.shape == (1, 3, 32, 64)
     assert resized['gt_bboxes'].tolist() == [[8., 8., 24., 16.]]
@@ -37,6 +38,7 @@ def test_resize_scales_boxes_seg_map_and_geometry():
     assert resized['img_shape'] == (24, 64)
     assert resized['pad'] == {'offset': (0.0, 4.0), 'shape': (32, 64)}
     assert resized['batch_input_shape'] == (32, 64)
+    assert 'alone_input_shape' not in resized  # the batch was resized as one
     assert sample['gt_bboxes'].tolist() == [[2., 4., 6., 8.]]  # the input is not modified
 
 

@@ -4,7 +4,7 @@ import torch
 
 from easycv_like.data.collate import pad_collate
 
-from ..dense_test_models import BrightPixelSegmentor
+from ..dense_test_models import BrightPixelSegmentor, MeanContrastSegmentor
 
 
 def _item(img, seg, **geometry):
@@ -56,3 +56,37 @@ def test_region_outside_the_input_is_an_error():
     with pytest.raises(ValueError, match='image region'):
         model(**model.data_preprocessor(pad_collate([item], size_divisor=1), False),
               mode='predict')
+
+
+def _two_level_item(height, width, index):
+    """Top half 100, bottom half 200 (the seg map says 0 / 1): a model comparing each pixel with
+    the mean of its input labels it exactly when it sees the image alone."""
+    img = torch.full((3, height, width), 200, dtype=torch.uint8)
+    img[:, :height // 2] = 100
+    seg = (img[0] > 150).to(torch.uint8)
+    return _item(img, seg, ori_shape=(height, width), sample_idx=index)
+
+
+def test_predict_does_not_depend_on_the_other_images_of_the_batch():
+    """Padded to 96 x 96 beside a 96 x 64 image, a 64 x 64 image's mean fell from 150 to 67 and
+    MeanContrastSegmentor labelled its top half 1: each image is predicted at its own size."""
+    model = MeanContrastSegmentor().eval()
+    items = [_two_level_item(h, w, i) for i, (h, w) in
+             enumerate([(64, 64), (96, 64), (32, 96), (64, 64), (32, 32)])]
+    alone = [model(**model.data_preprocessor(pad_collate([item]), False), mode='predict')[0]
+             for item in items]
+    for result, item in zip(alone, items):
+        assert torch.equal(result['pred_seg_map'], item['data_samples']['gt_seg_map'])
+    batched = model(**model.data_preprocessor(pad_collate(items), False), mode='predict')
+    assert [r['sample_idx'] for r in batched] == [0, 1, 2, 3, 4]
+    for got, expected in zip(batched, alone):
+        assert torch.equal(got['pred_seg_map'], expected['pred_seg_map'])
+        assert torch.equal(got['gt_seg_map'], expected['gt_seg_map'])
+
+
+def test_an_own_size_larger_than_the_batch_input_is_an_error():
+    model = MeanContrastSegmentor().eval()
+    batch = pad_collate([_two_level_item(32, 32, 0), _two_level_item(16, 16, 1)])
+    batch['data_samples'][1]['alone_input_shape'] = (64, 32)
+    with pytest.raises(ValueError, match=r'Sample 1 has alone_input_shape \(64, 32\), larger'):
+        model(**model.data_preprocessor(batch, False), mode='predict')
