@@ -130,6 +130,9 @@ _RRC = "dict(type='RandomResizedCrop', size=16, scale=(1.0, 0.5))"  # scale: (lo
     ("eval_pipelines[0]['evaluators'][0]['topk'] = (1, 11)",  # the tiny digits: 10 classes
      'ClsEvaluator topk=(1, 11): there are only 10 classes, so top-11 accuracy would be 100% '
      'whatever the model. Use k up to 10, e.g. topk=(1, 2).'),
+    ("model['head'] = dict(topk=(1, 11))",  # was: acc_top11 logged as 100% at every step
+     'model.head: ClsHead topk=(1, 11): there are only 10 classes, so top-11 accuracy would be '
+     '100% whatever the model. Use k up to 10, e.g. topk=(1, 2).'),
 ])
 def test_config_values_refused_when_training_starts_are_one_line(tmp_path, capsys, monkeypatch,
                                                                   tiny_digits, extra, expected):

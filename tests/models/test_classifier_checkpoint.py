@@ -23,7 +23,8 @@ def _classifier(depth=50, num_classes=1000):
     """Our ``resnet50_cls.py`` model (ResNet-18 with depth=18)."""
     model = Config.fromfile(RESNET50_CLS).model
     model.backbone.depth = depth
-    model.head.update(in_channels=2048 if depth == 50 else 512, num_classes=num_classes)
+    model.head.update(in_channels=2048 if depth == 50 else 512, num_classes=num_classes,
+                      topk=(1,))  # the base's (1, 5) needs 5 classes
     return MODELS.build(model).eval()
 
 
