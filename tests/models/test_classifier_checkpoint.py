@@ -99,6 +99,11 @@ def test_another_number_of_classes_is_an_error_until_the_fc_is_excluded(tmp_path
     with pytest.raises(WeightLoadError, match=r"classifier has 1000 classes, the model's "
                                               r"head\.num_classes is 3.*exclude=\['head\.fc\.'\]"):
         load_weights(ours, tmp_path / 'tv.pth')
+    with pytest.raises(WeightLoadError) as err:  # evaluation, prediction: nothing to exclude
+        load_weights(ours, tmp_path / 'tv.pth', strict=True)
+    assert ("The checkpoint was trained for 1000 classes, the config's model.head.num_classes is "
+            '3: evaluate or predict with a config (and data) of 1000 classes.') in str(err.value)
+    assert 'exclude' not in str(err.value).split('\n')[0]
     report = load_weights(ours, tmp_path / 'tv.pth', exclude=['head.fc.'])
     assert report.excluded == {'head.fc.': 2} and report.kept_init == ['head.fc.weight',
                                                                         'head.fc.bias']
