@@ -237,6 +237,24 @@ def test_an_unreadable_image_is_one_line_naming_it_and_the_skip_option(tmp_path,
     assert '+data.train.max_bad_samples=10' in err and len(err.splitlines()) == 1
 
 
+def test_an_unreadable_image_of_an_evaluation_dataset_names_its_entry(tmp_path, capsys,
+                                                                      tiny_digits):
+    """The hint named data.train for a bad file of eval_pipelines[0], whose max_bad_samples is
+    the one that skips it."""
+    (tmp_path / 'empty.png').write_bytes(b'')
+    (tmp_path / 'list.txt').write_text(f'empty.png 0\n{tiny_digits}/images/0000.png 1\n')
+    extra = (f"eval_pipelines[0]['data']['data_source']['list_file'] = "
+             f"{str(tmp_path / 'list.txt')!r}\ntotal_epochs = None\ntotal_iters = 1\n"
+             "eval_config = dict(interval=1)")
+    config = write_tiny_config(str(tmp_path), tiny_digits, extra)
+    err = stderr_of_exit_2(capsys, train_cli.main, [config, '--work_dir', str(tmp_path / 'w')])
+    assert err.startswith(f"train.py: error: Bad image file '{tmp_path / 'empty.png'}'")
+    assert err.endswith('skip unreadable files, max_bad_samples=K in eval_pipelines[0].data (or '
+                        "in the split of data it names, e.g. data.val for data='val'; "
+                        'docs/reliability.md).\n')
+    assert 'data.train' not in err and len(err.splitlines()) == 1
+
+
 def test_images_left_in_several_sizes_are_one_line_naming_them(tmp_path, capsys, tiny_digits):
     """A pipeline without a crop and a wide photo: the error from a loader worker is one line
     naming the file and its size, not torch's 'stack expects each tensor to be equal size'."""
