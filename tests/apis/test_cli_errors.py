@@ -148,6 +148,24 @@ def test_config_values_refused_when_training_starts_are_one_line(tmp_path, capsy
     assert err == f'train.py: error: {expected}\n'
 
 
+@pytest.mark.parametrize('flags,expected', [
+    (['--seed', '1'], '--seed is not an option of train.py: the seed is a config key: '
+                      '--cfg-options seed=1.'),
+    (['--deterministic'], '--deterministic is not an option of train.py: it is a config key: '
+                          '--cfg-options deterministic=True.'),
+    (['--gpus', '2'], '--gpus is not an option of train.py: train.py runs one process; for 2 '
+                      'GPUs run bash tools/dist_train.sh CONFIG 2 (in Python: '
+                      'easycv_like.train(CONFIG, gpus=2)).'),
+    (['--amp'], '--amp is not an option of train.py: mixed precision is --fp16.'),
+])
+def test_flags_of_other_toolboxes_name_the_equivalent(capsys, flags, expected):
+    """mmengine / mmdet / EasyCV train flags got argparse's bare 'unrecognized arguments'."""
+    err = stderr_of_exit_2(capsys, train_cli.main, [DIGITS, *flags])
+    assert err == f'train.py: error: {expected}\n'
+    err = stderr_of_exit_2(capsys, train_cli.main, [DIGITS, '--sede', '1'])  # others: argparse's
+    assert err.endswith('train.py: error: unrecognized arguments: --sede 1\n')
+
+
 def test_work_dir_empty_a_file_or_locked(tmp_path, capsys):
     err = stderr_of_exit_2(capsys, train_cli.main, [DIGITS, '--work_dir', ''])
     assert err == ('train.py: error: --work_dir is an empty string; give a path or leave it '
