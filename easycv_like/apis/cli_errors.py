@@ -42,9 +42,11 @@ def own_message(err: BaseException) -> str:
 
 def _message(err: BaseException, with_config: bool) -> str:
     if isinstance(err, BadSampleError):
+        option = (f'max_bad_samples=K in {err.config_path} (or in the split of data it names, '
+                  "e.g. data.val for data='val'" if err.config_path else
+                  'max_bad_samples=K (e.g. --cfg-options +data.train.max_bad_samples=10')
         return (own_message(err) + ' Replace or remove the file, or let the dataset that reads '
-                'it skip unreadable files, max_bad_samples=K (e.g. --cfg-options '
-                '+data.train.max_bad_samples=10; docs/reliability.md).')
+                f'it skip unreadable files, {option}; docs/reliability.md).')
     if isinstance(err, FileNotFoundError) and err.filename is not None:
         where = f'Relative paths are read from {os.getcwd()!r}'
         if not with_config:

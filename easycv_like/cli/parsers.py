@@ -14,6 +14,41 @@ LAUNCHERS = ('none', 'pytorch', 'slurm')
 PREDICT_TOPK, PREDICT_SCORE_THR = 1, 0.3
 
 
+# train flags of mmengine / mmdet / EasyCV tools that are config keys or another command here;
+# {value}: the number typed after the flag, else N
+FOREIGN_TRAIN_FLAGS = {
+    '--seed': 'the seed is a config key: --cfg-options seed={value}',
+    '--deterministic': 'it is a config key: --cfg-options deterministic=True',
+    '--gpus': 'train.py runs one process; for {value} GPUs run bash tools/dist_train.sh CONFIG '
+              '{value} (in Python: easycv_like.train(CONFIG, gpus={value}))',
+    '--amp': 'mixed precision is --fp16',
+}
+
+
+class ForeignFlagParser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` that answers a flag users bring from other toolboxes (``foreign``:
+    flag -> what to type here) with one line naming the equivalent, not only argparse's
+    'unrecognized arguments'."""
+
+    def __init__(self, *args, foreign: dict, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.foreign = foreign
+
+    def parse_args(self, args=None, namespace=None):
+        parsed, extras = self.parse_known_args(args, namespace)
+        for index, token in enumerate(extras):
+            flag, _, value = token.partition('=')
+            if flag in self.foreign:
+                following = extras[index + 1] if index + 1 < len(extras) else ''
+                value = value or (following if following.isdigit() else 'N')
+                hint = self.foreign[flag].format(value=value)
+                self.exit(2, f'{self.prog}: error: {flag} is not an option of {self.prog}: '
+                             f'{hint}.\n')
+        if extras:
+            self.error(f'unrecognized arguments: {" ".join(extras)}')
+        return parsed
+
+
 def positive_int(text: str) -> int:
     """argparse ``type``: an int >= 1."""
     value = int(text)
@@ -62,7 +97,8 @@ def _launcher(parser: argparse.ArgumentParser) -> None:
 
 def train_parser() -> argparse.ArgumentParser:
     """``tools/train.py`` (also what torchrun starts in every process)."""
-    parser = argparse.ArgumentParser(description='Train a model from an easycv_like config.')
+    parser = ForeignFlagParser(prog='train.py', foreign=FOREIGN_TRAIN_FLAGS,
+                               description='Train a model from an easycv_like config.')
     parser.add_argument('config', help='config file')
     parser.add_argument('--work_dir', '--work-dir', help='output folder')
     parser.add_argument('--fp16', action='store_true',

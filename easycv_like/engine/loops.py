@@ -5,6 +5,7 @@ import torch
 from mmengine.runner import BaseLoop, autocast
 
 from .. import config_path
+from ..data.errors import BadSampleError
 from ..registry import LOOPS, METRICS
 from .class_checks import check_same_classes, dataset_classes
 from .preemptible_batches import preemptible_batches
@@ -61,9 +62,13 @@ class MultiDatasetValLoop(BaseLoop):
         self.runner.call_hook('before_val_epoch')
         self.runner.model.eval()
         metrics: Dict[str, float] = {}
-        for name, loader, evaluator in self.entries:
-            for idx, data_batch in enumerate(preemptible_batches(self.runner, loader)):
-                self._run_iter(idx, data_batch, evaluator)
+        for index, (name, loader, evaluator) in enumerate(self.entries):
+            try:
+                for idx, data_batch in enumerate(preemptible_batches(self.runner, loader)):
+                    self._run_iter(idx, data_batch, evaluator)
+            except BadSampleError as err:  # its hint names this dataset, not data.train
+                err.config_path = f'eval_pipelines[{index}].data'
+                raise
             results = evaluator.evaluate(len(loader.dataset))
             metrics.update({f'{name}/{key}': value for key, value in results.items()})
         self.runner.call_hook('after_val_epoch', metrics=metrics)

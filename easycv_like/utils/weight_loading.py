@@ -205,22 +205,32 @@ def fresh_layers(names: Sequence[str], model_keys: Sequence[str]) -> List[str]:
     return layers
 
 
-def shape_error(module: nn.Module, report: LoadReport) -> WeightLoadError:
-    """The error for tensors whose shape differs from the model's, naming them and the
-    ``exclude`` entries that would leave them out (and both class counts for a classifier)."""
+def shape_error(module: nn.Module, report: LoadReport, strict: bool) -> WeightLoadError:
+    """The error for tensors whose shape differs from the model's, naming them and both class
+    counts for a classifier. A non-strict load (training) is told the ``exclude`` entries that
+    would start these layers afresh; a strict one (evaluation, prediction) cannot leave any out,
+    so it is told which model the file needs."""
     shapes = [f'{k} {tuple(a)} in file vs {tuple(b)} in model'
               for k, a, b in report.shape_mismatched]
     layers = list(dict.fromkeys(k.rsplit('.', 1)[0] + '.' for k, _, _ in report.shape_mismatched))
     classes = getattr(getattr(module, 'head', None), 'num_classes', None)
     file_classes = {a[0] for k, a, b in report.shape_mismatched
                     if k.startswith('head.') and b and b[0] == classes and a and a[0] != classes}
-    note = (f' The file\'s classifier has {file_classes.pop()} classes, the model\'s '
-            f'head.num_classes is {classes}.' if len(file_classes) == 1 else '')
+    trained = file_classes.pop() if len(file_classes) == 1 else None
+    if strict:
+        note = (f' The checkpoint was trained for {trained} classes, the config\'s '
+                f'model.head.num_classes is {classes}: evaluate or predict with a config (and '
+                f'data) of {trained} classes.' if trained else '')
+        fix = ' A strict load (evaluation, prediction) takes the file whole, leaving nothing out.'
+    else:
+        note = (f' The file\'s classifier has {trained} classes, the model\'s head.num_classes '
+                f'is {classes}.' if trained else '')
+        fix = (f' To start these layers afresh, leave them out by name: '
+               f'exclude={layers[:SHOWN_NAMES]} (load_cfg for load_from, or a key of '
+               f"init_cfg=dict(type='Pretrained', ...)).")
     return WeightLoadError(
         f'{len(shapes)} tensor(s) of {report.source} have another shape than in {report.target}: '
-        f'{"; ".join(shapes[:SHOWN_NAMES])}.{note} To start these layers afresh, leave them out '
-        f'by name: exclude={layers[:SHOWN_NAMES]} (load_cfg for load_from, or a key of '
-        f"init_cfg=dict(type='Pretrained', ...)).\n{report.summary()}")
+        f'{"; ".join(shapes[:SHOWN_NAMES])}.{note}{fix}\n{report.summary()}')
 
 
 def extra_blocks(module: nn.Module, unexpected: Sequence[str]) -> Dict[str, str]:
@@ -366,7 +376,7 @@ def load_weights(module: nn.Module, checkpoint: Union[PathLike, Mapping], *,
         state, report.excluded = exclude_keys(state, exclude, list(module.state_dict()), source)
     loadable = match_state(module, state, report, exclude)
     if report.shape_mismatched:
-        raise shape_error(module, report)
+        raise shape_error(module, report, strict)
     extra = extra_blocks(module, report.unexpected)
     if extra:
         raise extra_blocks_error(report, extra)

@@ -130,6 +130,9 @@ _RRC = "dict(type='RandomResizedCrop', size=16, scale=(1.0, 0.5))"  # scale: (lo
     ("eval_pipelines[0]['evaluators'][0]['topk'] = (1, 11)",  # the tiny digits: 10 classes
      'ClsEvaluator topk=(1, 11): there are only 10 classes, so top-11 accuracy would be 100% '
      'whatever the model. Use k up to 10, e.g. topk=(1, 2).'),
+    ("model['head'] = dict(topk=(1, 11))",  # was: acc_top11 logged as 100% at every step
+     'model.head: ClsHead topk=(1, 11): there are only 10 classes, so top-11 accuracy would be '
+     '100% whatever the model. Use k up to 10, e.g. topk=(1, 2).'),
 ])
 def test_config_values_refused_when_training_starts_are_one_line(tmp_path, capsys, monkeypatch,
                                                                   tiny_digits, extra, expected):
@@ -143,6 +146,24 @@ def test_config_values_refused_when_training_starts_are_one_line(tmp_path, capsy
     config = write_tiny_config(str(tmp_path), tiny_digits, extra)
     err = stderr_of_exit_2(capsys, train_cli.main, [config, '--work_dir', str(tmp_path / 'w')])
     assert err == f'train.py: error: {expected}\n'
+
+
+@pytest.mark.parametrize('flags,expected', [
+    (['--seed', '1'], '--seed is not an option of train.py: the seed is a config key: '
+                      '--cfg-options seed=1.'),
+    (['--deterministic'], '--deterministic is not an option of train.py: it is a config key: '
+                          '--cfg-options deterministic=True.'),
+    (['--gpus', '2'], '--gpus is not an option of train.py: train.py runs one process; for 2 '
+                      'GPUs run bash tools/dist_train.sh CONFIG 2 (in Python: '
+                      'easycv_like.train(CONFIG, gpus=2)).'),
+    (['--amp'], '--amp is not an option of train.py: mixed precision is --fp16.'),
+])
+def test_flags_of_other_toolboxes_name_the_equivalent(capsys, flags, expected):
+    """mmengine / mmdet / EasyCV train flags got argparse's bare 'unrecognized arguments'."""
+    err = stderr_of_exit_2(capsys, train_cli.main, [DIGITS, *flags])
+    assert err == f'train.py: error: {expected}\n'
+    err = stderr_of_exit_2(capsys, train_cli.main, [DIGITS, '--sede', '1'])  # others: argparse's
+    assert err.endswith('train.py: error: unrecognized arguments: --sede 1\n')
 
 
 def test_work_dir_empty_a_file_or_locked(tmp_path, capsys):
@@ -232,6 +253,24 @@ def test_an_unreadable_image_is_one_line_naming_it_and_the_skip_option(tmp_path,
     assert err.startswith(f"train.py: error: Bad image file '{tmp_path / 'empty.png'}': the "
                           'file is empty (0 bytes). Replace or remove the file')
     assert '+data.train.max_bad_samples=10' in err and len(err.splitlines()) == 1
+
+
+def test_an_unreadable_image_of_an_evaluation_dataset_names_its_entry(tmp_path, capsys,
+                                                                      tiny_digits):
+    """The hint named data.train for a bad file of eval_pipelines[0], whose max_bad_samples is
+    the one that skips it."""
+    (tmp_path / 'empty.png').write_bytes(b'')
+    (tmp_path / 'list.txt').write_text(f'empty.png 0\n{tiny_digits}/images/0000.png 1\n')
+    extra = (f"eval_pipelines[0]['data']['data_source']['list_file'] = "
+             f"{str(tmp_path / 'list.txt')!r}\ntotal_epochs = None\ntotal_iters = 1\n"
+             "eval_config = dict(interval=1)")
+    config = write_tiny_config(str(tmp_path), tiny_digits, extra)
+    err = stderr_of_exit_2(capsys, train_cli.main, [config, '--work_dir', str(tmp_path / 'w')])
+    assert err.startswith(f"train.py: error: Bad image file '{tmp_path / 'empty.png'}'")
+    assert err.endswith('skip unreadable files, max_bad_samples=K in eval_pipelines[0].data (or '
+                        "in the split of data it names, e.g. data.val for data='val'; "
+                        'docs/reliability.md).\n')
+    assert 'data.train' not in err and len(err.splitlines()) == 1
 
 
 def test_images_left_in_several_sizes_are_one_line_naming_them(tmp_path, capsys, tiny_digits):

@@ -110,9 +110,11 @@ def test_evaluate_refuses_an_ssl_checkpoint_naming_the_keys(folder_run, tmp_path
 
 def test_evaluate_refuses_a_head_of_another_size(folder_run, tmp_path):
     with pytest.raises(ValueError, match=r'head.fc.weight \(3, 512\) in file vs '
-                                         r'\(4, 512\) in model'):
+                                         r'\(4, 512\) in model') as err:
         evaluate(folder_run['config'], folder_run['checkpoint'], work_dir=str(tmp_path),
                  cfg_options={'model.head.num_classes': 4})
+    assert "trained for 3 classes, the config's model.head.num_classes is 4" in str(err.value)
+    assert 'exclude=' not in str(err.value)  # was: exclude=['head.fc.'], a training remedy
 
 
 def test_training_refuses_a_head_of_another_size(folder_run, tmp_path):

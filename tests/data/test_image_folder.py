@@ -33,6 +33,23 @@ def test_extensions_and_empty_root(tmp_path):
         ImageFolder(str(tmp_path), extensions=('.tif',))
 
 
+@pytest.mark.parametrize('classes', [None, ['cat', 'dog']])
+def test_a_flat_folder_is_told_the_layout_and_image_list(tmp_path, classes):
+    """Images directly in root gave 'No image ... (classes: [])' without saying why."""
+    for name in ('1.jpg', '2.png', 'notes.txt'):
+        (tmp_path / name).write_bytes(b'')
+    with pytest.raises(FileNotFoundError) as err:
+        ImageFolder(str(tmp_path), classes=classes)
+    assert str(err.value).endswith(
+        f"Its 2 image(s) lie in {str(tmp_path)!r} itself: ImageFolder needs one sub-folder per "
+        'class (root/<class>/<image>). For a flat folder, list the images and their labels in a '
+        "text file and use dict(type='ImageList', list_file=...) (docs/data.md).")
+    (tmp_path / 'empty_class').mkdir()  # a class folder without images: not the flat hint
+    with pytest.raises(FileNotFoundError) as err:
+        ImageFolder(str(tmp_path))
+    assert 'ImageList' not in str(err.value)
+
+
 def test_one_string_is_one_extension_not_its_letters(tmp_path):
     """extensions='.jpg' once took every file ending in '.', 'j', 'p' or 'g' (the .png too)."""
     write_image(str(tmp_path / 'a' / '1.png'), random_image(0, 4, 4))

@@ -23,7 +23,8 @@ def _classifier(depth=50, num_classes=1000):
     """Our ``resnet50_cls.py`` model (ResNet-18 with depth=18)."""
     model = Config.fromfile(RESNET50_CLS).model
     model.backbone.depth = depth
-    model.head.update(in_channels=2048 if depth == 50 else 512, num_classes=num_classes)
+    model.head.update(in_channels=2048 if depth == 50 else 512, num_classes=num_classes,
+                      topk=(1,))  # the base's (1, 5) needs 5 classes
     return MODELS.build(model).eval()
 
 
@@ -98,6 +99,11 @@ def test_another_number_of_classes_is_an_error_until_the_fc_is_excluded(tmp_path
     with pytest.raises(WeightLoadError, match=r"classifier has 1000 classes, the model's "
                                               r"head\.num_classes is 3.*exclude=\['head\.fc\.'\]"):
         load_weights(ours, tmp_path / 'tv.pth')
+    with pytest.raises(WeightLoadError) as err:  # evaluation, prediction: nothing to exclude
+        load_weights(ours, tmp_path / 'tv.pth', strict=True)
+    assert ("The checkpoint was trained for 1000 classes, the config's model.head.num_classes is "
+            '3: evaluate or predict with a config (and data) of 1000 classes.') in str(err.value)
+    assert 'exclude' not in str(err.value).split('\n')[0]
     report = load_weights(ours, tmp_path / 'tv.pth', exclude=['head.fc.'])
     assert report.excluded == {'head.fc.': 2} and report.kept_init == ['head.fc.weight',
                                                                         'head.fc.bias']

@@ -48,3 +48,21 @@ def test_label_smoothing_is_used():
     plain = ClsHead(2, 3).loss(logits, target)['loss']
     smooth = ClsHead(2, 3, label_smoothing=0.2).loss(logits, target)['loss']
     assert smooth > plain
+
+
+@pytest.mark.parametrize('head', [dict(type='ClsHead', in_channels=8),
+                                  dict(type='MobileNetClsHead', in_channels=8, hidden_channels=4)])
+def test_topk_above_the_classes_is_refused(head):
+    """A resnet50_cls / MobileNet base (topk=(1, 5)) fine-tuned on 3 classes logged acc_top5 =
+    100% whatever the model; refused as ClsEvaluator refuses it, naming the config path."""
+    from easycv_like.config_path import entry
+    from easycv_like.errors import ConfigError
+    from easycv_like.registry import MODELS
+    cfg = dict(type='Classification', backbone=dict(type='ResNet', depth=18, out_indices=(3,)),
+               head=dict(head, num_classes=3, topk=(1, 5)))
+    with pytest.raises(ConfigError) as err, entry('model', cfg):
+        MODELS.build(cfg)
+    assert str(err.value) == (f"model.head: {head['type']} topk=(1, 5): there are only 3 classes, "
+                              'so top-5 accuracy would be 100% whatever the model. Use k up to '
+                              '3, e.g. topk=(1, 2).')
+    assert MODELS.build(dict(head, num_classes=3, topk=(1, 3))).topk == (1, 3)

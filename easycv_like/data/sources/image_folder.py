@@ -111,7 +111,8 @@ class ImageFolder:
                 skipped += others
         if not self._samples:
             raise FileNotFoundError(f'No image ({", ".join(suffixes)}) found in class folders '
-                                    f'under {self.root!r} (classes: {self.classes}).')
+                                    f'under {self.root!r} (classes: {self.classes}).'
+                                    f'{self._flat_hint(folders, suffixes)}')
         if empty:
             raise FileNotFoundError(f'Class folder(s) {empty} hold no image '
                                     f'({", ".join(suffixes)}); add images or remove them.')
@@ -119,6 +120,20 @@ class ImageFolder:
             print_log(f'ImageFolder {self.root!r}: {describe_skipped(skipped)} (extensions '
                       f'taken: {", ".join(suffixes)}).', logger='current',
                       level=logging.WARNING)
+
+    def _flat_hint(self, folders: list[str], suffixes: tuple[str, ...]) -> str:
+        """For a flat folder (images in ``root`` itself, no class sub-folder): the layout needed,
+        and ``ImageList`` for a flat one."""
+        if folders:
+            return ''
+        flat = [e.name for e in os.scandir(self.root)
+                if e.is_file() and e.name.lower().endswith(suffixes)]
+        if not flat:
+            return ''
+        return (f' Its {len(flat)} image(s) lie in {self.root!r} itself: ImageFolder needs one '
+                'sub-folder per class (root/<class>/<image>). For a flat folder, list the images '
+                "and their labels in a text file and use dict(type='ImageList', list_file=...) "
+                '(docs/data.md).')
 
     def _check_folders(self, folders: list[str]) -> None:
         known, present = set(self.classes), set(folders)

@@ -9,7 +9,7 @@ from easycv_like.errors import ConfigError
 from easycv_like.registry import MODELS
 
 from ..backbones.global_pool import global_pool
-from ..losses import cross_entropy, topk_accuracy
+from ..losses import check_topk, cross_entropy, topk_accuracy
 
 
 @MODELS.register_module()
@@ -22,7 +22,9 @@ class ClsHead(BaseModule):
         with_avg_pool: global-average-pool an N x C x H x W map to N x C first; without it
             the last feature is flattened. Default True.
         label_smoothing: smoothing of the cross-entropy target. Default 0.0.
-        topk: ``k`` values of the training accuracies logged as ``acc_top{k}``. Default (1,).
+        topk: ``k`` values of the training accuracies logged as ``acc_top{k}``, each at most
+            ``num_classes`` (a larger one would log 100% whatever the model: ``ConfigError``,
+            as ``ClsEvaluator``). Default (1,).
         init_cfg: mmengine init config. Default None (weights normal std 0.01, bias 0).
     """
 
@@ -37,6 +39,7 @@ class ClsHead(BaseModule):
         self.with_avg_pool = with_avg_pool
         self.label_smoothing = label_smoothing
         self.topk = tuple(topk)
+        check_topk(self.topk, num_classes, type(self).__name__)
         self.fc = nn.Linear(in_channels, num_classes)
         nn.init.normal_(self.fc.weight, mean=0.0, std=0.01)
         nn.init.zeros_(self.fc.bias)

@@ -29,7 +29,8 @@ class MobileNetClsHead(ClsHead):
             1280 MNv3-L, 1024 MNv3-S); None for no hidden layer (MNv2). Default None.
         dropout: dropout probability before ``fc``. Default 0.2 (torchvision's).
         label_smoothing: smoothing of the cross-entropy target. Default 0.0.
-        topk: ``k`` values of the training accuracies logged as ``acc_top{k}``. Default (1,).
+        topk: ``k`` values of the training accuracies logged as ``acc_top{k}``, each at most
+            ``num_classes`` (``ClsHead``). Default (1,).
         init_cfg: mmengine init config. Default None (Linear weights normal std 0.01, bias 0,
             as torchvision).
     """
