@@ -255,13 +255,14 @@ def extra_blocks(module: nn.Module, unexpected: Sequence[str]) -> Dict[str, str]
     return extra
 
 
-def extra_blocks_error(report: LoadReport, extra: Dict[str, str], strict: bool
-                       ) -> WeightLoadError:
-    """The error for a file deeper than the model, with the way out (``_remedy``)."""
+def extra_blocks_error(report: LoadReport, extra: Dict[str, str]) -> WeightLoadError:
+    """The error for a file deeper than the model, with both ways out: describe the deeper
+    network, or leave its extra blocks out (``exclude`` works in strict loads too, the extra
+    keys being the file's only; evaluation and prediction take no ``exclude``)."""
     blocks = list(dict.fromkeys(extra.values()))
-    need = (' The checkpoint is of that deeper network: the config must describe it (e.g. '
-            'depth=101 for a ResNet-101 file).')
-    fix = _remedy(strict, need, 'To take the first blocks knowingly', blocks)
+    fix = (' If the file is meant whole, the config must describe that deeper network (e.g. '
+           'depth=101 for a ResNet-101 file).' + _remedy(False, '', 'To take only its first '
+                                                        'blocks knowingly', blocks))
     return WeightLoadError(
         f'{report.source} holds {len(extra)} tensor(s) of blocks that {report.target} does not '
         f'have{_first(list(extra))}: the file is a deeper network than the model (check depth / '
@@ -386,7 +387,7 @@ def load_weights(module: nn.Module, checkpoint: Union[PathLike, Mapping], *,
         raise shape_error(module, report, strict)
     extra = extra_blocks(module, report.unexpected)
     if extra:
-        raise extra_blocks_error(report, extra, strict)
+        raise extra_blocks_error(report, extra)
     if strict and not report.complete:
         raise WeightLoadError(f'Strict load failed (strict=True: every weight of {report.target} '
                               f'in the file, every key of the file used, nothing excluded).\n'
