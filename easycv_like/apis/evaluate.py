@@ -15,6 +15,7 @@ from ..engine.build_runner import apply_overrides, build_runner
 from ..engine.class_checks import check_num_classes, check_same_classes, dataset_classes
 from ..engine.dist_init import process_group_left_at_exit
 from ..engine.eval_data import resolve_eval_data
+from ..predictors.model_task import stored_model_note
 from ..utils.checkpoint import load_checkpoint_file
 from ..utils.weight_loading import WeightLoadError, load_weights
 from .config import cfg_options_dict, load_config
@@ -46,13 +47,16 @@ def evaluate(config_path: str, checkpoint: str, cfg_options: Optional[dict] = No
     ckpt = load_checkpoint_file(checkpoint, map_location='cpu', trust=trust_checkpoint)
     classes = checkpoint_classes(ckpt)
     runner = build_runner(resolve_eval_data(cfg, classes), launcher=launcher)
+    model = getattr(runner.model, 'module', runner.model)
     try:
-        load_weights(getattr(runner.model, 'module', runner.model), ckpt, strict=True,
-                     source=checkpoint)
+        load_weights(model, ckpt, strict=True, source=checkpoint)
     except WeightLoadError as err:
-        raise WeightLoadError(f'{err}\nThe weights do not fit the config\'s model: use the config '
-                              'the checkpoint was trained with (a classification config needs a '
-                              'checkpoint with a trained head, not an SSL one).') from None
+        note = stored_model_note(ckpt, model, checkpoint)  # another model type, when stored
+        lead = f'{note}\n' if note else ''
+        raise WeightLoadError(f'{lead}{err}\nThe weights do not fit '
+                              'the config\'s model: use the config the checkpoint was trained '
+                              'with (a classification config needs a checkpoint with a trained '
+                              'head, not an SSL one).') from None
     for name, loader, _ in runner.val_loop.entries:
         found, origin = dataset_classes(loader.dataset)
         check_same_classes(classes, f'checkpoint {checkpoint}', found,

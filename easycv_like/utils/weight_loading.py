@@ -205,11 +205,20 @@ def fresh_layers(names: Sequence[str], model_keys: Sequence[str]) -> List[str]:
     return layers
 
 
+def _remedy(strict: bool, need: str, purpose: str, names: Sequence[str]) -> str:
+    """The way out of a load error: a strict load (evaluation, prediction, feature extraction)
+    cannot leave anything out, so it is told what the config must describe (``need``); another
+    (training) is told the ``exclude`` that leaves ``names`` out, ``purpose`` saying why."""
+    if strict:
+        return (f'{need} A strict load (evaluation, prediction) takes the file whole, leaving '
+                'nothing out.')
+    return (f' {purpose}, leave them out by name: exclude={list(names[:SHOWN_NAMES])} (load_cfg '
+            "for load_from, or a key of init_cfg=dict(type='Pretrained', ...)).")
+
+
 def shape_error(module: nn.Module, report: LoadReport, strict: bool) -> WeightLoadError:
-    """The error for tensors whose shape differs from the model's, naming them and both class
-    counts for a classifier. A non-strict load (training) is told the ``exclude`` entries that
-    would start these layers afresh; a strict one (evaluation, prediction) cannot leave any out,
-    so it is told which model the file needs."""
+    """The error for tensors whose shape differs from the model's, naming them, both class counts
+    for a classifier, and the way out (``_remedy``)."""
     shapes = [f'{k} {tuple(a)} in file vs {tuple(b)} in model'
               for k, a, b in report.shape_mismatched]
     layers = list(dict.fromkeys(k.rsplit('.', 1)[0] + '.' for k, _, _ in report.shape_mismatched))
@@ -217,17 +226,12 @@ def shape_error(module: nn.Module, report: LoadReport, strict: bool) -> WeightLo
     file_classes = {a[0] for k, a, b in report.shape_mismatched
                     if k.startswith('head.') and b and b[0] == classes and a and a[0] != classes}
     trained = file_classes.pop() if len(file_classes) == 1 else None
-    if strict:
-        note = (f' The checkpoint was trained for {trained} classes, the config\'s '
-                f'model.head.num_classes is {classes}: evaluate or predict with a config (and '
-                f'data) of {trained} classes.' if trained else '')
-        fix = ' A strict load (evaluation, prediction) takes the file whole, leaving nothing out.'
-    else:
-        note = (f' The file\'s classifier has {trained} classes, the model\'s head.num_classes '
-                f'is {classes}.' if trained else '')
-        fix = (f' To start these layers afresh, leave them out by name: '
-               f'exclude={layers[:SHOWN_NAMES]} (load_cfg for load_from, or a key of '
-               f"init_cfg=dict(type='Pretrained', ...)).")
+    need = (f' The checkpoint was trained for {trained} classes, the config\'s '
+            f'model.head.num_classes is {classes}: evaluate or predict with a config (and '
+            f'data) of {trained} classes.' if trained else '')
+    note = (f' The file\'s classifier has {trained} classes, the model\'s head.num_classes '
+            f'is {classes}.' if trained and not strict else '')
+    fix = _remedy(strict, need, 'To start these layers afresh', layers)
     return WeightLoadError(
         f'{len(shapes)} tensor(s) of {report.source} have another shape than in {report.target}: '
         f'{"; ".join(shapes[:SHOWN_NAMES])}.{note}{fix}\n{report.summary()}')
@@ -252,13 +256,17 @@ def extra_blocks(module: nn.Module, unexpected: Sequence[str]) -> Dict[str, str]
 
 
 def extra_blocks_error(report: LoadReport, extra: Dict[str, str]) -> WeightLoadError:
-    """The error for a file deeper than the model, with the ``exclude`` that accepts it."""
+    """The error for a file deeper than the model, with both ways out: describe the deeper
+    network, or leave its extra blocks out (``exclude`` works in strict loads too, the extra
+    keys being the file's only; evaluation and prediction take no ``exclude``)."""
     blocks = list(dict.fromkeys(extra.values()))
+    fix = (' If the file is meant whole, the config must describe that deeper network (e.g. '
+           'depth=101 for a ResNet-101 file).' + _remedy(False, '', 'To take only its first '
+                                                        'blocks knowingly', blocks))
     return WeightLoadError(
         f'{report.source} holds {len(extra)} tensor(s) of blocks that {report.target} does not '
         f'have{_first(list(extra))}: the file is a deeper network than the model (check depth / '
-        f'arch); loading it would keep only its first blocks. To take them knowingly, leave the '
-        f'extra blocks out by name: exclude={blocks[:SHOWN_NAMES]}.\n{report.summary()}')
+        f'arch); loading it would keep only its first blocks.{fix}\n{report.summary()}')
 
 
 def _adapt(module: nn.Module, state: Dict[str, torch.Tensor]) -> None:

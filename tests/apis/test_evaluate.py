@@ -101,11 +101,14 @@ def test_evaluate_refuses_an_ssl_checkpoint_naming_the_keys(folder_run, tmp_path
     state = {k: v for k, v in ckpt['state_dict'].items() if not k.startswith('head.')}
     state['queue'] = torch.zeros(128, 16)
     ssl_file = str(tmp_path / 'ssl.pth')
-    torch.save(dict(state_dict=state, meta=dict(ckpt['meta'], dataset_meta={'classes': None})),
-               ssl_file)
+    config_dict = dict(ckpt['meta']['config_dict'], model=dict(type='MoCo'))
+    torch.save(dict(state_dict=state, meta=dict(ckpt['meta'], dataset_meta={'classes': None},
+                                                config_dict=config_dict)), ssl_file)
     with pytest.raises(ValueError, match=r'(?s)missing.*: 2: head.fc.weight, head.fc.bias.*'
-                                         r'unexpected.*: 1: queue'):
+                                         r'unexpected.*: 1: queue') as err:
         evaluate(folder_run['config'], ssl_file, work_dir=str(tmp_path))
+    assert str(err.value).startswith(f"{ssl_file} holds a MoCo model (self-supervised); the "
+                                     "config's model is a Classification model (classification).")
 
 
 def test_evaluate_refuses_a_head_of_another_size(folder_run, tmp_path):

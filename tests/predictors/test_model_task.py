@@ -2,11 +2,12 @@
 (a segmentor's file in DetectionPredictor failed inside predict with KeyError: 'scores')."""
 import numpy as np
 import pytest
+from torch import nn
 
 from easycv_like.apis.extract_features import main as extract_main
 from easycv_like.predictors import (ClassificationPredictor, DetectionPredictor,
                                     FeatureExtractor, SegmentationPredictor)
-from easycv_like.predictors.model_task import WrongModelError
+from easycv_like.predictors.model_task import WrongModelError, stored_model_note
 
 from .dense_checkpoints import detector_checkpoint, segmentor_checkpoint
 
@@ -50,3 +51,17 @@ def test_feature_extraction_refuses_a_detector_config(tmp_path, capsys):
     err = capsys.readouterr().err
     assert 'yolox_nano_shapes.py holds a YOLOX model (detection); feature extraction serves ' \
            'classification or self-supervised models. Use DetectionPredictor' in err
+
+
+def test_stored_model_note_names_the_checkpoints_model_type():
+    """tools/eval.py leads its weight-load error with it: a segmentor's file given with a
+    classification config listed only keys, never what the file holds."""
+    def stored(name):
+        return dict(state_dict={}, meta=dict(config_dict=dict(model=dict(type=name))))
+    assert stored_model_note(stored('Segmentation'), nn.Linear(1, 1), 'seg.pth') == (
+        "seg.pth holds a Segmentation model (segmentation); the config's model is a Linear model "
+        '(classification).')
+    assert stored_model_note(stored('my.Net'), nn.Linear(1, 1), 'x.pth').startswith(
+        'x.pth holds a my.Net model; ')  # not registered: named, nothing imported
+    assert stored_model_note(stored('Linear'), nn.Linear(1, 1), 'x.pth') == ''  # same type
+    assert stored_model_note(dict(state_dict={}), nn.Linear(1, 1), 'x.pth') == ''  # none stored

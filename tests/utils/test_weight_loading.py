@@ -133,6 +133,12 @@ def test_a_deeper_file_is_an_error_unless_its_extra_blocks_are_excluded():
                                               r"1\.2\.bias.*exclude=\['1\.2\.'\]"):
         load_weights(target, source, source='deep.pth')
     _assert_same(target, before)
+    with pytest.raises(WeightLoadError) as err:  # evaluation, prediction: describe the network
+        load_weights(target, source, source='deep.pth', strict=True)
+    assert ('If the file is meant whole, the config must describe that deeper network (e.g. '
+            'depth=101 for a ResNet-101 file).') in str(err.value).split('\n')[0]
+    strict = load_weights(target, source, source='deep.pth', exclude=['1.2.', 'fc.'], strict=True)
+    assert strict.complete  # a strict training load (init_cfg Pretrained) takes the exclude
     report = load_weights(target, source, source='deep.pth', exclude=['1.2.'])
     assert report.unexpected == ['fc.weight'] and report.missing == []
     assert torch.equal(target[1][1].weight, deeper[1][1].weight)
