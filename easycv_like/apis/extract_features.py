@@ -26,7 +26,7 @@ from ..config_path import entry
 from ..data.stack_collate import stack_collate
 from ..engine.config_schema import section
 from ..models.classification import Classification
-from ..predictors.base import inference_pipeline, single_view_dataset
+from ..predictors.base import inference_dataset, inference_pipeline, single_view_dataset
 from ..predictors.feature_extractor import pooled_features
 from ..predictors.model_task import FEATURE_TASKS, check_model_task
 from ..registry import DATASETS, MODELS
@@ -49,6 +49,14 @@ def feature_dataset_cfg(cfg: Config, split: str) -> dict:
         raise UsageError(
             f'The config has no data.{split} with a data_source to extract features from '
             '(DALI datasets read their own files and are not supported here).')
+    if not inference_dataset(cfg).get('pipeline'):  # nothing would load the image files
+        raise UsageError(
+            'The config has no inference pipeline to read the images with: no eval_pipelines '
+            'and no data.val with a pipeline (a pre-training config such as '
+            'configs/ssl/simclr_r50.py has only its multi-view training views). Add, in a '
+            "config that inherits it, data.val=dict(type='ClsDataset', data_source=..., "
+            "pipeline=[dict(type='LoadImage'), dict(type='Resize', size=S), "
+            "dict(type='CenterCrop', size=S), dict(type='PackInputs')]) (docs/ssl.md).")
     return dict(type='ClsDataset', data_source=named['data_source'],
                 pipeline=inference_pipeline(cfg))
 

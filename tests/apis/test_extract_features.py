@@ -66,6 +66,20 @@ def test_unsupported_splits_and_datasets():
         feature_dataset_cfg(cfg, 'test')
 
 
+def test_pre_training_config_without_an_inference_pipeline_is_refused():
+    """configs/ssl/simclr_r50.py has only multi-view training views: an error naming what to
+    add, instead of a KeyError 'img' from a pipeline that loads no file."""
+    cfg = load_config(osp.join(REPO, 'configs', 'ssl', 'simclr_r50.py'))
+    for split in ('train', 'val'):
+        if split == 'val':
+            cfg.data.val = dict(type='ClsDataset', data_source=cfg.data.train.data_source)
+        with pytest.raises(ValueError, match=r'no inference pipeline .* data\.val=dict'):
+            feature_dataset_cfg(cfg, split)
+    pipeline = [dict(type='LoadImage'), dict(type='PackInputs')]
+    cfg.data.val['pipeline'] = pipeline
+    assert feature_dataset_cfg(cfg, 'train')['pipeline'] == pipeline
+
+
 def _tiny_moco_config(folder, data_root):
     """The MoCo digits demo config on the tiny lists, without workers."""
     path = osp.join(folder, 'tiny_moco.py')

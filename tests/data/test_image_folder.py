@@ -43,7 +43,8 @@ def test_a_flat_folder_is_told_the_layout_and_image_list(tmp_path, classes):
     assert str(err.value).endswith(
         f"Its 2 image(s) lie in {str(tmp_path)!r} itself: ImageFolder needs one sub-folder per "
         'class (root/<class>/<image>). For a flat folder, list the images and their labels in a '
-        "text file and use dict(type='ImageList', list_file=...) (docs/data.md).")
+        "text file and use dict(type='ImageList', list_file=...) (docs/data.md); for "
+        'self-supervised pre-training the paths alone will do, one a line (unlabelled).')
     (tmp_path / 'empty_class').mkdir()  # a class folder without images: not the flat hint
     with pytest.raises(FileNotFoundError) as err:
         ImageFolder(str(tmp_path))

@@ -52,3 +52,22 @@ def test_a_required_hook_the_config_forgot_is_named():
         add_model_hooks([dict(type='EMAHook')], model)
     listed = [dict(type='ModeSwitchHook', num_last_epochs=0)]
     assert add_model_hooks(listed, model) == listed
+
+
+def _swav(queue_length):
+    return MODELS.build(dict(
+        type='SwAV', backbone=MOCO['backbone'],
+        neck=dict(type='MLPNeck', in_channels=512, hid_channels=8, out_channels=8,
+                  with_avg_pool=False),
+        head=dict(type='SwAVHead', feat_dim=8, num_prototypes=4, num_crops=(2,),
+                  queue_length=queue_length)))
+
+
+def test_a_swav_queue_without_its_hook_is_named():
+    """Without SwAVQueueHook the head's queue was configured but silently never used."""
+    with pytest.raises(ValueError, match=r'SwAV needs custom_hooks.*SwAVQueueHook '
+                       r'\(head.queue_length=16 is used only once it switches'):
+        add_model_hooks([dict(type='SwAVPrototypeFreezeHook')], _swav(16))
+    listed = [dict(type='SwAVQueueHook', start_epoch=1)]
+    assert add_model_hooks(listed, _swav(16)) == listed
+    assert add_model_hooks([], _swav(0)) == []

@@ -29,7 +29,7 @@ def _step(model, hook, runner, it):
 def test_prototype_gradients_are_zero_only_while_frozen():
     model = _model().train()
     hook = HOOKS.build(dict(type='SwAVPrototypeFreezeHook', freeze_iters=2))
-    runner = SimpleNamespace(model=model, iter=0)
+    runner = SimpleNamespace(model=model, iter=0, max_iters=3)
     hook.before_train(runner)
     for it in (0, 1):
         _step(model, hook, runner, it)
@@ -44,7 +44,7 @@ def test_prototype_gradients_are_zero_only_while_frozen():
 def test_sgd_step_keeps_frozen_prototype_directions():
     model = _model().train()
     hook = SwAVPrototypeFreezeHook(freeze_iters=5)
-    runner = SimpleNamespace(model=model, iter=0)
+    runner = SimpleNamespace(model=model, iter=0, max_iters=10)
     hook.before_train(runner)
     opt = torch.optim.SGD(model.parameters(), lr=0.5, momentum=0.9, weight_decay=0.1)
     _step(model, hook, runner, 0)  # the head normalises the prototypes in this forward
@@ -55,6 +55,15 @@ def test_sgd_step_keeps_frozen_prototype_directions():
 
 
 def test_needs_prototypes():
-    runner = SimpleNamespace(model=torch.nn.Linear(2, 2), iter=0)
+    runner = SimpleNamespace(model=torch.nn.Linear(2, 2), iter=0, max_iters=1000)
     with pytest.raises(ConfigError, match='prototypes'):
         SwAVPrototypeFreezeHook().before_train(runner)
+
+
+def test_freezing_the_whole_run_is_an_error():
+    """The recipe's one-epoch freeze in a shorter run: the prototypes would never train."""
+    runner = SimpleNamespace(model=_model(), iter=0, max_iters=313)
+    with pytest.raises(ConfigError, match=r'freeze_iters reaches iteration 313, but the run has '
+                       r'only 313 iterations, so the prototypes would never be trained'):
+        SwAVPrototypeFreezeHook().before_train(runner)
+    assert not SwAVPrototypeFreezeHook()._handles

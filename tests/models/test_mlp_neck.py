@@ -37,3 +37,15 @@ def test_values_pool_then_project():
     assert torch.allclose(neck((x,))[0], expected, atol=1e-6)
     flat = MLPNeck(3, 5, 2, num_layers=1, with_avg_pool=False)
     assert flat((torch.randn(2, 3),))[0].shape == (2, 2)  # a ViT class token: N x C
+
+
+@pytest.mark.parametrize('norm', ['BN1d', 'SyncBN'])
+def test_one_row_through_batch_norm_names_the_batch_size(norm):
+    """BYOL/MoBY at data.imgs_per_gpu=1 used to stop in torch with 'Expected more than 1 value
+    per channel', naming no config key."""
+    neck = MLPNeck(8, 6, 4, norm_cfg=dict(type=norm)).train()
+    with pytest.raises(ValueError, match='at least 2 rows per process .* data.imgs_per_gpu'):
+        neck((torch.randn(1, 8, 2, 2),))
+    assert neck((torch.randn(2, 8, 2, 2),))[0].shape == (2, 4)
+    assert neck.eval()((torch.randn(1, 8, 2, 2),))[0].shape == (1, 4)  # eval: running stats
+    assert MLPNeck(8, 6, 4, with_bn=False).train()((torch.randn(1, 8),))[0].shape == (1, 4)

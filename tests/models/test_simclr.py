@@ -55,6 +55,13 @@ def test_nt_xent_rejects_mismatched_shapes():
         nt_xent(torch.randn(4, 8), torch.randn(3, 8))
 
 
+def test_nt_xent_refuses_a_batch_of_one_image():
+    """Batch 1 has no negatives: the loss was exactly 0 and SimCLR silently learnt nothing."""
+    with pytest.raises(ValueError, match='at least 2 images .* data.imgs_per_gpu'):
+        nt_xent(torch.randn(1, 8), torch.randn(1, 8))
+    assert nt_xent(torch.randn(2, 8), torch.randn(2, 8)) > 0
+
+
 def test_head_wraps_the_loss():
     z1, z2 = torch.randn(4, 8), torch.randn(4, 8)
     out = NTXentHead(temperature=0.2)(z1, z2)

@@ -133,7 +133,8 @@ class ImageFolder:
         return (f' Its {len(flat)} image(s) lie in {self.root!r} itself: ImageFolder needs one '
                 'sub-folder per class (root/<class>/<image>). For a flat folder, list the images '
                 "and their labels in a text file and use dict(type='ImageList', list_file=...) "
-                '(docs/data.md).')
+                '(docs/data.md); for self-supervised pre-training the paths alone will do, one '
+                'a line (unlabelled).')
 
     def _check_folders(self, folders: list[str]) -> None:
         known, present = set(self.classes), set(folders)

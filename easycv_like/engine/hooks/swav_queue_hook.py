@@ -6,6 +6,7 @@ from mmengine.model import is_model_wrapper
 
 from ...errors import ConfigError
 from ...registry import HOOKS
+from .run_length_check import check_within_run
 
 
 @HOOKS.register_module()
@@ -17,6 +18,8 @@ class SwAVQueueHook(Hook):
     lets them join the Sinkhorn assignment, from epoch 15 on: earlier the features change too
     fast for stored ones to be useful. The queue itself is a buffer of ``SwAVHead``
     (``queue_length``); the state is a function of ``runner.iter``, so resumes continue exactly.
+    A start at or after the run's last iteration is a ``ConfigError`` (the queue would be
+    configured but never used, e.g. the 200-epoch recipe's epoch 15 in a short run).
 
     Args:
         start_epoch: first epoch (0-based) that uses the queue, times the iterations per epoch.
@@ -32,8 +35,11 @@ class SwAVQueueHook(Hook):
         self.start_iter = start_iter
 
     def before_train(self, runner) -> None:
+        key = 'start_epoch' if self.start_iter is None else 'start_iter'
         if self.start_iter is None:
             self.start_iter = int(self.start_epoch * len(runner.train_dataloader))
+        check_within_run('SwAVQueueHook', key, self.start_iter, runner,
+                         "SwAVHead's queue (queue_length) would never be used")
 
     def before_train_iter(self, runner, batch_idx: int, data_batch: Optional[dict] = None) -> None:
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model

@@ -39,6 +39,9 @@ def nt_xent(z1: torch.Tensor, z2: torch.Tensor, temperature: float = 0.1) -> tor
 
     Returns:
         Scalar loss.
+
+    Raises:
+        ValueError: for a global batch of one image (no negatives: a loss of 0, nothing learnt).
     """
     if z1.shape != z2.shape or z1.dim() != 2:
         raise ValueError(f'nt_xent expects two N x D tensors, got {tuple(z1.shape)} and '
@@ -46,6 +49,9 @@ def nt_xent(z1: torch.Tensor, z2: torch.Tensor, temperature: float = 0.1) -> tor
     n = len(z1)
     local = F.normalize(torch.cat([z1, z2]), dim=1)  # 2N x D: views 1 then views 2
     everyone = gather_with_grad(local)  # 2B x D, rank r's block starts at r * 2N
+    if len(everyone) < 4:  # B = 1: no negative, the loss would be 0 whatever the features
+        raise ValueError('NT-Xent needs at least 2 images in the global batch (its negatives are '
+                         'the other images\' views); got 1. Raise data.imgs_per_gpu.')
     offset = dist.get_rank() * 2 * n if len(everyone) > 2 * n else 0
     sim = local @ everyone.T  # 2N x 2B cosine similarities
     rows = torch.arange(2 * n, device=sim.device)

@@ -4,8 +4,10 @@ from typing import Optional, Sequence, Tuple
 
 import torch
 from mmcv.cnn import build_norm_layer
+from mmengine.dist import get_world_size
 from mmengine.model import BaseModule
 from torch import nn
+from torch.nn.modules.batchnorm import _BatchNorm
 
 from easycv_like.errors import ConfigError
 from easycv_like.registry import MODELS
@@ -59,4 +61,17 @@ class MLPNeck(BaseModule):
         x = feats[-1]
         if self.with_avg_pool:
             x = global_pool(x)  # N x C
+        if self.training and len(x) == 1 and self._per_process_norm:
+            raise ValueError(
+                'MLPNeck: its batch norm needs at least 2 rows per process in training, got 1 '
+                '(a batch of one image: BYOL, MoBY and MoCo project each view alone). Raise '
+                'data.imgs_per_gpu, or use SyncBN with several processes.')
         return (self.mlp(x.flatten(1)),)
+
+    @property
+    def _per_process_norm(self) -> bool:
+        """Whether a norm layer of the MLP takes its statistics over this process's rows only
+        (plain BN; SyncBN too when there is one process)."""
+        return any(isinstance(m, _BatchNorm)
+                   and (not isinstance(m, nn.SyncBatchNorm) or get_world_size() == 1)
+                   for m in self.mlp)

@@ -40,6 +40,15 @@ class SwAV(BaseSelfSupervisor):
         """``SwAVQueueHook`` switches the head's queue on (only a head with a queue has one)."""
         return ('head.use_queue',) if getattr(self.head, 'queues', None) else ()
 
+    def required_hooks(self) -> Dict[str, str]:
+        """A head with a queue needs ``SwAVQueueHook`` (checked by engine/model_hooks.py):
+        without it ``use_queue`` stays False and the configured queue is never used."""
+        if not getattr(self.head, 'queues', None):
+            return {}
+        return {'SwAVQueueHook': f'head.queue_length={self.head.queue_length} is used only once '
+                "it switches the queue on: add dict(type='SwAVQueueHook', start_epoch=N), or "
+                'set model.head.queue_length=0 for no queue'}
+
     def pooled_features(self, crops: List[torch.Tensor]) -> torch.Tensor:
         """Crops (N x C x H_i x W_i) -> pooled backbone features (num_crops * N) x F, crop-major."""
         return torch.cat(forward_by_size(self._pooled, crops))
