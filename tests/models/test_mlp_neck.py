@@ -3,6 +3,7 @@ import pytest
 import torch
 from torch import nn
 
+from easycv_like.errors import ConfigError
 from easycv_like.models.necks import MLPNeck
 from easycv_like.registry import MODELS
 
@@ -49,3 +50,11 @@ def test_one_row_through_batch_norm_names_the_batch_size(norm):
     assert neck((torch.randn(2, 8, 2, 2),))[0].shape == (2, 4)
     assert neck.eval()((torch.randn(1, 8, 2, 2),))[0].shape == (1, 4)  # eval: running stats
     assert MLPNeck(8, 6, 4, with_bn=False).train()((torch.randn(1, 8),))[0].shape == (1, 4)
+
+
+@pytest.mark.parametrize('norm', ['BN', 'BN2d'])
+def test_an_image_map_norm_is_refused_naming_bn1d(norm):
+    """mmcv's 'BN' is BatchNorm2d: it crashed at the first step with "expected 4D input"."""
+    with pytest.raises(ConfigError, match=r"MLPNeck norm_cfg type='BN2?d?' .*use type='BN1d'"):
+        MLPNeck(8, 16, 4, norm_cfg=dict(type=norm))
+    MLPNeck(8, 16, 4, with_bn=False, norm_cfg=dict(type=norm))  # no norm layer: nothing to refuse

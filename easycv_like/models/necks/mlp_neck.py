@@ -44,6 +44,10 @@ class MLPNeck(BaseModule):
         super().__init__(init_cfg=init_cfg)
         if num_layers < 1:
             raise ConfigError(f'MLPNeck needs num_layers >= 1, got {num_layers}')
+        if (with_bn or with_last_bn) and norm_cfg.get('type') in ('BN', 'BN2d', 'BN3d'):
+            raise ConfigError(f"MLPNeck norm_cfg type={norm_cfg['type']!r} normalises image maps, "
+                              "but the neck's rows are vectors (N x C): use type='BN1d' (or "
+                              "'SyncBN', which takes both).")
         self.with_avg_pool = with_avg_pool
         widths = [in_channels] + [hid_channels] * (num_layers - 1) + [out_channels]
         layers = []
