@@ -9,6 +9,7 @@ from typing import Any, Optional
 
 from torch import nn
 
+from ..data.sources.class_names import class_list_difference
 from ..errors import ClassMismatchError
 
 
@@ -29,11 +30,7 @@ def check_same_classes(expected: Optional[Sequence[str]], expected_origin: str,
     """
     if expected is None or actual is None or list(expected) == list(actual):
         return
-    known, found = set(expected), set(actual)
-    extra = [c for c in actual if c not in known]
-    missing = [c for c in expected if c not in found]
-    detail = (f'only in the second: {extra[:10]}; only in the first: {missing[:10]}'
-              if extra or missing else 'the same names in another order, so labels differ')
+    detail = class_list_difference(expected, actual, 'the first', 'the second')
     raise ClassMismatchError(
         f'Class lists disagree: {expected_origin} has {len(expected)} classes, {actual_origin} '
         f'has {len(actual)} ({detail}). Give every split the same class list (classes=).')

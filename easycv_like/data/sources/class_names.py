@@ -53,3 +53,14 @@ def describe_classes(classes: ClassesArg) -> str:
         kind = 'the sub-folders of' if os.path.isdir(classes) else 'the file'
         return f'{kind} {str(classes)!r}'
     return 'the given classes list'
+
+
+def class_list_difference(first: Sequence[str], second: Sequence[str], first_name: str,
+                          second_name: str) -> str:
+    """How two class lists differ, for an error message: the names only one of them has (ten at
+    most of each), or that they order the same names differently."""
+    extra = [c for c in second if c not in set(first)]
+    missing = [c for c in first if c not in set(second)]
+    if extra or missing:
+        return f'only in {second_name}: {extra[:10]}; only in {first_name}: {missing[:10]}'
+    return 'the same names in another order, so labels differ'

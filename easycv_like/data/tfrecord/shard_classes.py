@@ -10,7 +10,8 @@ import os
 from collections.abc import Sequence
 from typing import Optional
 
-from easycv_like.data.sources.class_names import ClassesArg, describe_classes, read_class_names
+from easycv_like.data.sources.class_names import (ClassesArg, class_list_difference,
+                                                  describe_classes, read_class_names)
 from easycv_like.errors import ClassMismatchError
 
 CLASSES_FILE = 'classes.txt'  # written by the converter beside the shards it writes
@@ -41,10 +42,7 @@ def shard_set_classes(shards: Sequence[str],
     stored = read_class_names(beside)
     if names is None or names == stored:
         return stored, describe_classes(beside)
-    extra = [c for c in names if c not in stored]
-    missing = [c for c in stored if c not in names]
-    detail = (f'only in classes=: {extra[:10]}; only in {CLASSES_FILE}: {missing[:10]}'
-              if extra or missing else 'the same names in another order')
+    detail = class_list_difference(stored, names, CLASSES_FILE, 'classes=')
     raise ClassMismatchError(
         f'TFRecord shards {shards[0]!r}... were converted with the {len(stored)} classes of '
         f'{beside!r}, and their labels index that list; classes= gives {describe_classes(classes)}'
