@@ -1,10 +1,11 @@
 """Every shipped config trains as a user runs it: fake data in the config's own layout (relative
 data roots, read from the run folder), shrunk only where a CPU user would shrink it (batch 2, no
 loader workers, one epoch, warm-ups of one iteration; YOLOX two epochs, see YOLOX below),
-through ``easycv_like.train``. Each case asserts a finite loss at every iteration, a written checkpoint and, where the config evaluates,
-its metric keys. Linear probes and fine-tuning first run their pre-training config in the same
-folder, whose checkpoint is the path they name. Cases whose iterations take more than a few
-seconds on one CPU thread are marked slow (run them with ``-m slow``)."""
+through ``easycv_like.train``. Each case asserts a finite loss at every iteration, a written
+checkpoint and, where the config evaluates, its metric keys. Linear probes and fine-tuning
+first run their pre-training config (with its own case's options) in the same folder, whose
+checkpoint is the path they name. Cases whose iterations take more than a few seconds on one CPU
+thread are marked slow (run them with ``-m slow``)."""
 import glob
 import json
 import math
