@@ -247,7 +247,8 @@ def test_an_unreadable_image_is_one_line_naming_it_and_the_skip_option(tmp_path,
     (tmp_path / 'empty.png').write_bytes(b'')
     (tmp_path / 'list.txt').write_text(f'empty.png 0\n{tiny_digits}/images/0000.png 1\n')
     extra = (f"data['train']['data_source']['list_file'] = {str(tmp_path / 'list.txt')!r}\n"
-             f"data['workers_per_gpu'] = {workers}\ndata['imgs_per_gpu'] = 2")
+             f"data['workers_per_gpu'] = {workers}\ndata['imgs_per_gpu'] = 2\n"
+             'lr_config = dict(warmup_iters=1)')  # 2 iterations: the warm-up ends before
     config = write_tiny_config(str(tmp_path), tiny_digits, extra)
     err = stderr_of_exit_2(capsys, train_cli.main, [config, '--work_dir', str(tmp_path / 'w')])
     assert err.startswith(f"train.py: error: Bad image file '{tmp_path / 'empty.png'}': the "
@@ -263,7 +264,7 @@ def test_an_unreadable_image_of_an_evaluation_dataset_names_its_entry(tmp_path, 
     (tmp_path / 'list.txt').write_text(f'empty.png 0\n{tiny_digits}/images/0000.png 1\n')
     extra = (f"eval_pipelines[0]['data']['data_source']['list_file'] = "
              f"{str(tmp_path / 'list.txt')!r}\ntotal_epochs = None\ntotal_iters = 1\n"
-             "eval_config = dict(interval=1)")
+             "eval_config = dict(interval=1)\nlr_config = dict(warmup=None)")
     config = write_tiny_config(str(tmp_path), tiny_digits, extra)
     err = stderr_of_exit_2(capsys, train_cli.main, [config, '--work_dir', str(tmp_path / 'w')])
     assert err.startswith(f"train.py: error: Bad image file '{tmp_path / 'empty.png'}'")
@@ -281,7 +282,8 @@ def test_images_left_in_several_sizes_are_one_line_naming_them(tmp_path, capsys,
     cv2.imwrite(str(tmp_path / 'wide.png'), np.zeros((8, 12, 3), np.uint8))
     (tmp_path / 'list.txt').write_text(f'{tiny_digits}/images/0000.png 0\nwide.png 1\n')
     extra = (f"data['train']['data_source']['list_file'] = {str(tmp_path / 'list.txt')!r}\n"
-             "data['workers_per_gpu'] = 1\ndata['imgs_per_gpu'] = 2")
+             "data['workers_per_gpu'] = 1\ndata['imgs_per_gpu'] = 2\n"
+             'lr_config = dict(warmup_iters=1)')  # 2 iterations: the warm-up ends before
     config = write_tiny_config(str(tmp_path), tiny_digits, extra)
     err = stderr_of_exit_2(capsys, train_cli.main, [config, '--work_dir', str(tmp_path / 'w')])
     assert err.startswith('train.py: error: The images of one batch have 2 different sizes')

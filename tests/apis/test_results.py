@@ -44,8 +44,8 @@ def test_an_iteration_based_run_logs_its_evaluations_at_their_iteration(tmp_path
     run's evaluation after iteration 2 was logged at step 0 and printed as 'before training'."""
     from easycv_like.apis.train_cli import main
     main([tiny_config, '--work_dir', str(tmp_path / 'W'), '--cfg-options', 'total_epochs=None',
-          'total_iters=2', 'eval_config.interval=2', 'checkpoint_config.interval=2',
-          'eval_config.initial=True'])
+          'total_iters=2', 'lr_config.warmup_iters=1', 'eval_config.interval=2',
+          'checkpoint_config.interval=2', 'eval_config.initial=True'])
     assert [r['step'] for r in evaluation_records(str(tmp_path / 'W'), ['val'])] == [0, 2]
     printed = [line for line in capsys.readouterr().out.splitlines() if line.startswith('val/')]
     assert printed and all(' before training -> ' in line and line.endswith(' at iteration 2')

@@ -38,8 +38,8 @@ def test_eval_pipelines_with_two_datasets(trained_run, tmp_path, tiny_digits):
 
 
 def test_train_with_two_gloo_processes(tiny_config, tmp_path):
-    result = train(tiny_config, gpus=2, work_dir=str(tmp_path / 'ddp'),
-                   cfg_options={'total_epochs': 1})
+    result = train(tiny_config, gpus=2, work_dir=str(tmp_path / 'ddp'),  # warm-up < 4 iterations
+                   cfg_options={'total_epochs': 1, 'lr_config.warmup_iters': 2})
     assert result['checkpoint'].endswith('epoch_1.pth')
     assert 'val/top1' in result['metrics']
     # each process reads 60 of the 120 images: ceil(60 / 16) = 4 iterations, not 8

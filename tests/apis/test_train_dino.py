@@ -30,6 +30,7 @@ data = dict(imgs_per_gpu=16, workers_per_gpu=0,
             train=dict(data_source=dict(list_file='{tiny_digits}/train_small.txt'),
                        num_views=[2, 2], pipelines=[_global, _local]))
 lr_config = dict(warmup_iters=2)
+custom_hooks = [dict(type='DINOTeacherTempHook', start_temp=0.04, end_temp=0.07, warmup_iters=4)]
 total_epochs = 1
 log_config = dict(interval=1, hooks=[dict(type='TextLoggerHook')])
 checkpoint_config = dict(interval=1)
@@ -38,9 +39,9 @@ checkpoint_config = dict(interval=1)
     checkpoint = load_checkpoint_file(result['checkpoint'])
     assert checkpoint['meta']['iter'] == 7  # 120 images, batch 16, drop_last
     iters = range(7)
-    # teacher temperature: 0.04 -> 0.07 over 30 epochs of 7 iterations
+    # teacher temperature: 0.04 -> 0.07 over 4 of the 7 iterations, then 0.07
     assert _logged(checkpoint, 'train/teacher_temp') == pytest.approx(
-        [0.04 + 0.03 * k / 210 for k in iters])
+        [0.04 + 0.03 * min(k / 4, 1) for k in iters])
     # weight decay: cosine 0.04 -> 0.4 over the 7 iterations
     wd = [0.4 + (0.04 - 0.4) * (1 + math.cos(math.pi * k / 7)) / 2 for k in iters]
     assert _logged(checkpoint, 'train/weight_decay') == pytest.approx(wd)

@@ -1,10 +1,11 @@
 """Every shipped config trains as a user runs it: fake data in the config's own layout (relative
 data roots, read from the run folder), shrunk only where a CPU user would shrink it (batch 2, no
-loader workers, one epoch; YOLOX two, see YOLOX below), through ``easycv_like.train``. Each case
-asserts a finite loss at every iteration, a written checkpoint and, where the config evaluates,
-its metric keys. Linear probes and fine-tuning first run their pre-training config in the same
-folder, whose checkpoint is the path they name. Cases whose iterations take more than a few
-seconds on one CPU thread are marked slow (run them with ``-m slow``)."""
+loader workers, one epoch, warm-ups of one iteration; YOLOX two epochs, see YOLOX below),
+through ``easycv_like.train``. Each case asserts a finite loss at every iteration, a written
+checkpoint and, where the config evaluates, its metric keys. Linear probes and fine-tuning
+first run their pre-training config (with its own case's options) in the same folder, whose
+checkpoint is the path they name. Cases whose iterations take more than a few seconds on one CPU
+thread are marked slow (run them with ``-m slow``)."""
 import glob
 import json
 import math
@@ -28,6 +29,8 @@ SHRINK = {'data.imgs_per_gpu': 2, 'data.workers_per_gpu': 0, 'total_epochs': 1,
 # (num_last_epochs, filled into the data, ModeSwitchHook and lr policy). Two one-iteration
 # epochs: one with mixing, one in the last mode.
 YOLOX = {'total_epochs': 2, 'num_last_epochs': 1, 'lr_config.warmup': None}
+# A warm-up must end before the run's last iteration: one of the two iterations.
+WARMUP = {'lr_config.warmup_iters': 1}
 CLS = ('val/top1', 'val/top5')
 SEG = ('val/mIoU', 'val/mAcc', 'val/aAcc')
 
@@ -46,8 +49,8 @@ class Case(NamedTuple):
 
 
 CASES = [
-    Case('classification/digits/resnet18_digits.py', 'digits', CLS),
-    Case('classification/digits/mobilenet_v3_small_digits.py', 'digits', CLS),
+    Case('classification/digits/resnet18_digits.py', 'digits', CLS, WARMUP),
+    Case('classification/digits/mobilenet_v3_small_digits.py', 'digits', CLS, WARMUP),
     Case('ssl/demo/mocov2_digits.py', 'digits', ('knn/knn_top1', 'knn/knn_top5')),
     Case('benchmarks/linear_r18_digits.py', 'digits', CLS, pretrain='ssl/demo/mocov2_digits.py',
          frozen_backbone=True),
@@ -58,20 +61,22 @@ CASES = [
     Case('classification/imagenet/mobilenet_v3_small.py', 'imagenet', CLS),
     Case('classification/imagenet/mobilenet_v3_large.py', 'imagenet', CLS),
     Case('classification/imagenet/mobilenet_v2.py', 'imagenet', CLS),
-    Case('classification/imagenet/resnet50_dali_tfrecord.py', 'tfrecord', CLS, slow=True),
+    Case('classification/imagenet/resnet50_dali_tfrecord.py', 'tfrecord', CLS, WARMUP,
+         slow=True),
     Case('ssl/mocov2_r50.py', 'imagenet', slow=True),
     Case('ssl/mocov2_r50_dali_tfrecord.py', 'tfrecord', slow=True),
     Case('benchmarks/linear_mocov2_r50_in1k.py', 'imagenet', CLS, pretrain='ssl/mocov2_r50.py',
          frozen_backbone=True, slow=True),
-    Case('ssl/simclr_r50.py', 'imagenet', slow=True),
-    Case('ssl/byol_r50.py', 'imagenet', slow=True),
+    Case('ssl/simclr_r50.py', 'imagenet', options=WARMUP, slow=True),
+    Case('ssl/byol_r50.py', 'imagenet', options=WARMUP, slow=True),
     # a short run shortens SwAV's schedules too (a queue or a freeze past the run is an error)
     Case('ssl/swav_r50.py', 'imagenet', options={'custom_hooks.0.freeze_iters': 1,
                                                  'custom_hooks.1.start_epoch': 0.5}, slow=True),
-    Case('ssl/dino_deit_small_p16.py', 'imagenet', slow=True),
-    Case('ssl/moby_deit_small_p16.py', 'imagenet', slow=True),
-    Case('ssl/mae_vit_base_p16.py', 'imagenet', slow=True),
-    Case('benchmarks/mae_vit_base_p16_finetune.py', 'imagenet', CLS,
+    Case('ssl/dino_deit_small_p16.py', 'imagenet',
+         options=dict(WARMUP, **{'custom_hooks.0.warmup_epochs': 0.5}), slow=True),
+    Case('ssl/moby_deit_small_p16.py', 'imagenet', options=WARMUP, slow=True),
+    Case('ssl/mae_vit_base_p16.py', 'imagenet', options=WARMUP, slow=True),
+    Case('benchmarks/mae_vit_base_p16_finetune.py', 'imagenet', CLS, WARMUP,
          pretrain='ssl/mae_vit_base_p16.py', load_from='work_dirs/mae_vit_base_p16/latest.pth',
          slow=True),
     Case('segmentation/lraspp_mobilenet_v3_large_voc.py', 'voc', SEG, iters=1, slow=True),
@@ -82,6 +87,7 @@ CASES = [
     Case('detection/yolox/yolox_r50_8xb8_300e_coco.py', 'coco+imagenet', ('val/mAP', 'val/mAP50'),
          YOLOX, pretrain='ssl/mocov2_r50.py', slow=True),
 ]
+BY_CONFIG = {c.config: c for c in CASES}
 
 
 def _coco(run_dir: str) -> str:
@@ -139,7 +145,7 @@ def test_config_trains(case, fake_data, tmp_path, monkeypatch):
         pytest.importorskip('nvidia.dali')
     os.symlink(osp.join(fake_data(case.data), 'data'), tmp_path / 'data')
     monkeypatch.chdir(tmp_path)
-    pretrained = _run(case.pretrain, case._replace(options=None)) if case.pretrain else None
+    pretrained = _run(case.pretrain, BY_CONFIG[case.pretrain]) if case.pretrain else None
     result = _run(case.config, case, case.load_from)
     losses = _losses(result['work_dir'])
     assert len(losses) == case.iters, losses

@@ -13,6 +13,7 @@ from easycv_like.engine.checkpoint_integrity import (MAX_MAGNITUDE, NonFiniteChe
 from ..conftest import write_tiny_config
 
 _ONE_ITER = ("total_epochs = None\ntotal_iters = 2\neval_pipelines = []\n"
+             "lr_config = dict(warmup_iters=1)\n"  # the warm-up ends before the last iteration
              "checkpoint_config = dict(interval=1, by_epoch=False)\n")
 
 

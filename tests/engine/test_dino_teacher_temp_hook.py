@@ -6,6 +6,7 @@ from mmengine.logging import MessageHub
 from torch import nn
 
 from easycv_like.engine.hooks import DINOTeacherTempHook
+from easycv_like.errors import ConfigError
 from easycv_like.models.selfsup.scheduled_values import ScheduledValuesMixin
 from easycv_like.registry import HOOKS
 
@@ -15,10 +16,11 @@ class _DINOLike(ScheduledValuesMixin, nn.Module):
         return ('head.teacher_temp',)
 
 
-def _runner(it, iters_per_epoch=10):
+def _runner(it, iters_per_epoch=10, max_iters=2000):
     model = _DINOLike()
     model.head = nn.Module()
     return SimpleNamespace(model=model, iter=it, train_dataloader=range(iters_per_epoch),
+                           max_iters=max_iters,
                            message_hub=MessageHub.get_instance('test_teacher_temp'))
 
 
@@ -42,6 +44,18 @@ def test_warmup_iters_overrides_epochs_and_zero_means_constant():
     assert hook.temperature(4) == pytest.approx(0.07)
     assert DINOTeacherTempHook(warmup_iters=0).temperature(0) == pytest.approx(0.07)
 
+
+def test_a_warmup_as_long_as_the_run_is_an_error():
+    """The recipe's 30 epochs in a 3-iteration run: end_temp would never be used."""
+    with pytest.raises(ConfigError, match=r'DINOTeacherTempHook: warmup_epochs reaches iteration '
+                                          r'150, but the run has only 3 iterations.*end_temp'):
+        DINOTeacherTempHook(warmup_epochs=30).before_train(_runner(0, 5, max_iters=3))
+    with pytest.raises(ConfigError, match=r'warmup_iters reaches iteration 3, but the run has '
+                                          r'only 3 iterations'):
+        DINOTeacherTempHook(warmup_iters=3).before_train(_runner(0, 5, max_iters=3))
+    hook = DINOTeacherTempHook(warmup_iters=2)
+    hook.before_train(_runner(0, 5, max_iters=3))  # the last iteration uses end_temp
+    assert hook.temperature(2) == pytest.approx(0.07)
 
 
 def test_a_model_without_the_declared_value_is_an_error():

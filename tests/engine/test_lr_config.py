@@ -15,6 +15,7 @@ from mmengine.optim import OptimWrapper
 from easycv_like.apis.config import load_config
 from easycv_like.engine.build_runner import apply_overrides, build_runner
 from easycv_like.engine.lr_config import lr_config_to_schedulers
+from easycv_like.errors import ConfigError
 from easycv_like.registry import PARAM_SCHEDULERS
 
 from ..conftest import write_tiny_config
@@ -123,6 +124,37 @@ def test_bad_lr_configs_are_named():
     with pytest.raises(ValueError, match='total_epochs'):
         lr_trace(dict(policy='CosineAnnealing', by_epoch=True), total=10)
 
+
+
+def test_a_warmup_that_does_not_end_before_the_last_iteration_is_refused():
+    """A warm-up as long as the run never reaches the base rate: refused, in iterations."""
+    with pytest.raises(ConfigError) as err:
+        lr_trace(dict(policy='CosineAnnealing', warmup='linear', warmup_iters=10), total=3)
+    assert str(err.value) == (
+        'lr_config.warmup_iters=10 reaches iteration 10, but the run has only 3 iterations, so '
+        'the learning rate would never reach its base value (optimizer.lr). Lower '
+        'lr_config.warmup_iters or train longer (total_epochs / total_iters).')
+    with pytest.raises(ConfigError, match=r'^lr_config.warmup_iters=2 epochs \(warmup_by_epoch='
+                                          r'True\) reaches iteration 6, but the run has only 6 '):
+        lr_trace(dict(warmup='linear', warmup_iters=2, warmup_by_epoch=True), total=2,
+                 by_epoch=True, epoch_length=3)
+    assert lr_trace(dict(warmup='constant', warmup_iters=2, warmup_ratio=0.5), total=3) == \
+        pytest.approx([0.05, 0.05, 0.1])  # ends before the last iteration: accepted
+
+
+def test_a_too_long_warmup_stops_the_run_before_its_first_step(tmp_path, tiny_digits):
+    extra = ("lr_config = dict(_delete_=True, policy='CosineAnnealing', warmup='linear', "
+             "warmup_iters=16)")  # the run: 2 epochs x 8 iterations
+    cfg = apply_overrides(load_config(write_tiny_config(str(tmp_path), tiny_digits, extra=extra)),
+                          str(tmp_path / 'work'))
+    cfg.eval_pipelines = []
+    runner = build_runner(cfg)
+    hook = _RecordLR()
+    runner.register_hook(hook)
+    with pytest.raises(ConfigError, match='warmup_iters=16 reaches iteration 16, but the run '
+                                          'has only 16 iterations'):
+        runner.train()
+    assert hook.lrs == []
 
 class _RecordLR(Hook):
     def __init__(self):

@@ -229,7 +229,8 @@ def _dist_config(tmp_path, tiny_digits, policy):
         "custom_hooks = [dict(type='NaNInputHook', at_iter=1, rank=1), "
         "dict(type='SaveRankWeightsHook')]\n"
         f"optimizer_config = dict(nonfinite={policy!r})\n"
-        "eval_pipelines = []\n"))
+        "eval_pipelines = []\n"
+        "lr_config = dict(warmup_iters=2)\n"))  # one epoch is 4 iterations on each of 2 ranks
 
 
 def test_ddp_nan_on_one_rank_all_ranks_skip_together(tmp_path, tiny_digits, nan_plugin):

@@ -57,6 +57,7 @@ data['workers_per_gpu'] = 2
 data['train']['data_source']['list_file'] = _root + '/preempt_train.txt'
 eval_pipelines[0]['data']['data_source']['list_file'] = _root + '/preempt_val.txt'
 total_epochs = 1
+lr_config = dict(warmup_iters=2)
 checkpoint_config = dict(interval=1, max_keep_ckpts=-1)
 """
 

@@ -44,7 +44,8 @@ def _dist_train(config, work, port_offset=0, max_restarts=0, extra=()):
 
 def test_dist_train_sh_two_processes(tiny_config, tmp_path):
     work = tmp_path / 'dist'
-    proc = _dist_train(tiny_config, work, extra=['--cfg-options', 'total_epochs=1'])
+    proc = _dist_train(tiny_config, work, extra=['--cfg-options', 'total_epochs=1',
+                                                 'lr_config.warmup_iters=2'])  # < 4 iterations
     assert proc.returncode == 0, proc.stderr[-3000:]
     ckpt = load_checkpoint_file(work / 'epoch_1.pth')
     assert ckpt['meta']['epoch'] == 1 and ckpt['meta']['iter'] == 4

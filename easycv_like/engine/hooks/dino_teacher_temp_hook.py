@@ -5,6 +5,7 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
 from ...registry import HOOKS
+from ..run_length_check import check_hook_within_run
 
 
 @HOOKS.register_module()
@@ -32,8 +33,12 @@ class DINOTeacherTempHook(Hook):
         self.warmup_iters = warmup_iters
 
     def before_train(self, runner) -> None:
+        key = 'warmup_epochs' if self.warmup_iters is None else 'warmup_iters'
         if self.warmup_iters is None:
             self.warmup_iters = int(self.warmup_epochs * len(runner.train_dataloader))
+        check_hook_within_run('DINOTeacherTempHook', key, self.warmup_iters, runner,
+                              f'the teacher temperature would never reach end_temp='
+                              f'{self.end_temp}')
 
     def temperature(self, it: int) -> float:
         """The scheduled teacher temperature at iteration ``it``."""

@@ -8,7 +8,7 @@ from mmengine.model import is_model_wrapper
 
 from ...errors import ConfigError
 from ...registry import HOOKS
-from .run_length_check import check_within_run
+from ..run_length_check import check_hook_within_run
 
 
 @HOOKS.register_module()
@@ -42,8 +42,8 @@ class SwAVPrototypeFreezeHook(Hook):
         return torch.zeros_like(grad) if self.frozen else grad
 
     def before_train(self, runner) -> None:
-        check_within_run('SwAVPrototypeFreezeHook', 'freeze_iters', self.freeze_iters, runner,
-                         'the prototypes would never be trained')
+        check_hook_within_run('SwAVPrototypeFreezeHook', 'freeze_iters', self.freeze_iters,
+                              runner, 'the prototypes would never be trained')
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         params = [p for name, p in model.named_parameters() if self.key in name]
         if not params:

@@ -6,7 +6,7 @@ from mmengine.model import is_model_wrapper
 
 from ...errors import ConfigError
 from ...registry import HOOKS
-from .run_length_check import check_within_run
+from ..run_length_check import check_hook_within_run
 
 
 @HOOKS.register_module()
@@ -38,8 +38,8 @@ class SwAVQueueHook(Hook):
         key = 'start_epoch' if self.start_iter is None else 'start_iter'
         if self.start_iter is None:
             self.start_iter = int(self.start_epoch * len(runner.train_dataloader))
-        check_within_run('SwAVQueueHook', key, self.start_iter, runner,
-                         "SwAVHead's queue (queue_length) would never be used")
+        check_hook_within_run('SwAVQueueHook', key, self.start_iter, runner,
+                              "SwAVHead's queue (queue_length) would never be used")
 
     def before_train_iter(self, runner, batch_idx: int, data_batch: Optional[dict] = None) -> None:
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model

@@ -20,6 +20,7 @@ from mmengine.optim.scheduler.param_scheduler import INF, _ParamScheduler
 
 from ...errors import ConfigError
 from ...registry import PARAM_SCHEDULERS
+from ..run_length_check import check_within_run
 
 POLICIES = ('fixed', 'step', 'CosineAnnealing', 'poly', 'YOLOX')
 WARMUPS = ('constant', 'linear', 'exp', 'quadratic')
@@ -149,6 +150,12 @@ class WarmupPolicyLR(LRSchedulerMixin, _ParamScheduler):
         self.warmup, self.warmup_ratio = warmup, warmup_ratio
         self.warmup_iters = warmup_iters * epoch_length if warmup_by_epoch else warmup_iters
         self.last_iters = num_last_epochs * (epoch_length or 0)
+        if warmup is not None:
+            unit = ' epochs (warmup_by_epoch=True)' if warmup_by_epoch else ''
+            check_within_run(f'lr_config.warmup_iters={warmup_iters}{unit}', self.warmup_iters,
+                             run_length * (epoch_length or 1),
+                             'the learning rate would never reach its base value (optimizer.lr)',
+                             'Lower lr_config.warmup_iters')
         if policy == 'YOLOX':
             self._check_yolox_phases()
         super().__init__(optimizer, begin=begin, end=end, last_step=last_step,
