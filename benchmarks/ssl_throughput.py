@@ -190,6 +190,23 @@ def train_dataset(cfg, args, folder: str) -> dict:
                 decoder_device='mixed', hw_decoder_load=1.0)
 
 
+#: the custom hooks whose phases start after a warm-up, and how to start them at once
+_AT_ONCE = {'DINOTeacherTempHook': dict(warmup_iters=1),
+            'SwAVQueueHook': dict(start_iter=1),
+            'SwAVPrototypeFreezeHook': dict(freeze_iters=1)}
+
+
+def fit_schedules_to_run(cfg) -> list:
+    """A throughput run is a few iterations of the steady state: its LR warm-up and the hook
+    phases of ``_AT_ONCE`` (a teacher-temperature warm-up, SwAV's queue and prototype freeze)
+    end after the first iteration, as the engine refuses phases longer than the run. Sets
+    ``cfg.lr_config``; returns the custom hooks."""
+    if (cfg.get('lr_config') or {}).get('warmup'):
+        cfg.lr_config.update(warmup_iters=1, warmup_by_epoch=False)
+    return [dict(hook, **_AT_ONCE.get(hook.get('type'), {}))
+            for hook in cfg.get('custom_hooks') or []]
+
+
 def our_rate(cfg, args, folder: str) -> float:
     """Samples/s of easycv_like's Runner over ``--iters`` timed iterations."""
     cfg = copy.deepcopy(cfg)
@@ -201,7 +218,7 @@ def our_rate(cfg, args, folder: str) -> float:
         cfg.pop(key, None)
     cfg.checkpoint_config = dict(interval=cfg.total_iters + 1, by_epoch=False)
     cfg.log_config = dict(interval=max(10, args.iters // 5), hooks=[dict(type='TextLoggerHook')])
-    cfg.custom_hooks = list(cfg.get('custom_hooks') or []) + [dict(type='IterStampHook')]
+    cfg.custom_hooks = fit_schedules_to_run(cfg) + [dict(type='IterStampHook')]
     cfg.log_level = 'WARNING'
     IterStampHook.stamps.clear()
     work_dir = tempfile.mkdtemp(prefix='work_', dir=folder)  # one per run: nothing to resume
