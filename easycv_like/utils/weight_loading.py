@@ -205,20 +205,17 @@ def fresh_layers(names: Sequence[str], model_keys: Sequence[str]) -> List[str]:
     return layers
 
 
-def _remedy(strict: bool, need: str, purpose: str, names: Sequence[str]) -> str:
-    """The way out of a load error: a strict load (evaluation, prediction, feature extraction)
-    cannot leave anything out, so it is told what the config must describe (``need``); another
-    (training) is told the ``exclude`` that leaves ``names`` out, ``purpose`` saying why."""
-    if strict:
-        return (f'{need} A strict load (evaluation, prediction) takes the file whole, leaving '
-                'nothing out.')
+def _exclude_hint(purpose: str, names: Sequence[str]) -> str:
+    """The ``exclude`` entries that leave ``names`` out of a load, ``purpose`` saying why."""
     return (f' {purpose}, leave them out by name: exclude={list(names[:SHOWN_NAMES])} (load_cfg '
             "for load_from, or a key of init_cfg=dict(type='Pretrained', ...)).")
 
 
 def shape_error(module: nn.Module, report: LoadReport, strict: bool) -> WeightLoadError:
-    """The error for tensors whose shape differs from the model's, naming them, both class counts
-    for a classifier, and the way out (``_remedy``)."""
+    """The error for tensors whose shape differs from the model's, naming them and both class
+    counts for a classifier. A strict load (evaluation, prediction, feature extraction) cannot
+    leave anything out, so it is told which model the file needs; another (training) is told the
+    ``exclude`` that starts these layers afresh."""
     shapes = [f'{k} {tuple(a)} in file vs {tuple(b)} in model'
               for k, a, b in report.shape_mismatched]
     layers = list(dict.fromkeys(k.rsplit('.', 1)[0] + '.' for k, _, _ in report.shape_mismatched))
@@ -231,7 +228,8 @@ def shape_error(module: nn.Module, report: LoadReport, strict: bool) -> WeightLo
             f'data) of {trained} classes.' if trained else '')
     note = (f' The file\'s classifier has {trained} classes, the model\'s head.num_classes '
             f'is {classes}.' if trained and not strict else '')
-    fix = _remedy(strict, need, 'To start these layers afresh', layers)
+    fix = (f'{need} A strict load (evaluation, prediction) takes the file whole, leaving nothing '
+           'out.' if strict else _exclude_hint('To start these layers afresh', layers))
     return WeightLoadError(
         f'{len(shapes)} tensor(s) of {report.source} have another shape than in {report.target}: '
         f'{"; ".join(shapes[:SHOWN_NAMES])}.{note}{fix}\n{report.summary()}')
@@ -261,8 +259,8 @@ def extra_blocks_error(report: LoadReport, extra: Dict[str, str]) -> WeightLoadE
     keys being the file's only; evaluation and prediction take no ``exclude``)."""
     blocks = list(dict.fromkeys(extra.values()))
     fix = (' If the file is meant whole, the config must describe that deeper network (e.g. '
-           'depth=101 for a ResNet-101 file).' + _remedy(False, '', 'To take only its first '
-                                                        'blocks knowingly', blocks))
+           'depth=101 for a ResNet-101 file).'
+           + _exclude_hint('To take only its first blocks knowingly', blocks))
     return WeightLoadError(
         f'{report.source} holds {len(extra)} tensor(s) of blocks that {report.target} does not '
         f'have{_first(list(extra))}: the file is a deeper network than the model (check depth / '
