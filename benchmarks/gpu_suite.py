@@ -10,9 +10,10 @@ are the project's, measured with plain PyTorch + DALI on one H100; see benchmark
                            our Runner training MoCo v2 ResNet-50 (fp16, channels_last, bs 256)
                            fed from memory / the cv2 JPEG loader / DALI; eager and torch.compile
   dino / swav / moby       our Runner, data on the device, against the plain-PyTorch ceilings
-Planned for 6-7 minutes on one H100 (compilation is most of it; not yet timed on a GPU). ``--smoke`` shrinks every row (tiny
-models, 32 px, a few iterations; compiled rows use torch.compile's ``eager`` backend) so the
-test suite runs exactly this script on a CPU; its rates mean nothing and no goal is judged.
+Planned for 6-7 minutes on one H100 (compilation is most of it; not yet timed on a GPU).
+``--smoke`` shrinks every row (tiny models, 32 px, a few iterations; compiled rows use
+torch.compile's ``eager`` backend) so the test suite runs exactly this script on a CPU; its rates
+mean nothing and no goal is judged.
 """
 import argparse
 import fnmatch

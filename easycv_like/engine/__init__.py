@@ -5,5 +5,5 @@ from .loops import MultiDatasetValLoop
 from .train_loops import ResumableEpochBasedTrainLoop, ResumableIterBasedTrainLoop
 from .model_wrapper import DeviceAgnosticDDP
 
-__all__ = ['DeviceAgnosticDDP', 'MultiDatasetValLoop', 'ResumableEpochBasedTrainLoop', 'ResumableIterBasedTrainLoop', 'apply_overrides', 'build_runner',
-           'check_schema']
+__all__ = ['DeviceAgnosticDDP', 'MultiDatasetValLoop', 'ResumableEpochBasedTrainLoop',
+           'ResumableIterBasedTrainLoop', 'apply_overrides', 'build_runner', 'check_schema']

@@ -57,11 +57,6 @@ def checkpoint_candidates(work_dir: str) -> List[str]:
     return unique
 
 
-def newest_loadable_checkpoint(work_dir: str) -> Optional[str]:
-    """Path of the newest checkpoint of ``work_dir`` that loads (see :func:`newest_loadable`)."""
-    return newest_loadable(work_dir)[0]
-
-
 def newest_loadable(work_dir: str) -> Tuple[Optional[str], Optional[Any]]:
     """The newest checkpoint of ``work_dir`` that loads and its content; warns about each one that
     does not.

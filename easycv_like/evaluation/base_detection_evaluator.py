@@ -24,8 +24,8 @@ class BaseDetectionEvaluator(BaseMetric):
 
     The ground truth is the COCO json named by ``ann_file`` (default: the dataset's
     ``metainfo['ann_file']``, else its ``coco_gt``), its boxes clipped to their images and those
-    without area there left out, as in training (``fit_to_images``); label i is category ``cat_ids[i]`` of it
-    (the dataset's ``cat_ids``, else the file's ids sorted).
+    without area there left out, as in training (``fit_to_images``); label i is category
+    ``cat_ids[i]`` of it (the dataset's ``cat_ids``, else the file's ids sorted).
 
     Args:
         ann_file: COCO json of the evaluated split. Default None: the dataset's metainfo.

@@ -6,7 +6,7 @@ import torch
 from easycv_like.models.losses import check_topk, topk_accuracy
 from easycv_like.registry import METRICS
 
-from .topk_metric import TopkMetric
+from .topk_metric import TopkMetric, as_topk
 
 
 @METRICS.register_module()
@@ -15,8 +15,8 @@ class ClsEvaluator(TopkMetric):
 
     Reads the per-sample dicts of ``Classification.predict`` (``pred_score`` [K] and
     ``gt_label``); mmengine gathers them across ranks before ``compute_metrics``. A ``k``
-    larger than the number of classes counts as the number of classes; ties follow
-    ``torch.topk``. Keys carry no prefix by default: the engine's multi-dataset loop adds
+    larger than the number of classes is refused (``ConfigError``: it would read 100%); ties
+    follow ``torch.topk``. Keys carry no prefix by default: the engine's multi-dataset loop adds
     the dataset name.
 
     Args:
@@ -32,10 +32,7 @@ class ClsEvaluator(TopkMetric):
     def __init__(self, topk: Sequence[int] = (1, 5), collect_device: str = 'cpu',
                  prefix: str | None = None, collect_dir: str | None = None):
         super().__init__(collect_device=collect_device, prefix=prefix, collect_dir=collect_dir)
-        topk = (topk,) if isinstance(topk, int) else tuple(topk)
-        if not topk or any(k < 1 for k in topk):
-            raise ValueError(f'topk must be positive integers, got {topk}')
-        self.topk = topk
+        self.topk = as_topk(topk, 'ClsEvaluator')
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
         """Keep each sample's score vector (a CPU copy) and label."""

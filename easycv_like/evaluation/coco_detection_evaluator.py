@@ -34,10 +34,10 @@ class CocoDetectionEvaluator(BaseDetectionEvaluator):
     is the COCO json named by ``ann_file`` (default: the dataset's ``metainfo['ann_file']``, else
     its ``coco_gt``: a VOC XML source's annotations as a COCO dict, difficult objects as crowd
     regions), so crowd boxes and area ranges follow COCO's own rules; its boxes are clipped to
-    their images and those without area there left out, as training saw them. Images of the file that were
-    not evaluated are left out, so a subset or a shard gives the figures of that subset;
-    categories the dataset does not label (``Coco(classes=[...])`` keeping some) are left out of
-    the means.
+    their images and those without area there left out, as training saw them. Images of the
+    file that were not evaluated are left out, so a subset or a shard gives the figures of that
+    subset; categories the dataset does not label (``Coco(classes=[...])`` keeping some) are left
+    out of the means.
 
     Args:
         ann_file: COCO json of the evaluated split. Default None: the dataset's metainfo.

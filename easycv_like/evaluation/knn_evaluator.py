@@ -8,7 +8,7 @@ from easycv_like.models.losses import check_topk, topk_accuracy
 from easycv_like.registry import METRICS
 
 from .knn import weighted_knn
-from .topk_metric import TopkMetric
+from .topk_metric import TopkMetric, as_topk
 
 
 @METRICS.register_module()
@@ -38,7 +38,7 @@ class KNNEvaluator(TopkMetric):
                  prefix: Optional[str] = None, collect_dir: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix, collect_dir=collect_dir)
         self.k, self.temperature, self.num_classes = k, temperature, num_classes
-        self.topk = (topk,) if isinstance(topk, int) else tuple(topk)
+        self.topk = as_topk(topk, 'KNNEvaluator')
 
     def process(self, data_batch: dict, data_samples: Sequence[dict]) -> None:
         """Keep each sample's feature, label and role (0 bank, 1 query)."""

@@ -7,6 +7,8 @@ from mmengine.evaluator import BaseMetric
 
 from easycv_like.registry import METRICS
 
+from .topk_metric import as_topk
+
 METRIC_KINDS = ('cosine', 'euclidean')
 
 
@@ -70,12 +72,9 @@ class RetrievalEvaluator(BaseMetric):
                  collect_device: str = 'cpu', prefix: str | None = None,
                  collect_dir: str | None = None):
         super().__init__(collect_device=collect_device, prefix=prefix, collect_dir=collect_dir)
-        topk = (topk,) if isinstance(topk, int) else tuple(topk)
-        if not topk or any(k < 1 for k in topk):
-            raise ValueError(f'topk must be positive integers, got {topk}')
         if metric not in METRIC_KINDS:
             raise ValueError(f'metric must be one of {METRIC_KINDS}, got {metric!r}')
-        self.topk = topk
+        self.topk = as_topk(topk, 'RetrievalEvaluator')
         self.metric = metric
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:

@@ -1,23 +1,16 @@
 """Batch-level multi-scale training (YOLOX): every ``interval`` iterations the whole batch is
 resized to a new size drawn from (seed, iteration), so the choice is identical on every rank and
 after a resume, without any communication or saved state."""
-from typing import List, Optional, Sequence, Tuple, Union
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from easycv_like.errors import ConfigError
+from easycv_like.utils.sizes import as_pair
 
 Size = Tuple[int, int]
-
-
-def _pair(size: Union[int, Sequence[int]]) -> Size:
-    if isinstance(size, int):
-        return (size, size)
-    if len(size) != 2:
-        raise ConfigError(f'batch_resize: a size is an int or (h, w), got {size!r}.')
-    return (int(size[0]), int(size[1]))
 
 
 class BatchResize:
@@ -44,7 +37,7 @@ class BatchResize:
                 raise ConfigError(f'batch_resize.size_range {tuple(size_range)} must be two '
                                  f'positive multiples of size_divisor={size_divisor}, low <= high.')
             sizes = [(s, s) for s in range(low, high + 1, size_divisor)]
-        self.sizes: List[Size] = [_pair(s) for s in sizes]
+        self.sizes: List[Size] = [as_pair(s, 'batch_resize.sizes') for s in sizes]
         if not self.sizes:
             raise ConfigError('batch_resize.sizes is empty.')
         if int(interval) < 1:

@@ -157,7 +157,8 @@ def load_checkpoint_file(path: PathLike, map_location: Any = 'cpu', trust: bool 
 
 
 class AtomicLocalBackend(LocalBackend):
-    """mmengine's local file backend with atomic ``put``: the Runner saves checkpoints through it."""
+    """mmengine's local file backend with atomic ``put`` / ``put_text``: the Runner saves
+    checkpoints through it."""
 
     def put(self, obj: bytes, filepath: PathLike) -> None:
         atomic_write_bytes(filepath, obj)

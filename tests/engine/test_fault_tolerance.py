@@ -140,12 +140,14 @@ def test_resume_falls_back_past_corrupt_checkpoints(tmp_path, tiny_config, caplo
     good = work / 'epoch_1.pth'
     (work / 'epoch_2.pth').write_bytes(good.read_bytes()[:1000])  # truncated newer checkpoint
     (work / 'last_checkpoint').write_text(str(work / 'epoch_2.pth'))
-    from easycv_like.engine.resume import newest_loadable_checkpoint
-    assert newest_loadable_checkpoint(str(work)) in (str(good), str(work / 'latest.pth'))
+    from easycv_like.engine.resume import newest_loadable
+    path, checkpoint = newest_loadable(str(work))
+    assert path in (str(good), str(work / 'latest.pth'))
+    assert checkpoint['meta']['epoch'] == 1
     for name in ('epoch_1.pth', 'latest.pth'):
         (work / name).write_bytes(b'\0' * 100)
     with pytest.raises(CheckpointLoadError, match='epoch_2.pth'):
-        newest_loadable_checkpoint(str(work))
+        newest_loadable(str(work))
 
 
 def test_nan_loss_stops_before_the_update(tmp_path, tiny_digits, plugin):

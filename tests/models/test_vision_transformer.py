@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from easycv_like.models.backbones import VisionTransformer
-from easycv_like.models.backbones.vision_transformer import random_masking, sincos_pos_embed
+from easycv_like.models.backbones.vit_layers import random_masking, sincos_pos_embed
 from easycv_like.models.heads import ClsHead
 from easycv_like.models.selfsup import BaseSelfSupervisor
 from easycv_like.utils.weight_loading import load_weights

@@ -10,11 +10,12 @@ from typing import Union
 import cv2
 import numpy as np
 
-from easycv_like.data.transforms.detection import _fill
-from easycv_like.data.transforms.geometry import _pair, _resize
+from easycv_like.data.transforms.detection import fill_values
+from easycv_like.data.transforms.geometry import resize_image
 from easycv_like.data.transforms.targets import (BOX_KEYS, SEG_KEY, check_targets, crop_targets,
                                                  crop_with_fill, filled, flip_targets,
                                                  resize_targets)
+from easycv_like.utils.sizes import as_pair
 
 Scale = Union[int, Sequence[int]]
 
@@ -25,7 +26,7 @@ def _fit(results: dict, height: int, width: int, factor: float = 1.0) -> None:
     img = results['img']
     scale = factor * min(height / img.shape[0], width / img.shape[1])
     new_h, new_w = max(1, int(img.shape[0] * scale)), max(1, int(img.shape[1] * scale))
-    results['img'] = _resize(img, new_h, new_w, cv2.INTER_LINEAR)
+    results['img'] = resize_image(img, new_h, new_w, cv2.INTER_LINEAR)
     resize_targets(results, img.shape[:2], new_h, new_w)
 
 
@@ -58,7 +59,7 @@ class Mosaic:
     """
 
     def __init__(self, img_scale: Scale = 640, prob: float = 1.0, pad_value: int = 114) -> None:
-        self.img_scale, self.prob, self.pad_value = _pair(img_scale), float(prob), pad_value
+        self.img_scale, self.prob, self.pad_value = as_pair(img_scale), float(prob), pad_value
 
     def __call__(self, main: dict, partners: Sequence[dict], rng: np.random.Generator) -> dict:
         if len(partners) != 3:
@@ -68,7 +69,7 @@ class Mosaic:
         samples = [main, *partners]
         with_seg = main.get(SEG_KEY) is not None
         canvas = filled((2 * h, 2 * w, main['img'].shape[2]),
-                        _fill(self.pad_value, main['img'].shape[2]), np.uint8)
+                        fill_values(self.pad_value, main['img'].shape[2]), np.uint8)
         seg = np.full((2 * h, 2 * w), 255, np.uint8) if with_seg else None
         for quadrant, sample in enumerate(samples):
             check_targets(sample, 'Mosaic')
@@ -108,7 +109,7 @@ class MixUp:
 
     def __init__(self, img_scale: Scale = 640, ratio_range: Sequence[float] = (0.5, 1.5),
                  flip_prob: float = 0.5, prob: float = 1.0, pad_value: int = 114) -> None:
-        self.img_scale = _pair(img_scale)
+        self.img_scale = as_pair(img_scale)
         self.ratio_range = (float(ratio_range[0]), float(ratio_range[1]))
         self.flip_prob, self.prob, self.pad_value = float(flip_prob), float(prob), pad_value
 
@@ -127,7 +128,7 @@ class MixUp:
         top = int(rng.integers(0, max(ph - height, 0) + 1))
         left = int(rng.integers(0, max(pw - width, 0) + 1))
         window = crop_with_fill(partner['img'], top, left, height, width,
-                                _fill(self.pad_value, partner['img'].shape[2]))
+                                fill_values(self.pad_value, partner['img'].shape[2]))
         crop_targets(partner, top, left, height, width)
         blended = (main['img'].astype(np.uint16) + window.astype(np.uint16) + 1) // 2
         out = dict(main, img=blended.astype(np.uint8))

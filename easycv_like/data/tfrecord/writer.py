@@ -1,14 +1,10 @@
 """``convert_to_tfrecord``: write a data source as sharded TFRecord files with ``.idx`` indexes.
 
 Samples keep the source's order (shard ``i`` holds a contiguous range), unless a shuffle seed is
-given. Ordinary JPEG files (8-bit, grey or YCbCr, baseline or progressive) pass through byte for
-byte: OpenCV and DALI decode them to the same pixels. Everything else (other formats, CMYK,
-12-bit, lossless and arithmetic JPEGs, which DALI may decode differently, in-memory images, images
-larger than ``max_side``) is stored as what ``LoadImage`` decodes, encoded as JPEG (quality 95),
-or as PNG with ``lossless=True`` so that every record decodes to exactly ``LoadImage``'s pixels.
-Every image is checked (complete container, decodes) before anything is published: shards are
-written under temporary names and renamed only when all samples were good, otherwise the bad
-files are listed in the error.
+given. What each record stores is decided in ``image_encoding.py`` (plain JPEGs byte for byte,
+everything else re-encoded). Every image is checked (complete container, decodes) before
+anything is published: shards are written under temporary names and renamed only when all
+samples were good, otherwise the bad files are listed in the error.
 """
 import glob
 import multiprocessing
@@ -16,7 +12,6 @@ import os
 from collections.abc import Iterator
 from typing import Any, Optional
 
-import cv2
 import numpy as np
 from mmengine.utils import ProgressBar
 
@@ -25,12 +20,11 @@ from easycv_like.data.sources.cifar import Cifar
 from easycv_like.data.sources.image_folder import ImageFolder
 from easycv_like.data.sources.image_list import ImageList
 from easycv_like.data.tfrecord.example import encode_example
+from easycv_like.data.tfrecord.image_encoding import prepare_image
 from easycv_like.data.tfrecord.record_file import frame_record, write_index
 from easycv_like.data.tfrecord.shard_classes import CLASSES_FILE
-from easycv_like.data.transforms.loading import decode_image
 from easycv_like.source_names import CONVERTIBLE_SOURCES, source_name
 
-JPEG_QUALITY = 95
 SOURCE_TYPES = CONVERTIBLE_SOURCES  # the data sources' registered names
 
 
@@ -61,67 +55,6 @@ def shard_paths(out_dir: str, prefix: str, num_shards: int) -> list[str]:
     """``out_dir/{prefix}-{i:05d}-of-{num_shards:05d}.tfrecord`` for every shard ``i``."""
     return [os.path.join(out_dir, f'{prefix}-{i:05d}-of-{num_shards:05d}.tfrecord')
             for i in range(num_shards)]
-
-
-def encode_image(img: np.ndarray, max_side: Optional[int] = None, lossless: bool = False) -> bytes:
-    """RGB uint8 image -> JPEG bytes (quality 95), or PNG bytes when ``lossless``; shrunk first
-    so its longer side <= max_side."""
-    if max_side and max(img.shape[:2]) > max_side:
-        scale = max_side / max(img.shape[:2])
-        size = (max(1, round(img.shape[1] * scale)), max(1, round(img.shape[0] * scale)))
-        img = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
-    ext, params = ('.png', []) if lossless else ('.jpg', [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
-    ok, data = cv2.imencode(ext, cv2.cvtColor(img, cv2.COLOR_RGB2BGR), params)
-    if not ok:
-        raise ValueError(f'cv2 could not encode an image of shape {img.shape} as {ext}')
-    return data.tobytes()
-
-
-# SOF markers of 8-bit Huffman JPEGs every decoder handles: baseline, extended, progressive
-_PLAIN_FRAMES = {0xC0, 0xC1, 0xC2}
-_NOT_FRAMES = {0xC4, 0xC8, 0xCC}  # DHT, JPG, DAC share the 0xC_ range
-
-
-def jpeg_needs_normalising(data: bytes) -> bool:
-    """Whether a JPEG must be re-encoded so that DALI decodes it as OpenCV does: a frame other
-    than 8-bit baseline/extended/progressive Huffman (lossless, arithmetic, 12-bit) or with
-    other than 1 or 3 components (CMYK / YCCK, whose colour conversion differs)."""
-    pos = 2
-    while pos + 4 <= len(data):
-        if data[pos] != 0xFF:
-            return True  # not a marker where one must be: let the re-encoding decide
-        marker = data[pos + 1]
-        if marker == 0xFF:
-            pos += 1
-            continue
-        if 0xC0 <= marker <= 0xCF and marker not in _NOT_FRAMES:
-            precision, components = data[pos + 4], data[pos + 9] if pos + 9 < len(data) else 0
-            return marker not in _PLAIN_FRAMES or precision != 8 or components not in (1, 3)
-        pos += 2 + int.from_bytes(data[pos + 2:pos + 4], 'big')
-    return True
-
-
-def prepare_image(sample: dict, max_side: Optional[int] = None,
-                  lossless: bool = False) -> tuple[Optional[bytes], str]:
-    """The encoded image to store for one source sample, or (None, why) for a bad file.
-
-    Runs in worker processes, so it returns the problem instead of raising it.
-    """
-    if sample.get('img') is not None:
-        return encode_image(sample['img'], max_side, lossless), ''
-    path = str(sample['img_path'])
-    try:
-        with open(path, 'rb') as f:
-            data = f.read()
-        img = decode_image(data, path)
-    except OSError as err:
-        return None, f'cannot read it ({err})'
-    except BadSampleError as err:
-        return None, str(err)
-    as_is = data[:2] == b'\xff\xd8' and not jpeg_needs_normalising(data)
-    if as_is and not (max_side and max(img.shape[:2]) > max_side):
-        return data, ''
-    return encode_image(img, max_side, lossless), ''
 
 
 def _prepare_task(task: tuple[dict, Optional[int]]) -> tuple[Optional[bytes], str]:
@@ -187,6 +120,23 @@ def _prepared(source: Any, order: np.ndarray, max_side: Optional[int], lossless:
             yield from ((sample, result) for (sample, *_), result in zip(tasks, results))
 
 
+def _publish(paths: list[str], existing: list[str], out_dir: str,
+             classes_text: Optional[str]) -> None:
+    """Replace the old outputs by the written ``.part`` files, and write (or, for a source
+    without class names, remove) ``classes.txt``."""
+    for old in existing:
+        os.remove(old)
+    for path in paths:
+        os.replace(path + '.part', path)
+        os.replace(path + '.idx.part', path[:-len('.tfrecord')] + '.idx')
+    classes_file = os.path.join(out_dir, CLASSES_FILE)
+    if classes_text:
+        with open(classes_file, 'w', encoding='utf-8') as f:
+            f.write(classes_text)
+    elif os.path.isfile(classes_file):  # an old set's names; no reader may apply them here
+        os.remove(classes_file)
+
+
 def convert_to_tfrecord(source: Any, out_dir: str, prefix: str = 'train', num_shards: int = 1,
                         max_side: Optional[int] = None, lossless: bool = False,
                         workers: int = 0, force: bool = False,
@@ -231,7 +181,6 @@ def convert_to_tfrecord(source: Any, out_dir: str, prefix: str = 'train', num_sh
     os.makedirs(out_dir, exist_ok=True)
     existing = _existing_outputs(out_dir, prefix)
     classes = getattr(source, 'classes', None)
-    classes_file = os.path.join(out_dir, CLASSES_FILE)
     classes_text = ''.join(f'{name}\n' for name in classes) if classes else None
     if existing and not force:
         raise FileExistsError(f'{len(existing)} {prefix!r} TFRecord files already exist in '
@@ -274,16 +223,7 @@ def convert_to_tfrecord(source: Any, out_dir: str, prefix: str = 'train', num_sh
             raise BadSampleError(f'{len(bad)} of {num_samples} images are unusable; nothing was '
                                  'written. Fix or remove them:\n  ' + '\n  '.join(bad),
                                  [entry.split(': ')[0] for entry in bad])
-        for old in existing:
-            os.remove(old)
-        for path in paths:
-            os.replace(path + '.part', path)
-            os.replace(path + '.idx.part', path[:-len('.tfrecord')] + '.idx')
-        if classes_text:
-            with open(classes_file, 'w', encoding='utf-8') as f:
-                f.write(classes_text)
-        elif os.path.isfile(classes_file):  # an old set's names; no reader may apply them here
-            os.remove(classes_file)
+        _publish(paths, existing, out_dir, classes_text)
     finally:
         if out is not None and not out.closed:
             out.close()

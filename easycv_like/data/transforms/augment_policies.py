@@ -54,5 +54,5 @@ class TrivialAugmentWide(SeededTorchvisionTransform):
 
     def __init__(self, num_magnitude_bins: int = 31, interpolation: str = 'nearest',
                  fill: Fill = None) -> None:
-        self.torchvision_transform = transforms.TrivialAugmentWide(num_magnitude_bins, _mode(interpolation),
-                                                    fill)
+        self.torchvision_transform = transforms.TrivialAugmentWide(
+            num_magnitude_bins, _mode(interpolation), fill)

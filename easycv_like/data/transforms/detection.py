@@ -15,18 +15,20 @@ from mmcv.transforms import BaseTransform
 from torchvision.ops import box_iou
 
 from easycv_like.data.transforms import boxes as box_ops
-from easycv_like.data.transforms.geometry import _interpolation, _pair, _resize
+from easycv_like.data.transforms.geometry import cv2_interpolation, resize_image
 from easycv_like.data.transforms.rng import get_rng
 from easycv_like.data.transforms.targets import (check_targets, crop_targets, crop_with_fill,
                                                  pad_targets, resize_targets, select_boxes,
                                                  warp_targets)
 from easycv_like.errors import ConfigError
+from easycv_like.utils.sizes import as_pair
 from easycv_like.registry import TRANSFORMS
 
 Fill = Union[int, Sequence[int]]
 
 
-def _fill(value: Fill, channels: int) -> tuple:
+def fill_values(value: Fill, channels: int) -> tuple:
+    """A pad value (one number, or one a channel) as a tuple of ``channels`` ints."""
     values = [value] * channels if isinstance(value, (int, float)) else list(value)
     if len(values) != channels:
         raise ValueError(f'A fill of {len(values)} values does not fit {channels} channels.')
@@ -38,7 +40,7 @@ def place_on_canvas(results: dict, top: int, left: int, height: int, width: int,
     """Put the image at (``left``, ``top``) of a ``height`` x ``width`` canvas of ``pad_value``."""
     img = results['img']
     results['img'] = crop_with_fill(img, -top, -left, height, width,
-                                    _fill(pad_value, img.shape[2]))
+                                    fill_values(pad_value, img.shape[2]))
     pad_targets(results, top, left, height, width)
 
 
@@ -58,10 +60,10 @@ class Letterbox(BaseTransform):
 
     def __init__(self, size: Union[int, Sequence[int]], pad_value: Fill = 114,
                  center: bool = False, interpolation: str = 'bilinear') -> None:
-        self.size = _pair(size)
+        self.size = as_pair(size)
         self.pad_value = pad_value
         self.center = bool(center)
-        self.interpolation = _interpolation(interpolation)
+        self.interpolation = cv2_interpolation(interpolation)
 
     def transform(self, results: dict) -> dict:
         check_targets(results, 'Letterbox')
@@ -70,7 +72,7 @@ class Letterbox(BaseTransform):
         scale = min(out_h / img.shape[0], out_w / img.shape[1])
         new_h = min(out_h, max(1, int(round(img.shape[0] * scale))))
         new_w = min(out_w, max(1, int(round(img.shape[1] * scale))))
-        results['img'] = _resize(img, new_h, new_w, self.interpolation)
+        results['img'] = resize_image(img, new_h, new_w, self.interpolation)
         resize_targets(results, img.shape[:2], new_h, new_w)
         top, left = ((out_h - new_h) // 2, (out_w - new_w) // 2) if self.center else (0, 0)
         place_on_canvas(results, top, left, out_h, out_w, self.pad_value)
@@ -91,7 +93,7 @@ class Pad(BaseTransform):
                  size_divisor: Optional[int] = None, pad_value: Fill = 0) -> None:
         if (size is None) == (size_divisor is None):
             raise ConfigError('Pad needs exactly one of size and size_divisor.')
-        self.size = None if size is None else _pair(size)
+        self.size = None if size is None else as_pair(size)
         self.size_divisor = size_divisor
         self.pad_value = pad_value
 
@@ -166,7 +168,7 @@ class RandomAffine(BaseTransform):
                              f'of {img.shape[:2]}.')
         matrix = self.matrix(img.shape[0], img.shape[1], out_h, out_w, get_rng(results))
         warped = cv2.warpAffine(img, matrix[:2], (out_w, out_h), flags=cv2.INTER_LINEAR,
-                                borderValue=_fill(self.pad_value, img.shape[2]))
+                                borderValue=fill_values(self.pad_value, img.shape[2]))
         results['img'] = warped[..., None] if warped.ndim == 2 else warped
         warp_targets(results, matrix, out_h, out_w)
         return results

@@ -6,9 +6,7 @@ seg map) move with the pixels and the geometry record is kept (``targets.py``); 
 cannot move raises.
 """
 import math
-import numbers
 from collections.abc import Sequence
-from typing import Union
 
 import cv2
 import numpy as np
@@ -19,23 +17,11 @@ from easycv_like.data.transforms.targets import (check_targets, crop_targets, fl
                                                  resize_targets)
 from easycv_like.errors import ConfigError
 from easycv_like.registry import TRANSFORMS
-
-Size = Union[int, Sequence[int]]
+from easycv_like.utils.sizes import Size, as_pair
 
 INTERPOLATIONS = {'nearest': cv2.INTER_NEAREST, 'bilinear': cv2.INTER_LINEAR,
                   'bicubic': cv2.INTER_CUBIC, 'area': cv2.INTER_AREA,
                   'lanczos': cv2.INTER_LANCZOS4}
-
-
-def _pair(size: Size, what: str = 'size') -> tuple[int, int]:
-    """``size`` as (h, w): an int means a square; anything but positive sizes is a
-    ``ConfigError`` naming ``what`` (it would otherwise fail in OpenCV mid-training)."""
-    pair = (size, size) if isinstance(size, numbers.Integral) else tuple(size)
-    if len(pair) != 2 or any(isinstance(v, bool) or not isinstance(v, numbers.Integral) or v <= 0
-                             for v in pair):
-        raise ConfigError(f'{what} must be a positive int or (h, w) of positive ints, got '
-                          f'{size!r}.')
-    return int(pair[0]), int(pair[1])
 
 
 def _range(values: Sequence[float], what: str) -> tuple[float, float]:
@@ -46,14 +32,16 @@ def _range(values: Sequence[float], what: str) -> tuple[float, float]:
     return low, high
 
 
-def _interpolation(name: str) -> int:
+def cv2_interpolation(name: str) -> int:
+    """The cv2 flag of an interpolation name; ``ConfigError`` listing the names otherwise."""
     if name not in INTERPOLATIONS:
         raise ConfigError(f'Unknown interpolation {name!r}; choose one of '
                           f'{sorted(INTERPOLATIONS)}.')
     return INTERPOLATIONS[name]
 
 
-def _resize(img: np.ndarray, h: int, w: int, interpolation: int) -> np.ndarray:
+def resize_image(img: np.ndarray, h: int, w: int, interpolation: int) -> np.ndarray:
+    """``img`` (H x W or H x W x C) resized to h x w with a cv2 flag; channels kept."""
     if img.shape[:2] == (h, w):
         return img
     out = cv2.resize(img, (w, h), interpolation=interpolation)
@@ -76,10 +64,10 @@ class RandomResizedCrop(BaseTransform):
 
     def __init__(self, size: Size, scale: Sequence[float] = (0.08, 1.0),
                  ratio: Sequence[float] = (3 / 4, 4 / 3), interpolation: str = 'bilinear') -> None:
-        self.size = _pair(size, 'RandomResizedCrop.size')
+        self.size = as_pair(size, 'RandomResizedCrop.size')
         self.scale = _range(scale, 'RandomResizedCrop.scale')
         self.ratio = _range(ratio, 'RandomResizedCrop.ratio')
-        self.interpolation = _interpolation(interpolation)
+        self.interpolation = cv2_interpolation(interpolation)
 
     def crop_box(self, height: int, width: int,
                  rng: np.random.Generator) -> tuple[int, int, int, int]:
@@ -107,7 +95,7 @@ class RandomResizedCrop(BaseTransform):
         check_targets(results, 'RandomResizedCrop')
         img = results['img']
         top, left, h, w = self.crop_box(img.shape[0], img.shape[1], get_rng(results))
-        results['img'] = _resize(img[top:top + h, left:left + w], *self.size, self.interpolation)
+        results['img'] = resize_image(img[top:top + h, left:left + w], *self.size, self.interpolation)
         crop_targets(results, top, left, h, w)
         resize_targets(results, (h, w), *self.size)
         return results
@@ -123,9 +111,9 @@ class Resize(BaseTransform):
     """
 
     def __init__(self, size: Size, interpolation: str = 'bilinear') -> None:
-        self.size = _pair(size, 'Resize.size')[0] if isinstance(size, int) else \
-            _pair(size, 'Resize.size')
-        self.interpolation = _interpolation(interpolation)
+        self.size = as_pair(size, 'Resize.size')[0] if isinstance(size, int) else \
+            as_pair(size, 'Resize.size')
+        self.interpolation = cv2_interpolation(interpolation)
 
     def transform(self, results: dict) -> dict:
         img = results['img']
@@ -137,7 +125,7 @@ class Resize(BaseTransform):
         else:
             h, w = self.size
         check_targets(results, 'Resize')
-        results['img'] = _resize(img, h, w, self.interpolation)
+        results['img'] = resize_image(img, h, w, self.interpolation)
         resize_targets(results, (height, width), h, w)
         return results
 
@@ -151,7 +139,7 @@ class CenterCrop(BaseTransform):
     """
 
     def __init__(self, size: Size) -> None:
-        self.size = _pair(size)
+        self.size = as_pair(size)
 
     def transform(self, results: dict) -> dict:
         check_targets(results, 'CenterCrop')

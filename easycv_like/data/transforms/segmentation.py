@@ -7,13 +7,14 @@ from typing import Union
 
 from mmcv.transforms import BaseTransform
 
-from easycv_like.data.transforms.detection import Fill, _fill
-from easycv_like.data.transforms.geometry import _interpolation, _pair, _resize
+from easycv_like.data.transforms.detection import Fill, fill_values
+from easycv_like.data.transforms.geometry import cv2_interpolation, resize_image
 from easycv_like.data.transforms.rng import get_rng
 from easycv_like.data.transforms.targets import (check_targets, crop_targets, crop_with_fill,
                                                  resize_targets)
 from easycv_like.errors import ConfigError
 from easycv_like.registry import TRANSFORMS
+from easycv_like.utils.sizes import as_pair
 
 
 @TRANSFORMS.register_module()
@@ -34,13 +35,13 @@ class RandomResize(BaseTransform):
     def __init__(self, scale: Union[int, Sequence[int]],
                  ratio_range: Sequence[float] = (0.5, 2.0), keep_ratio: bool = True,
                  interpolation: str = 'bilinear') -> None:
-        self.scale = _pair(scale)
+        self.scale = as_pair(scale)
         self.ratio_range = (float(ratio_range[0]), float(ratio_range[1]))
         if not 0 < self.ratio_range[0] <= self.ratio_range[1]:
             raise ConfigError(f'RandomResize ratio_range must be 0 < low <= high, got '
                               f'{ratio_range}.')
         self.keep_ratio = bool(keep_ratio)
-        self.interpolation = _interpolation(interpolation)
+        self.interpolation = cv2_interpolation(interpolation)
 
     def transform(self, results: dict) -> dict:
         check_targets(results, 'RandomResize')
@@ -51,7 +52,7 @@ class RandomResize(BaseTransform):
             h, w = (max(1, int(round(v * factor))) for v in img.shape[:2])
         else:
             h, w = (max(1, int(round(v * ratio))) for v in self.scale)
-        results['img'] = _resize(img, h, w, self.interpolation)
+        results['img'] = resize_image(img, h, w, self.interpolation)
         resize_targets(results, img.shape[:2], h, w)
         return results
 
@@ -67,7 +68,7 @@ class RandomCrop(BaseTransform):
     """
 
     def __init__(self, size: Union[int, Sequence[int]], pad_value: Fill = 0) -> None:
-        self.size = _pair(size)
+        self.size = as_pair(size)
         self.pad_value = pad_value
 
     def transform(self, results: dict) -> dict:
@@ -77,6 +78,6 @@ class RandomCrop(BaseTransform):
         rng = get_rng(results)
         top = int(rng.integers(0, max(img.shape[0] - h, 0) + 1))
         left = int(rng.integers(0, max(img.shape[1] - w, 0) + 1))
-        results['img'] = crop_with_fill(img, top, left, h, w, _fill(self.pad_value, img.shape[2]))
+        results['img'] = crop_with_fill(img, top, left, h, w, fill_values(self.pad_value, img.shape[2]))
         crop_targets(results, top, left, h, w)
         return results

@@ -12,7 +12,7 @@ from .spec import REQUIRED, Key, flag, positive_int
 
 LOGGER_TYPES = ('TextLoggerHook', 'JsonLoggerHook', 'TensorboardLoggerHook')
 NUMBER = (float,)
-# ``collate`` / ``batch_sampler`` on a dataset entry are loader options (engine/loader_options.py)
+# ``collate`` / ``batch_sampler`` on a dataset entry are loader options (data/loader_options.py)
 LOADER_OPTIONS = ('collate', 'batch_sampler')
 DATASET = Key((dict,), REQUIRED, 'a dataset config', registry=DATASETS, own=LOADER_OPTIONS)
 

@@ -123,6 +123,10 @@ class WarmupPolicyLR(LRSchedulerMixin, _ParamScheduler):
         warmup: None, ``'constant'``, ``'linear'``, ``'exp'`` or ``'quadratic'``.
         warmup_iters: warm-up length in iterations (in epochs with ``warmup_by_epoch``).
         warmup_ratio: the warm-up's starting factor.
+        warmup_by_epoch: ``warmup_iters`` counts epochs (needs ``epoch_length``). Default False.
+        begin, end, last_step, verbose: as for mmengine's schedulers.
+        by_epoch: must be False: this scheduler steps every iteration (an epoch-based run builds
+            it through :meth:`build_iter_from_epoch`).
     """
 
     def __init__(self, optimizer, policy: str = 'fixed', run_length: int = 1,

@@ -30,7 +30,8 @@ class SwAVHead(BaseModule):
     this head keeps, per assignment crop, a ``FeatureQueue`` of the last ``queue_length``
     embeddings of this process (``queues``; buffers, so checkpoints keep them). While
     ``use_queue`` is True (set by ``SwAVQueueHook`` from its start epoch on) new embeddings
-    are pushed in, and the stored ones join the batch in Sinkhorn (their scores only shape the batch's codes; no loss on them).
+    are pushed in, and the stored ones join the batch in Sinkhorn (their scores only shape the
+    batch's codes; no loss on them).
     ``SwAVPrototypeFreezeHook`` zeroes the prototypes' gradients early in training.
 
     Args:

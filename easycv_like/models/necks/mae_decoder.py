@@ -8,7 +8,7 @@ from torch import nn
 
 from easycv_like.registry import MODELS
 
-from ..backbones.vision_transformer import TransformerBlock, sincos_pos_embed
+from ..backbones.vit_layers import TransformerBlock, sincos_pos_embed
 
 
 @MODELS.register_module()

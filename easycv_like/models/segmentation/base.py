@@ -47,9 +47,10 @@ class BaseSegmentor(DenseModeRouting, NonFiniteTermsMixin, BaseModel):
     Modes: ``'loss'`` -> :meth:`loss` (dict of losses); ``'tensor'`` -> :meth:`seg_logits`
     (N x C x h x w, for export); ``'predict'`` -> one dict per image: ``pred_seg_map`` (H x W
     class indices at the original image's size: logits upsampled to the batch input (cropped
-    to the image's own padded size by ``DenseModeRouting``), padding removed, resized to ``ori_shape``, flip undone; uint8, int64 past 255 classes), the sample's
-    ``gt_seg_map`` mapped back the same way (nearest; exact when the evaluation pipeline does not
-    rescale it), ``img_id`` and ``sample_idx`` (what ``SegmentationEvaluator`` reads).
+    to the image's own padded size by ``DenseModeRouting``), padding removed, resized to
+    ``ori_shape``, flip undone; uint8, int64 past 255 classes), the sample's ``gt_seg_map``
+    mapped back the same way (nearest; exact when the evaluation pipeline does not rescale it),
+    ``img_id`` and ``sample_idx`` (what ``SegmentationEvaluator`` reads).
 
     Args:
         data_preprocessor: config/module; default ``DenseDataPreprocessor()``.

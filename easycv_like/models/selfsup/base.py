@@ -62,7 +62,8 @@ class BaseSelfSupervisor(NonFiniteTermsMixin, MomentumEncodersMixin, ScheduledVa
         """Backbone feature maps of one batch of normalised images."""
         return self.backbone(inputs)
 
-    def loss(self, inputs: List[torch.Tensor], data_samples: Optional[dict]) -> Dict[str, torch.Tensor]:
+    def loss(self, inputs: List[torch.Tensor],
+             data_samples: Optional[dict]) -> Dict[str, torch.Tensor]:
         """Views (each N x C x H x W, normalised) -> dict of scalar losses."""
         raise NotImplementedError
 

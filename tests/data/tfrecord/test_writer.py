@@ -159,7 +159,7 @@ def test_folder_and_cifar_sources(tmp_path):
 def test_only_jpegs_every_decoder_reads_alike_pass_through(tmp_path):
     from PIL import Image
 
-    from easycv_like.data.tfrecord.writer import jpeg_needs_normalising
+    from easycv_like.data.tfrecord.image_encoding import jpeg_needs_normalising
     pil = Image.fromarray(_smooth_image(0))
     pil.save(tmp_path / 'plain.jpg', quality=90)
     pil.save(tmp_path / 'progressive.jpg', quality=90, progressive=True)
