@@ -60,7 +60,7 @@ class PackDetInputs(BaseTransform):
                   'img_shape': shape,
                   'scale_factor': tuple(float(v) for v in results.get('scale_factor',
                                                                       (1.0, 1.0))),
-                  'pad': {'offset': tuple(int(v) for v in pad['offset']),
+                  'pad': {'offset': tuple(float(v) for v in pad['offset']),
                           'shape': tuple(int(v) for v in pad['shape'])},
                   'flip': bool(results.get('flip', False))}
         if results.get('gt_bboxes') is not None:

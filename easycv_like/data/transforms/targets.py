@@ -4,7 +4,9 @@ with the image when a geometric transform moves pixels.
 Every geometric transform calls :func:`check_targets` first: a sample carrying a target this
 module cannot move (instance masks, keypoints...) or a seg map that was not loaded yet raises,
 so no target is ever left silently stale. Keys maintained (docs/contracts.md, "Dense tasks"):
-``img_shape`` (h, w), ``scale_factor`` (w, h, cumulative), ``flip`` / ``flip_direction``, ``pad``.
+``img_shape`` (h, w), ``scale_factor`` (w, h, cumulative), ``flip`` / ``flip_direction``, ``pad``
+(whose offset follows resizes, crops, pads and flips in any order; an affine warp cannot be
+recorded, so mosaic / affine samples are for training only).
 """
 import cv2
 import numpy as np
@@ -46,6 +48,22 @@ def _set_shape(results: dict, height: int, width: int) -> None:
     results['img_shape'] = (int(height), int(width))
 
 
+def _pad_offset(results: dict) -> tuple:
+    pad = results.get('pad')
+    return tuple(float(v) for v in pad['offset']) if pad else (0.0, 0.0)
+
+
+def _set_pad(results: dict, left: float, top: float, height: int, width: int,
+             always: bool = False) -> None:
+    """Record ``pad``: where the original image's origin (scaled, mirrored if flipped) now lies
+    on the ``height`` x ``width`` image, so any point maps back as ``(xy - offset) /
+    scale_factor`` (then mirrored). Rounded to 1e-9 px (float noise); a zero offset makes no
+    record unless ``always`` or one exists."""
+    left, top = round(float(left), 9) + 0.0, round(float(top), 9) + 0.0
+    if always or results.get('pad') is not None or left or top:
+        results['pad'] = {'offset': (left, top), 'shape': (int(height), int(width))}
+
+
 def _seg_resize(seg: np.ndarray, height: int, width: int) -> np.ndarray:
     if seg.shape[:2] == (height, width):
         return seg
@@ -54,7 +72,7 @@ def _seg_resize(seg: np.ndarray, height: int, width: int) -> np.ndarray:
 
 def resize_targets(results: dict, old_shape: tuple, height: int, width: int) -> None:
     """The image went from ``old_shape`` (h, w) to ``height`` x ``width``: scale boxes and seg
-    map, multiply ``scale_factor``."""
+    map, multiply ``scale_factor`` (and the ``pad`` offset)."""
     old_h, old_w = old_shape[:2]
     w_scale, h_scale = width / old_w, height / old_h
     if has_boxes(results):
@@ -64,11 +82,18 @@ def resize_targets(results: dict, old_shape: tuple, height: int, width: int) -> 
         results[SEG_KEY] = _seg_resize(results[SEG_KEY], height, width)
     sw, sh = results.get('scale_factor', (1.0, 1.0))
     results['scale_factor'] = (float(sw * w_scale), float(sh * h_scale))
+    left, top = _pad_offset(results)
+    _set_pad(results, left * w_scale, top * h_scale, height, width)
     _set_shape(results, height, width)
 
 
 def flip_targets(results: dict, width: int) -> None:
-    """The image was mirrored left-right: mirror boxes and seg map, toggle ``flip``."""
+    """The image was mirrored left-right: mirror boxes and seg map, toggle ``flip``; the
+    ``pad`` offset moves to the other side of the image (a flip after padding maps back)."""
+    sw = results.get('scale_factor', (1.0, 1.0))[0]
+    ori_w = results.get('ori_shape', results['img'].shape[:2])[1]
+    left, top = _pad_offset(results)
+    _set_pad(results, width - left - sw * ori_w, top, *results['img'].shape[:2])
     if has_boxes(results):
         results['gt_bboxes'] = box_ops.flip_boxes(box_ops.as_boxes(results['gt_bboxes']), width)
     if results.get(SEG_KEY) is not None:
@@ -80,7 +105,9 @@ def flip_targets(results: dict, width: int) -> None:
 def crop_targets(results: dict, top: int, left: int, height: int, width: int) -> None:
     """The image was cropped to rows ``top:top+height``, columns ``left:left+width`` (the window
     may reach outside the image: seg map pixels out there become 255). Boxes are shifted,
-    clipped, and those left without area are dropped."""
+    clipped, and those left without area are dropped; the ``pad`` offset moves with them."""
+    old_left, old_top = _pad_offset(results)
+    _set_pad(results, old_left - left, old_top - top, height, width)
     if has_boxes(results):
         boxes = box_ops.translate_boxes(box_ops.as_boxes(results['gt_bboxes']), -left, -top)
         boxes = box_ops.clip_boxes(boxes, height, width)
@@ -117,21 +144,34 @@ def pad_targets(results: dict, top: int, left: int, height: int, width: int) -> 
     """The image was placed at (``left``, ``top``) on a ``height`` x ``width`` canvas: shift
     boxes, pad the seg map with 255, record ``pad``."""
     crop_targets(results, -top, -left, height, width)
-    old = results.get('pad') or {'offset': (0, 0)}
-    results['pad'] = {'offset': (int(old['offset'][0] + left), int(old['offset'][1] + top)),
-                      'shape': (int(height), int(width))}
+    _set_pad(results, *_pad_offset(results), height, width, always=True)
+
+
+def warp_pixels(img: np.ndarray, matrix: np.ndarray, height: int, width: int, flags: int,
+                fill) -> np.ndarray:
+    """Warp ``img`` into ``height`` x ``width`` by ``matrix``, an affine map of continuous
+    coordinates (pixel ``i`` spans ``[i, i + 1)``, the boxes' convention).
+
+    OpenCV maps pixel indices, i.e. pixel centres at integers: given ``matrix`` as is, the pixels
+    would land up to a pixel away from the boxes (``(A - I) / 2``: 0.25 px at scale 0.5, a whole
+    pixel at 90 degrees). Conjugating by the half-pixel shift keeps them on the boxes, as
+    torchvision's affine does."""
+    pixel = np.asarray(matrix, np.float64)[:2].copy()
+    pixel[:, 2] += 0.5 * (pixel[:, :2].sum(1) - 1.0)
+    out = cv2.warpAffine(img, pixel, (width, height), flags=flags, borderValue=fill)
+    return out[..., None] if img.ndim == 3 and out.ndim == 2 else out
 
 
 def warp_targets(results: dict, matrix: np.ndarray, height: int, width: int) -> None:
-    """The image was warped by the affine ``matrix`` into ``height`` x ``width``: move the
-    boxes' corners, clip and drop empty boxes; warp the seg map nearest-neighbour (255 fill)."""
+    """The image was warped by the affine ``matrix`` (``warp_pixels``) into ``height`` x
+    ``width``: move the boxes' corners, clip and drop empty boxes; warp the seg map
+    nearest-neighbour (255 fill)."""
     if has_boxes(results):
         boxes = box_ops.affine_boxes(box_ops.as_boxes(results['gt_bboxes']), matrix)
         boxes = box_ops.clip_boxes(boxes, height, width)
         results['gt_bboxes'] = boxes
         select_boxes(results, box_ops.valid_boxes(boxes))
     if results.get(SEG_KEY) is not None:
-        results[SEG_KEY] = cv2.warpAffine(results[SEG_KEY], np.asarray(matrix, np.float64)[:2],
-                                          (width, height), flags=cv2.INTER_NEAREST,
-                                          borderValue=SEG_IGNORE)
+        results[SEG_KEY] = warp_pixels(results[SEG_KEY], matrix, height, width,
+                                       cv2.INTER_NEAREST, SEG_IGNORE)
     _set_shape(results, height, width)

@@ -38,8 +38,8 @@ def sample_geometry(sample: dict, input_shape: Sequence[int]) -> dict:
 
 def boxes_to_original(bboxes: torch.Tensor, geometry: dict) -> torch.Tensor:
     """K x 4 xyxy boxes in batch-input pixels -> the original image's pixels: subtract the pad
-    offset, divide by ``scale_factor``, mirror back if the input was flipped (a flip of the image
-    before any padding, as pipelines do), clip to ``ori_shape``."""
+    offset, divide by ``scale_factor``, mirror back if the input was flipped (the transforms keep
+    the offset right for a flip before or after padding), clip to ``ori_shape``."""
     left, top = geometry['offset']
     w_scale, h_scale = geometry['scale_factor']
     height, width = geometry['ori_shape']
