@@ -26,7 +26,7 @@ def test_argument_and_config_key_give_channels_last_with_equal_detections(tmp_pa
     for ours, reference in zip(fast.predict(images), default.predict(images)):
         assert len(ours['scores']) == len(reference['scores']) > 0
         np.testing.assert_allclose(ours['bboxes'], reference['bboxes'], atol=1e-2)  # summation order
-        np.testing.assert_allclose(ours['scores'], reference['scores'], atol=1e-5)
+        np.testing.assert_allclose(ours['scores'], reference['scores'], atol=1e-4)  # same
 
     keyed = tmp_path / 'keyed.py'
     keyed.write_text(f"_base_ = {config!r}\nchannels_last = True\n")
