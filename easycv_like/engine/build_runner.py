@@ -9,6 +9,7 @@ from typing import List, Optional, Sequence
 import torch
 import torch.distributed as dist
 from mmengine.config import Config
+from mmengine.dist import sync_random_seed
 from mmengine.logging import print_log
 from mmengine.hooks import Hook
 from mmengine.runner import Runner, set_random_seed
@@ -264,6 +265,16 @@ def _runner_cfg(cfg: Config) -> Config:
     return runner_cfg
 
 
+def run_seed(seed: Optional[int], resumed_seed: Optional[int]) -> int:
+    """The run's seed: ``seed``; with ``seed=None`` the resumed run's, else a fresh one (the same
+    on every rank). Drawn here rather than by the Runner, because the data order and augmentation
+    of ``data.train`` take it before the Runner exists: a resumed ``seed=None`` run got a new
+    shuffle, so a mid-epoch resume repeated some samples and skipped others."""
+    if seed is not None:
+        return seed
+    return resumed_seed if resumed_seed is not None else sync_random_seed()
+
+
 def build_runner(cfg: Config, launcher: str = 'none') -> Runner:
     """Validate ``cfg`` (already passed through :func:`apply_overrides`) and build the Runner."""
     cfg = check_schema(cfg)
@@ -271,13 +282,12 @@ def build_runner(cfg: Config, launcher: str = 'none') -> Runner:
     total = cfg.total_epochs if by_epoch else cfg.total_iters
     set_trust_checkpoints(cfg.trust_checkpoint)
     _init_process_group(cfg, launcher)
-    resume, load_from = find_resume_checkpoint(cfg)
+    resume, load_from, resumed_seed = find_resume_checkpoint(cfg)
     val_loader, val_cfg, val_evaluator = _val_setup(cfg, by_epoch)
     if cfg.get('torch_threads') is not None:
         torch.set_num_threads(cfg.torch_threads)
-    seed = cfg.get('seed')
-    if seed is not None:  # the model is built before the Runner seeds: seed its init here
-        set_random_seed(seed, deterministic=cfg.deterministic)
+    seed = run_seed(cfg.get('seed'), resumed_seed)
+    set_random_seed(seed, deterministic=cfg.deterministic)  # the model is built before the Runner
     model = _build_model(cfg)
     check_global_batch(model, cfg.data, launcher)
     return Runner(

@@ -103,8 +103,9 @@ def check_resumable(checkpoint: Any, path: str) -> None:
             '(load_from= in Python).')
 
 
-def find_resume_checkpoint(cfg: Config) -> Tuple[bool, Optional[str]]:
-    """Map ``resume_from`` / ``load_from`` to mmengine Runner's ``(resume, load_from)``.
+def find_resume_checkpoint(cfg: Config) -> Tuple[bool, Optional[str], Optional[int]]:
+    """Map ``resume_from`` / ``load_from`` to mmengine Runner's ``(resume, load_from)``, plus the
+    seed the resumed run used (``meta['seed']``; None when not resuming).
 
     ``resume_from='auto'`` resumes from the newest loadable checkpoint of the work dir, or
     starts fresh (loading ``load_from`` if set) when the work dir has none. The checkpoint's
@@ -122,5 +123,5 @@ def find_resume_checkpoint(cfg: Config) -> Tuple[bool, Optional[str]]:
             checkpoint = CheckpointLoader.load_checkpoint(resume_from, map_location='cpu')
         check_resumable(checkpoint, resume_from)
         check_resume_config(cfg.to_dict(), checkpoint, resume_from)
-        return True, resume_from
-    return False, cfg.get('load_from')
+        return True, resume_from, checkpoint['meta'].get('seed')
+    return False, cfg.get('load_from'), None

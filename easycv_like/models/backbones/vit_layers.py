@@ -12,6 +12,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from easycv_like.errors import ConfigError
+from easycv_like.models.rank_rows import this_rank_rows
 
 
 def sincos_pos_embed(grid_h: int, grid_w: int, dim: int) -> torch.Tensor:
@@ -45,7 +46,8 @@ def random_masking(tokens: torch.Tensor, mask_ratio: float,
     Args:
         tokens: N x L x D.
         mask_ratio: share of the L tokens removed.
-        noise: optional N x L scores (lowest kept); default uniform random.
+        noise: optional N x L scores (lowest kept); default uniform random, drawn for the
+            global batch so that ranks mask their samples differently (``this_rank_rows``).
 
     Returns:
         ``(kept N x L_keep x D, mask N x L with 1 = removed, ids_restore N x L)``;
@@ -54,7 +56,7 @@ def random_masking(tokens: torch.Tensor, mask_ratio: float,
     n, length, dim = tokens.shape
     num_keep = int(length * (1 - mask_ratio))
     if noise is None:
-        noise = torch.rand(n, length, device=tokens.device)
+        noise = this_rank_rows(lambda rows: torch.rand(rows, length, device=tokens.device), n)
     ids_shuffle = torch.argsort(noise, dim=1)  # N x L, ascending: small noise is kept
     ids_restore = torch.argsort(ids_shuffle, dim=1)  # N x L
     ids_keep = ids_shuffle[:, :num_keep]
@@ -66,7 +68,8 @@ def random_masking(tokens: torch.Tensor, mask_ratio: float,
 
 class DropPath(nn.Module):
     """Stochastic depth: drop a residual branch for whole samples with probability ``drop_prob``
-    (https://arxiv.org/abs/1603.09382); kept samples are scaled by ``1 / (1 - drop_prob)``."""
+    (https://arxiv.org/abs/1603.09382); kept samples are scaled by ``1 / (1 - drop_prob)``.
+    The draws differ between ranks (``this_rank_rows``)."""
 
     def __init__(self, drop_prob: float = 0.0) -> None:
         super().__init__()
@@ -76,8 +79,10 @@ class DropPath(nn.Module):
         if not self.training or self.drop_prob == 0.0:
             return x
         keep = 1.0 - self.drop_prob
-        shape = (x.shape[0],) + (1,) * (x.dim() - 1)
-        return x * x.new_empty(shape).bernoulli_(keep) / keep
+        ones = (1,) * (x.dim() - 1)
+        kept = this_rank_rows(lambda rows: x.new_empty((rows,) + ones).bernoulli_(keep),
+                              x.shape[0])
+        return x * kept / keep
 
 
 class Attention(nn.Module):
