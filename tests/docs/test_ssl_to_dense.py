@@ -83,9 +83,9 @@ def _assert_backbone_is_the_files(backbone: torch.nn.Module, path: str) -> None:
     assert momentum is None or not torch.equal(loaded['conv1.weight'], momentum)
 
 
-def _train_steps(model, batch: dict, steps: int) -> list:
+def _train_steps(model, batch: dict, steps: int, lr: float = 1e-3) -> list:
     torch.manual_seed(0)
-    wrapper = OptimWrapper(torch.optim.Adam(model.parameters(), lr=1e-3))
+    wrapper = OptimWrapper(torch.optim.Adam(model.parameters(), lr=lr))
     model.train()
     return [model.train_step(batch, wrapper)['loss'].item() for _ in range(steps)]
 
@@ -113,6 +113,9 @@ def test_the_segmentor_starts_from_the_ssl_backbone_and_trains(ssl_checkpoint):
 
 
 def test_yolox_starts_from_the_ssl_backbone_and_trains(ssl_checkpoint):
+    """YOLOX's loss jumps between steps as SimOTA re-assigns (at lr 1e-3 it rose after four steps
+    on CI's CPU); a seeded head and a smaller rate make the descent the test asks for steady."""
+    torch.manual_seed(0)
     model = documented_model(DETECTOR, ssl_checkpoint, 'model.data_preprocessor.batch_resize=None')
     model.init_weights()
     _assert_backbone_is_the_files(model.backbone, ssl_checkpoint)
@@ -122,8 +125,8 @@ def test_yolox_starts_from_the_ssl_backbone_and_trains(ssl_checkpoint):
         images[:, :, y1:y2, x1:x2] = 220
     samples = [dict(gt_bboxes=boxes, gt_labels=torch.tensor([0, 2]), batch_input_shape=(64, 64))
                for _ in range(2)]
-    losses = _train_steps(model, dict(inputs=images, data_samples=samples), 4)
-    assert losses[-1] < losses[0], losses
+    losses = _train_steps(model, dict(inputs=images, data_samples=samples), 6, lr=1e-4)
+    assert max(losses[-2:]) < losses[0], losses
 
 
 @pytest.mark.parametrize('config', ['configs/ssl/byol_r50.py', 'configs/ssl/simclr_r50.py',
