@@ -59,8 +59,9 @@ class DALILoader(DataLoader):
 
     ``len()`` is the number of batches per epoch on each rank: every rank reads
     ``ceil(N / world_size)`` samples (DALI pads the shorter shards), in full batches plus a last
-    partial one, or full batches only with ``drop_last``; the padding itself is never yielded
-    unless ``drop_last`` keeps it inside a full batch.
+    partial one; the padding itself is never yielded. With ``drop_last`` every rank stops after
+    the full batches of the smallest shard, ``floor(N / world_size) // batch_size`` (DALI's drop
+    policy), so the ranks stay in step.
 
     Resuming mid-epoch (``sampler.skip(n)``, called by the resumable training loops): the epoch's
     pipeline is rebuilt from (seed, epoch, rank) and its first ``n // batch_size`` batches are
@@ -85,9 +86,9 @@ class DALILoader(DataLoader):
         self._resume_from: Optional[dict] = None
 
     def __len__(self) -> int:
-        per_rank = len(self.sampler)
-        return per_rank // self.batch_size if self.drop_last else math.ceil(
-            per_rank / self.batch_size)
+        if self.drop_last:
+            return len(self.dataset) // get_dist_info()[1] // self.batch_size
+        return math.ceil(len(self.sampler) / self.batch_size)
 
     def __iter__(self) -> Iterator[dict]:
         return self._epoch_batches()

@@ -84,6 +84,26 @@ def test_two_ranks_read_disjoint_complete_shards(tiny_digits, digits_tfrecord, m
             assert sorted(seen[0] + seen[1]) == list(range(60))
 
 
+@pytest.mark.parametrize('world_size,batch_size', [(2, 6), (3, 5)])
+def test_uneven_shards_drop_last_length_is_what_every_rank_yields(tiny_digits, monkeypatch,
+                                                                  world_size, batch_size):
+    """59 images: shards of 29 / 30 (or 19 / 20 / 20); DALI's drop policy stops every rank after
+    the smallest shard's full batches, and ``len()`` (epoch length, schedules, resume) says so."""
+    with open(osp.join(tiny_digits, 'val_small.txt')) as f:
+        lines = f.readlines()[:59]
+    list_file = osp.join(tiny_digits, 'val_59.txt')  # paths are relative to the list's folder
+    with open(list_file, 'w') as f:
+        f.writelines(lines)
+    source = dict(type='file_list', list_file=list_file,
+                  classes=osp.join(tiny_digits, 'classes.txt'))
+    dataset = DaliClsDataset(source, size=8, decoder_device='cpu')
+    for rank in range(world_size):
+        monkeypatch.setattr(loader_module, 'get_dist_info', lambda r=rank: (r, world_size))
+        loader = DALILoader(dataset, batch_size=batch_size, shuffle=True, drop_last=True,
+                            num_threads=1)
+        assert len(_drain(loader)) == len(loader) == 59 // world_size // batch_size
+
+
 def test_epochs_are_functions_of_seed_and_epoch(tiny_digits, digits_tfrecord):
     source = _sources(tiny_digits, digits_tfrecord)[1]
 
