@@ -27,7 +27,7 @@ demo-ssl: install
 	$(PY) tools/prepare_demo_data.py --out data/digits
 	$(PY) tools/train.py configs/ssl/demo/mocov2_digits.py --work_dir work_dirs/mocov2_digits
 
-# YOLOX-nano on the coloured shapes (under 13 minutes on 2 busy CPU cores); prints COCO mAP50 before
+# YOLOX-nano on the coloured shapes (10-16 minutes on 2 CPU cores); prints COCO mAP50 before
 # -> after and draws predictions on a few val images (PNG files in the work dir's predictions/).
 DET_DIR := work_dirs/yolox_nano_shapes
 DET_IMAGES := $(addprefix data/shapes/val/images/,val_00000.jpg val_00001.jpg val_00002.jpg val_00003.jpg)

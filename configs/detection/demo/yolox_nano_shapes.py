@@ -2,11 +2,10 @@
 #   python tools/make_shapes_dataset.py --out data/shapes; `make demo-det` does everything),
 # trained from scratch on 2 CPU cores. COCO box AP on the 60 val images is printed before
 # training and at the end: `coco/mAP50: X before training -> Y at epoch N`.
-# Measured: coco/mAP50 0.00 before training -> 88.38 at epoch 120 (86.9 at epoch 60), 12 min 58 s
-# wall on 2 shared CPU cores (load average 4-9 from other jobs, one torch thread), 583 CPU-seconds
-# in all (user + system, loader workers included). With torch_threads = 1, `make demo-det` in a
-# fresh clone: 0.00 -> 88.38 at epoch 120 in 9 min 38 s for the whole target (data, training,
-# the 8 evaluations, 4 predictions drawn), while a segmentation run shared the 2 cores.
+# Measured: coco/mAP50 0.00 before training -> 87.07 at epoch 120 (84.33 at epoch 60), 16 min for
+# the whole `make demo-det` target (data, training, the 8 evaluations, 4 predictions drawn) in a
+# fresh clone on 2 Intel Xeon cores. Earlier, on 2 AMD EPYC cores before RandomAffine warped
+# pixels on pixel edges: 0.00 -> 88.38 (86.9 at epoch 60), 9 min 38 s for the whole target.
 # The YOLOX recipe shrunk to the data: 128 x 128 input (multi-scale 96 - 160 every 10
 # iterations), mosaic + random affine + mix-up, HSV, flip, letterbox pad 114, unnormalised BGR;
 # the last epochs without mixing and with the L1 loss (ModeSwitchHook), EMA with a short ramp.
